@@ -1,0 +1,6 @@
+//! The domain of tiendo: agencies, directive documents, tasks, deadlines,
+//! assignments, their events, and status as of any date. Pure Rust: no IO, no
+//! database, no HTTP. Every rule lives here once, with its tests.
+
+pub mod agency;
+pub mod text;
