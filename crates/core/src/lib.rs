@@ -3,4 +3,6 @@
 //! database, no HTTP. Every rule lives here once, with its tests.
 
 pub mod agency;
+pub mod deadline;
 pub mod text;
+pub mod time;

@@ -1,0 +1,118 @@
+//! Time in tiendo: instants are stored as UTC microseconds; days are the calendar
+//! days of Asia/Ho_Chi_Minh (UTC+7, no daylight saving), and show as dd/mm/yyyy.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
+
+/// Microseconds since the Unix epoch, UTC: how instants are stored in both databases
+/// (one integer format, so SQLite and PostgreSQL compare them the same way).
+pub type Micros = i64;
+
+const VIETNAM_OFFSET_SECONDS: i32 = 7 * 3600;
+
+/// Asia/Ho_Chi_Minh. Vietnam has kept UTC+7 without daylight saving since 1975.
+pub fn vietnam() -> FixedOffset {
+    FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS).expect("UTC+7 is a valid offset")
+}
+
+/// Now, in microseconds.
+pub fn now_micros() -> Micros {
+    Utc::now().timestamp_micros()
+}
+
+/// Today in Vietnam.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&vietnam()).date_naive()
+}
+
+/// The calendar day (in Vietnam) on which an instant falls.
+pub fn day_of(instant: Micros) -> NaiveDate {
+    DateTime::from_timestamp_micros(instant)
+        .unwrap_or_default()
+        .with_timezone(&vietnam())
+        .date_naive()
+}
+
+/// The first instant of a day in Vietnam.
+pub fn start_of_day(day: NaiveDate) -> Micros {
+    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    vietnam()
+        .from_local_datetime(&midnight)
+        .single()
+        .expect("a fixed offset has no gaps")
+        .timestamp_micros()
+}
+
+/// The instant that ends a day in Vietnam (exclusive): what the system knew "as of"
+/// a day is everything recorded strictly before this instant.
+pub fn end_of_day(day: NaiveDate) -> Micros {
+    match day.succ_opt() {
+        Some(next) => start_of_day(next),
+        None => Micros::MAX,
+    }
+}
+
+/// dd/mm/yyyy, the way Vietnamese documents write dates.
+pub fn format_date_vi(day: NaiveDate) -> String {
+    format!("{:02}/{:02}/{:04}", day.day(), day.month(), day.year())
+}
+
+/// dd/mm/yyyy HH:MM in Vietnam.
+pub fn format_instant_vi(instant: Micros) -> String {
+    let t = DateTime::from_timestamp_micros(instant)
+        .unwrap_or_default()
+        .with_timezone(&vietnam());
+    format!("{} {}", format_date_vi(t.date_naive()), t.format("%H:%M"))
+}
+
+/// RFC 3339 in Vietnam's offset, for JSON.
+pub fn instant_rfc3339(instant: Micros) -> String {
+    DateTime::from_timestamp_micros(instant)
+        .unwrap_or_default()
+        .with_timezone(&vietnam())
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// Parses a day written as `YYYY-MM-DD` or `dd/mm/yyyy` (also `d/m/yyyy`).
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some(d);
+    }
+    let mut parts = text.split('/');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_vietnamese_days() {
+        let day: NaiveDate = "2025-07-16".parse().unwrap();
+        let start = start_of_day(day);
+        // 16/07/2025 00:00 in Hà Nội is 15/07/2025 17:00 UTC.
+        assert_eq!(
+            DateTime::from_timestamp_micros(start).unwrap().to_rfc3339(),
+            "2025-07-15T17:00:00+00:00"
+        );
+        assert_eq!(day_of(start), day);
+        assert_eq!(day_of(end_of_day(day) - 1), day);
+        assert_eq!(day_of(end_of_day(day)), day.succ_opt().unwrap());
+    }
+
+    #[test]
+    fn formats_and_parses_vietnamese_dates() {
+        let day: NaiveDate = "2025-07-01".parse().unwrap();
+        assert_eq!(format_date_vi(day), "01/07/2025");
+        assert_eq!(parse_day("1/7/2025"), Some(day));
+        assert_eq!(parse_day("2025-07-01"), Some(day));
+        assert_eq!(parse_day("31/2/2025"), None);
+        assert_eq!(parse_day("1/7/25"), None);
+        assert_eq!(format_instant_vi(start_of_day(day) + 3_600_000_000), "01/07/2025 01:00");
+        assert_eq!(instant_rfc3339(start_of_day(day)), "2025-07-01T00:00:00+07:00");
+    }
+}
