@@ -4,5 +4,9 @@
 
 pub mod agency;
 pub mod deadline;
+pub mod model;
+pub mod policy;
+pub mod report;
+pub mod status;
 pub mod text;
 pub mod time;

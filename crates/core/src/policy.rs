@@ -1,0 +1,156 @@
+//! Who may do what. One table, checked by every use case before it writes.
+//!
+//! - *admin* — the standing office (cơ quan thường trực): everything.
+//! - *focal* — an agency's focal point (đầu mối): reads its own agency's
+//!   assignments and writes its own progress reports, commitments and extension
+//!   requests; nothing else.
+//! - *viewer* — leaders and observers: reads everything, writes nothing.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Focal,
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Focal => "focal",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "focal" => Some(Role::Focal),
+            "viewer" => Some(Role::Viewer),
+            _ => None,
+        }
+    }
+}
+
+/// The signed-in person acting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    /// The agency a focal point speaks for.
+    pub agency_id: Option<i64>,
+}
+
+/// Every write the system knows. Reads are governed by [`Actor::sees_agency`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Write {
+    ManageAgencies,
+    ManageDocuments,
+    ManageTasks,
+    ManageAssignments,
+    ManageUsers,
+    /// Confirm a completion, reopen, cancel.
+    ConfirmCompletion,
+    /// Accept or return a progress report.
+    ReviewReport,
+    /// Approve or refuse an extension request.
+    DecideExtension,
+    /// Progress report on an assignment of `agency`.
+    Report { agency: i64 },
+    /// Commitment on an assignment of `agency`.
+    Commit { agency: i64 },
+    /// Extension request on an assignment of `agency`.
+    RequestExtension { agency: i64 },
+}
+
+impl Actor {
+    /// Whether the actor may make the write.
+    pub fn may(&self, write: Write) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Viewer => false,
+            Role::Focal => match write {
+                Write::Report { agency }
+                | Write::Commit { agency }
+                | Write::RequestExtension { agency } => self.agency_id == Some(agency),
+                _ => false,
+            },
+        }
+    }
+
+    /// Whether the actor may read the work of `agency`.
+    pub fn sees_agency(&self, agency: i64) -> bool {
+        match self.role {
+            Role::Admin | Role::Viewer => true,
+            Role::Focal => self.agency_id == Some(agency),
+        }
+    }
+
+    /// The agency a focal point is confined to; `None` for roles that see all.
+    pub fn confined_to(&self) -> Option<i64> {
+        match self.role {
+            Role::Focal => Some(self.agency_id.unwrap_or(-1)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, agency: Option<i64>) -> Actor {
+        Actor {
+            user_id: 1,
+            username: "u".into(),
+            role,
+            agency_id: agency,
+        }
+    }
+
+    #[test]
+    fn permissions_matrix() {
+        let admin = actor(Role::Admin, None);
+        let viewer = actor(Role::Viewer, None);
+        let focal = actor(Role::Focal, Some(7));
+        let office_writes = [
+            Write::ManageAgencies,
+            Write::ManageDocuments,
+            Write::ManageTasks,
+            Write::ManageAssignments,
+            Write::ManageUsers,
+            Write::ConfirmCompletion,
+            Write::ReviewReport,
+            Write::DecideExtension,
+        ];
+        for w in office_writes {
+            assert!(admin.may(w), "{w:?}");
+            assert!(!viewer.may(w), "{w:?}");
+            assert!(!focal.may(w), "{w:?}");
+        }
+        for w in [
+            Write::Report { agency: 7 },
+            Write::Commit { agency: 7 },
+            Write::RequestExtension { agency: 7 },
+        ] {
+            assert!(admin.may(w) && focal.may(w) && !viewer.may(w), "{w:?}");
+        }
+        for w in [
+            Write::Report { agency: 8 },
+            Write::Commit { agency: 8 },
+            Write::RequestExtension { agency: 8 },
+        ] {
+            assert!(!focal.may(w), "{w:?}");
+        }
+        assert!(focal.sees_agency(7) && !focal.sees_agency(8));
+        assert!(viewer.sees_agency(8));
+        // A focal point without an agency sees nothing.
+        let lost = actor(Role::Focal, None);
+        assert!(!lost.sees_agency(7) && !lost.may(Write::Report { agency: 7 }));
+        assert_eq!(lost.confined_to(), Some(-1));
+    }
+}
