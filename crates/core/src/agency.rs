@@ -506,4 +506,34 @@ groups = ["dia-phuong"]
         assert_eq!(r.suggest("Bo Khoa hoc Cong nghe").unwrap().code, "bo-khcn");
         assert!(r.suggest("zzz").is_none());
     }
+
+    #[test]
+    fn builtin_registry_has_the_2025_structure() {
+        let r = AgencyRegistry::builtin();
+        let on = |s: &str| Some(day(s));
+        let count = |kinds: &[AgencyKind], date: &str| {
+            r.all().iter().filter(|a| kinds.contains(&a.kind) && a.valid_on(day(date))).count()
+        };
+        assert_eq!(count(&[AgencyKind::Ministry], "2025-07-01"), 14);
+        assert_eq!(count(&[AgencyKind::MinisterialAgency], "2025-07-01"), 3);
+        assert_eq!(count(&[AgencyKind::City, AgencyKind::Province], "2025-07-01"), 34);
+        assert_eq!(count(&[AgencyKind::City, AgencyKind::Province], "2025-06-30"), 63);
+        assert_eq!(r.group_members(GROUP_LOCALITIES, None).len(), 34);
+        for (alias, code) in [
+            ("Bộ KH&CN", "bo-khcn"),
+            ("BCA", "bo-cong-an"),
+            ("NHNN", "nhnn"),
+            ("UBND TP Hà Nội", "ha-noi"),
+            ("Hà Nội", "ha-noi"),
+            ("Tập đoàn Điện lực Việt Nam", "evn"),
+            ("Đài Truyền hình Việt Nam", "vtv"),
+        ] {
+            assert_eq!(r.resolve(alias, on("2025-11-16")).map(|a| a.code.as_str()), Some(code), "{alias}");
+        }
+        // A 2025 notice naming a ministry merged on 1 March lands on its successor.
+        assert_eq!(r.resolve("Bộ Thông tin và Truyền thông", on("2025-11-16")).unwrap().code, "bo-khcn");
+        assert_eq!(r.resolve("Bộ Thông tin và Truyền thông", on("2025-02-23")).unwrap().code, "bo-tttt");
+        assert_eq!(r.resolve("Quảng Bình", on("2025-09-01")).unwrap().code, "quang-tri");
+        assert_eq!(r.current("bo-tnmt").unwrap().code, "bo-nnmt");
+    }
 }

@@ -1,0 +1,95 @@
+//! Request extractors: the signed-in actor, JSON bodies and query strings whose
+//! errors name the field.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use tiendo_core::policy::Actor;
+use tiendo_service::{Service, ServiceError};
+
+use crate::error::ApiError;
+
+/// The actor of a request with a valid `Authorization: Bearer TOKEN`.
+pub struct Auth {
+    pub actor: Actor,
+    pub token: String,
+}
+
+impl FromRequestParts<Service> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, service: &Service) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| ServiceError::Unauthenticated("send `Authorization: Bearer TOKEN` (POST /api/v1/auth/login gives one)".into()))?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or_else(|| ServiceError::Unauthenticated("the Authorization header must be `Bearer TOKEN`".into()))?
+            .trim()
+            .to_string();
+        let actor = service.authenticate(&token).await?;
+        Ok(Auth { actor, token })
+    }
+}
+
+/// A JSON body; a malformed one is a 400 or 422 that says where.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Body(v)),
+            Err(rejection) => Err(ApiError(match rejection {
+                JsonRejection::JsonDataError(e) => {
+                    let text = e.body_text();
+                    let field = field_of(&text).unwrap_or_else(|| "body".into());
+                    ServiceError::invalid(field, text)
+                }
+                JsonRejection::JsonSyntaxError(e) => ServiceError::invalid("body", format!("malformed JSON: {}", e.body_text())),
+                JsonRejection::MissingJsonContentType(_) => {
+                    ServiceError::invalid("content-type", "send the body as JSON with `Content-Type: application/json`")
+                }
+                other => ServiceError::invalid("body", other.body_text()),
+            })),
+        }
+    }
+}
+
+/// Picks the field name out of serde's message ("missing field `text`", "unknown
+/// field `x`", "tasks[0].due: …").
+fn field_of(text: &str) -> Option<String> {
+    if let Some(start) = text.find('`') {
+        let rest = &text[start + 1..];
+        if let Some(end) = rest.find('`') {
+            return Some(rest[..end].to_string());
+        }
+    }
+    let after = text.split("body: ").nth(1)?;
+    let path = after.split(':').next()?.trim();
+    (!path.is_empty() && !path.contains(' ')).then(|| path.to_string())
+}
+
+/// A query string; a bad parameter is a 422 that names it.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Query(v)),
+            Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
+                let text = e.body_text();
+                let field = field_of(&text).unwrap_or_else(|| "query".into());
+                Err(ApiError(ServiceError::invalid(field, text)))
+            }
+            Err(other) => Err(ApiError(ServiceError::invalid("query", other.body_text()))),
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! The OpenAPI 3 document at `/api/openapi.json`. Schemas come from the Rust types
+//! (utoipa derives); operations are listed in one table beside the router, and a
+//! test checks that the table and the router name the same routes.
+
+use serde_json::{Value, json};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(components(schemas(
+    tiendo_core::model::Agency,
+    tiendo_core::model::Document,
+    tiendo_core::model::Task,
+    tiendo_core::model::PartyRef,
+    tiendo_core::model::DeadlineView,
+    tiendo_core::model::Assignment,
+    tiendo_core::model::ProgressReport,
+    tiendo_core::model::Extension,
+    tiendo_core::model::Commitment,
+    tiendo_core::model::User,
+    tiendo_core::model::Event,
+    tiendo_core::status::Status,
+    tiendo_core::report::OverdueReport,
+    tiendo_core::report::OverdueRow,
+    tiendo_service::input::LoginInput,
+    tiendo_service::input::TokenOutput,
+    tiendo_service::input::AgencyInput,
+    tiendo_service::input::DocumentInput,
+    tiendo_service::input::DeadlineInput,
+    tiendo_service::input::TaskInput,
+    tiendo_service::input::TaskPatchInput,
+    tiendo_service::input::AssignmentInput,
+    tiendo_service::input::AssignmentPatchInput,
+    tiendo_service::input::ReportInput,
+    tiendo_service::input::ReviewInput,
+    tiendo_service::input::ExtensionInput,
+    tiendo_service::input::DecisionInput,
+    tiendo_service::input::CommitmentInput,
+    tiendo_service::input::CommitmentPatchInput,
+    tiendo_service::input::UserInput,
+    tiendo_service::input::UserPatchInput,
+    tiendo_service::input::ApiTokenInput,
+    crate::api::LoginOutput,
+    crate::api::DocumentText,
+    crate::api::StatusReport,
+    crate::api::StatusCount,
+    crate::error::ErrorBody,
+)))]
+struct Components;
+
+/// (method, path, summary, request schema, response schema, query parameters)
+pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str, &[&str])] = &[
+    ("post", "/api/v1/auth/login", "Sign in with a password; returns a bearer token", Some("LoginInput"), "LoginOutput", &[]),
+    ("post", "/api/v1/auth/logout", "Revoke the token used", None, "-", &[]),
+    ("get", "/api/v1/auth/me", "The signed-in user", None, "User", &[]),
+    ("post", "/api/v1/auth/tokens", "Create a long-lived API token", Some("ApiTokenInput"), "TokenOutput", &[]),
+    ("get", "/api/v1/agencies", "List agencies", None, "page:Agency", &["q", "kind", "group", "current", "page", "per_page"]),
+    ("post", "/api/v1/agencies", "Create an agency (admin)", Some("AgencyInput"), "Agency", &[]),
+    ("get", "/api/v1/agencies/{id}", "One agency", None, "Agency", &[]),
+    ("patch", "/api/v1/agencies/{id}", "Update an agency (admin)", Some("AgencyInput"), "Agency", &[]),
+    ("get", "/api/v1/documents", "List directive documents", None, "page:Document", &["q", "kind", "issued_from", "issued_to", "agency", "page", "per_page"]),
+    ("post", "/api/v1/documents", "Register a document (admin)", Some("DocumentInput"), "Document", &[]),
+    ("get", "/api/v1/documents/{id}", "One document", None, "Document", &[]),
+    ("patch", "/api/v1/documents/{id}", "Update a document (admin)", Some("DocumentInput"), "Document", &[]),
+    ("get", "/api/v1/documents/{id}/text", "The document's text", None, "DocumentText", &[]),
+    ("get", "/api/v1/tasks", "List tasks with filters; status is computed as of a date", None, "page:Task", &["agency", "document", "status", "as_of", "due_from", "due_to", "field", "q", "sort", "page", "per_page"]),
+    ("post", "/api/v1/tasks", "Create a task and its assignments (admin)", Some("TaskInput"), "Task", &[]),
+    ("get", "/api/v1/tasks/{id}", "One task, its status as of a date", None, "Task", &["as_of"]),
+    ("patch", "/api/v1/tasks/{id}", "Update or cancel a task (admin)", Some("TaskPatchInput"), "Task", &[]),
+    ("get", "/api/v1/tasks/{id}/history", "The task's full history", None, "list:Event", &[]),
+    ("get", "/api/v1/assignments", "List assignments (one task for one agency)", None, "page:Assignment", &["task", "agency", "document", "status", "as_of", "page", "per_page"]),
+    ("post", "/api/v1/assignments", "Assign a task to another agency (admin)", Some("AssignmentInput"), "Assignment", &[]),
+    ("get", "/api/v1/assignments/{id}", "One assignment, as of a date", None, "Assignment", &["as_of"]),
+    ("patch", "/api/v1/assignments/{id}", "Confirm completion, reopen, cancel, correct the deadline (admin)", Some("AssignmentPatchInput"), "Assignment", &[]),
+    ("get", "/api/v1/progress-reports", "List progress reports", None, "page:ProgressReport", &["assignment", "task", "agency", "review_state", "page", "per_page"]),
+    ("post", "/api/v1/progress-reports", "Report progress on an assignment (its focal point or admin)", Some("ReportInput"), "ProgressReport", &[]),
+    ("get", "/api/v1/progress-reports/{id}", "One progress report", None, "ProgressReport", &[]),
+    ("patch", "/api/v1/progress-reports/{id}", "Edit a report not yet accepted (its author or admin)", Some("ReportInput"), "ProgressReport", &[]),
+    ("post", "/api/v1/progress-reports/{id}/review", "Accept or return a report claiming completion (admin)", Some("ReviewInput"), "ProgressReport", &[]),
+    ("get", "/api/v1/extensions", "List extension requests", None, "page:Extension", &["assignment", "agency", "state", "page", "per_page"]),
+    ("post", "/api/v1/extensions", "Ask for a later deadline (its focal point or admin)", Some("ExtensionInput"), "Extension", &[]),
+    ("get", "/api/v1/extensions/{id}", "One extension request", None, "Extension", &[]),
+    ("post", "/api/v1/extensions/{id}/decision", "Approve or refuse an extension (admin)", Some("DecisionInput"), "Extension", &[]),
+    ("get", "/api/v1/commitments", "List commitments", None, "page:Commitment", &["assignment", "agency", "as_of", "page", "per_page"]),
+    ("post", "/api/v1/commitments", "Commit to a completion date (its focal point or admin)", Some("CommitmentInput"), "Commitment", &[]),
+    ("get", "/api/v1/commitments/{id}", "One commitment, judged as of a date", None, "Commitment", &["as_of"]),
+    ("patch", "/api/v1/commitments/{id}", "Change a commitment", Some("CommitmentPatchInput"), "Commitment", &[]),
+    ("get", "/api/v1/users", "List users (admin; others see themselves)", None, "page:User", &["page", "per_page"]),
+    ("post", "/api/v1/users", "Create a user (admin)", Some("UserInput"), "User", &[]),
+    ("get", "/api/v1/users/{id}", "One user", None, "User", &[]),
+    ("patch", "/api/v1/users/{id}", "Update a user (admin; anyone their own password)", Some("UserPatchInput"), "User", &[]),
+    ("get", "/api/v1/events", "The audit history (admin)", None, "page:Event", &["entity", "entity_id", "actor", "page", "per_page"]),
+    ("get", "/api/v1/reports/overdue", "Overdue tasks as of a date, after the appendix of 365/TB-VPCP", None, "OverdueReport", &["as_of"]),
+    ("get", "/api/v1/reports/status", "Assignments by status as of a date", None, "StatusReport", &["as_of", "agency"]),
+];
+
+fn schema_ref(name: &str) -> Value {
+    if let Some(item) = name.strip_prefix("page:") {
+        json!({"type": "object", "required": ["items", "total", "page", "per_page"], "properties": {
+            "items": {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}},
+            "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}})
+    } else if let Some(item) = name.strip_prefix("list:") {
+        json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}})
+    } else {
+        json!({"$ref": format!("#/components/schemas/{name}")})
+    }
+}
+
+fn parameter(name: &str) -> Value {
+    let (schema, description) = match name {
+        "as_of" => (json!({"type": "string", "format": "date"}), "Compute statuses as the system knew them at the end of this day (YYYY-MM-DD); today by default"),
+        "issued_from" | "issued_to" | "due_from" | "due_to" => (json!({"type": "string", "format": "date"}), "YYYY-MM-DD"),
+        "page" => (json!({"type": "integer", "minimum": 1}), "Page number, from 1"),
+        "per_page" => (json!({"type": "integer", "minimum": 1, "maximum": 1000}), "Items per page (50 by default)"),
+        "document" | "task" | "assignment" | "entity_id" | "actor" => (json!({"type": "integer"}), "Id"),
+        "current" => (json!({"type": "boolean"}), "Only agencies that still exist"),
+        "status" => (json!({"type": "string", "enum": ["in_progress", "due_soon", "overdue", "completed_on_time", "completed_late", "recurring", "cancelled"]}), "Tasks with at least one assignment in this status on the as-of day"),
+        "agency" => (json!({"type": "string"}), "Agency id, code, name or alias ('Bộ KH&CN', 'UBND TP Hà Nội')"),
+        "q" => (json!({"type": "string"}), "Words to find; diacritics and case are ignored ('bo khoa hoc' finds 'Bộ Khoa học')"),
+        "sort" => (json!({"type": "string", "enum": ["due", "-due", "created", "-created", "document"]}), "Order"),
+        _ => (json!({"type": "string"}), ""),
+    };
+    json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description})
+}
+
+/// The whole OpenAPI document.
+pub fn document() -> Value {
+    let mut doc = serde_json::to_value(Components::openapi()).unwrap_or_else(|_| json!({}));
+    doc["openapi"] = json!("3.1.0");
+    doc["info"] = json!({
+        "title": "tiendo API",
+        "version": env!("CARGO_PKG_VERSION"),
+        "description": "Tracking the tasks the Government assigns: documents, tasks, assignments, progress reports, extensions, commitments, status as of any date. Authenticate with POST /api/v1/auth/login, then send `Authorization: Bearer TOKEN`."
+    });
+    doc["components"]["securitySchemes"] = json!({"bearer": {"type": "http", "scheme": "bearer"}});
+    let mut paths = serde_json::Map::new();
+    paths.insert(
+        "/health".into(),
+        json!({"get": {"summary": "Liveness and database check", "security": [], "responses": {"200": {"description": "OK"}, "503": {"description": "The database does not answer"}}}}),
+    );
+    for (method, path, summary, request, response, params) in OPERATIONS {
+        let mut parameters: Vec<Value> = params.iter().map(|p| parameter(p)).collect();
+        if path.contains("{id}") {
+            parameters.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}));
+        }
+        let ok = if *response == "-" {
+            json!({"description": "Done"})
+        } else {
+            json!({"description": "OK", "content": {"application/json": {"schema": schema_ref(response)}}})
+        };
+        let success = match (*method, *response) {
+            (_, "-") => "204",
+            ("post", _) if !path.ends_with("/login") && !path.contains("/review") && !path.contains("/decision") => "201",
+            _ => "200",
+        };
+        let error = json!({"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}});
+        let mut op = json!({
+            "summary": summary,
+            "parameters": parameters,
+            "responses": {success: ok, "400": error, "401": error, "403": error, "404": error, "409": error, "422": error},
+        });
+        if *path == "/api/v1/auth/login" {
+            op["security"] = json!([]);
+        } else {
+            op["security"] = json!([{"bearer": []}]);
+        }
+        if let Some(req) = request {
+            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": schema_ref(req)}}});
+        }
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[*method] = op;
+    }
+    doc["paths"] = Value::Object(paths);
+    doc
+}

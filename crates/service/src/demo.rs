@@ -1,0 +1,192 @@
+//! Demo data: the committee's real documents (`data/corpus`) with their tasks,
+//! imported through the ordinary import path as history (each on its own date),
+//! then completions set so that the overdue report as of 16/07/2025 is the
+//! appendix of 365/TB-VPCP: its 33 rows with their unfinished units.
+//!
+//! What happened after each document is invented but deterministic (a hash of the
+//! task and the agency decides), so every start shows the same data.
+
+use chrono::{Duration, NaiveDate};
+use tiendo_core::policy::{Actor, Role};
+use tiendo_core::time::{Micros, start_of_day, today};
+use tiendo_store::{AssignmentFilter, Stamp};
+
+use crate::import::{ImportOptions, parse_jsonl};
+use crate::input::{AssignmentPatchInput, DocumentInput};
+use crate::{Result, Service, ServiceError};
+
+/// One seed document: where its text and tasks are, and what the text says of it.
+struct Seed {
+    number: Option<&'static str>,
+    kind: &'static str,
+    title: &'static str,
+    issued_on: &'static str,
+    issuer: Option<&'static str>,
+    signer: Option<&'static str>,
+    text: &'static str,
+    gold: &'static str,
+}
+
+const SEEDS: &[Seed] = &[
+    Seed {
+        number: Some("56/TB-VPCP"),
+        kind: "Thông báo",
+        title: "Kết luận Phiên họp tổng kết hoạt động Ủy ban Quốc gia về chuyển đổi số và Đề án 06 năm 2024, phương hướng, nhiệm vụ trọng tâm năm 2025",
+        issued_on: "2025-02-23",
+        issuer: Some("Văn phòng Chính phủ"),
+        signer: None,
+        text: include_str!("../../../data/corpus/56-TB-VPCP_2025-02-23.txt"),
+        gold: include_str!("../../../data/corpus/56-TB-VPCP_2025-02-23.gold.jsonl"),
+    },
+    Seed {
+        number: Some("365/TB-VPCP"),
+        kind: "Thông báo",
+        title: "Kết luận của Phó Thủ tướng Chính phủ Nguyễn Chí Dũng tại cuộc họp rà soát nội dung, công tác chuẩn bị cho Phiên họp lần thứ ba của Ban Chỉ đạo của Chính phủ về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06",
+        issued_on: "2025-07-16",
+        issuer: Some("Văn phòng Chính phủ"),
+        signer: Some("Đỗ Ngọc Huỳnh"),
+        text: include_str!("../../../data/corpus/365-TB-VPCP_2025-07-16.txt"),
+        gold: include_str!("../../../data/corpus/365-TB-VPCP_2025-07-16.gold.jsonl"),
+    },
+    Seed {
+        number: None,
+        kind: "Thông báo",
+        title: "Kết luận Phiên họp lần thứ tư của Ban Chỉ đạo của Chính phủ về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06",
+        issued_on: "2025-09-24",
+        issuer: Some("Văn phòng Chính phủ"),
+        signer: None,
+        text: include_str!("../../../data/corpus/phien-hop-4_2025-09-24.txt"),
+        gold: include_str!("../../../data/corpus/phien-hop-4_2025-09-24.gold.jsonl"),
+    },
+    Seed {
+        number: Some("624/TB-VPCP"),
+        kind: "Thông báo",
+        title: "Kết luận Phiên họp lần thứ năm của Ban Chỉ đạo của Chính phủ về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06",
+        issued_on: "2025-11-16",
+        issuer: Some("Văn phòng Chính phủ"),
+        signer: Some("Phạm Mạnh Cường"),
+        text: include_str!("../../../data/corpus/624-TB-VPCP_2025-11-16.txt"),
+        gold: include_str!("../../../data/corpus/624-TB-VPCP_2025-11-16.gold.jsonl"),
+    },
+    Seed {
+        number: None,
+        kind: "Tin hội nghị",
+        title: "Hội nghị sơ kết 1 năm triển khai Chương trình hành động thực hiện Nghị quyết số 57-NQ/TW, 5 năm cải cách hành chính nhà nước, 4 năm triển khai Đề án 06: kết luận của Thủ tướng Chính phủ",
+        issued_on: "2025-12-18",
+        issuer: None,
+        signer: None,
+        text: include_str!("../../../data/corpus/hoi-nghi-so-ket_2025-12-18.txt"),
+        gold: include_str!("../../../data/corpus/hoi-nghi-so-ket_2025-12-18.gold.jsonl"),
+    },
+];
+
+/// FNV-1a: a stable hash, so the invented history is the same on every start.
+fn stable_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
+fn at(day: NaiveDate, hour: i64) -> Micros {
+    start_of_day(day) + hour * 3_600_000_000
+}
+
+fn day(s: &str) -> Result<NaiveDate> {
+    s.parse().map_err(|_| ServiceError::Internal(format!("bad seed date {s}")))
+}
+
+/// Summary of a demo load.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub documents: usize,
+    pub tasks: usize,
+    pub completions: usize,
+}
+
+impl Service {
+    /// Loads the demo data into an empty database.
+    pub async fn load_demo(&self) -> Result<DemoSummary> {
+        if self.has_documents().await? {
+            return Err(ServiceError::Conflict("the database already holds documents; demo data goes only into an empty one".into()));
+        }
+        let system = Actor { user_id: 0, username: "demo".into(), role: Role::Admin, agency_id: None };
+        let mut summary = DemoSummary::default();
+        for seed in SEEDS {
+            let issued = day(seed.issued_on)?;
+            let document = DocumentInput {
+                number: seed.number.map(str::to_string),
+                kind: seed.kind.into(),
+                title: seed.title.into(),
+                issued_on: Some(issued),
+                issuer: seed.issuer.map(str::to_string),
+                signer: seed.signer.map(str::to_string),
+                body: Some(seed.text.to_string()),
+            };
+            let options = ImportOptions { document: Some(document), recorded_at: Some(at(issued, 8)) };
+            let imported = self.import_jsonl(&system, seed.gold, options).await?;
+            summary.documents += 1;
+            summary.tasks += imported.tasks_created;
+            let (_, lines) = parse_jsonl(seed.gold).map_err(|_| ServiceError::Internal("seed gold file is valid".into()))?;
+            for (task_id, (_, line)) in imported.task_ids.iter().zip(lines.iter()) {
+                summary.completions += self.invent_history(&system, *task_id, issued, line).await?;
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Completes some assignments of a task, as history. Appendix rows keep
+    /// exactly their unfinished units open on the listing day.
+    async fn invent_history(&self, system: &Actor, task_id: i64, issued: NaiveDate, line: &crate::import::GoldTask) -> Result<usize> {
+        let rows = self
+            .store
+            .list_assignments(&AssignmentFilter {
+                task_id: Some(task_id),
+                agency_id: None,
+                document_id: None,
+                status: None,
+                as_of: today(),
+                due_soon_days: 0,
+                confined_to: None,
+                page: 1,
+                per_page: 10_000,
+            })
+            .await?
+            .0;
+        let unfinished: Option<Vec<i64>> = match &line.incomplete {
+            Some(names) => {
+                let mut ids = Vec::new();
+                for name in names {
+                    ids.push(self.resolve_agency("incomplete", name, Some(issued))?.id);
+                }
+                Some(ids)
+            }
+            None => None,
+        };
+        let today = today();
+        let mut done = 0;
+        for row in rows {
+            let Some(due) = row.state.due else { continue };
+            let h = stable_hash(&format!("{}|{}|{}", line.ref_.as_deref().unwrap_or(""), line.text, row.agency_id));
+            let completion: Option<NaiveDate> = match &unfinished {
+                // A unit the appendix lists as finished had finished by its deadline.
+                Some(open) if !open.contains(&row.agency_id) => Some(due),
+                // An unfinished unit: a third of them finish later, late.
+                Some(_) => (h % 3 == 0).then(|| issued + Duration::days(10 + (h % 90) as i64)),
+                // Work due before the appendix's day was done on time (the appendix lists
+                // every overdue task of that day).
+                None if due < day("2025-07-16")? => Some(due),
+                None => match h % 10 {
+                    0..=4 => Some((due - Duration::days((h % 5) as i64)).max(issued)),
+                    5 | 6 => Some(due + Duration::days(3 + (h % 18) as i64)),
+                    _ => None,
+                },
+            };
+            let Some(on) = completion.filter(|on| *on <= today) else { continue };
+            // Confirmed the day it was done, an hour after the document's own records
+            // when that is the same day.
+            let recorded = at(on.max(issued), if on <= issued { 9 } else { 17 });
+            let input = AssignmentPatchInput { completed_on: Some(on), reopen: None, cancelled: None, deadline: None, note: Some("dữ liệu minh họa".into()) };
+            self.patch_assignment_stamped(system, row.id, &input, Stamp::backdated(None, recorded)).await?;
+            done += 1;
+        }
+        Ok(done)
+    }
+}

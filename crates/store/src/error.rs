@@ -1,0 +1,31 @@
+//! Storage errors. Database text never reaches users: the service maps these to
+//! messages of its own.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A uniqueness rule was broken (the same number, username, task twice).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("cannot open the database: {0}")]
+    Open(String),
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return StoreError::Conflict(db.message().to_string());
+            }
+            if db.is_foreign_key_violation() {
+                return StoreError::Invalid(format!("a referenced record does not exist ({})", db.message()));
+            }
+        }
+        StoreError::Database(e)
+    }
+}

@@ -1,0 +1,3 @@
+//! The PostgreSQL backend: the national server.
+type Db = sqlx::Postgres;
+include!("repo.rs");

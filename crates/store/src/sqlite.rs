@@ -1,0 +1,3 @@
+//! The SQLite backend: the embedded database of a laptop or a small office.
+type Db = sqlx::Sqlite;
+include!("repo.rs");

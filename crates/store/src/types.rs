@@ -1,0 +1,333 @@
+//! What the repository takes in and gives back, beyond the API records of
+//! `tiendo_core::model`.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tiendo_core::deadline::{Deadline, DeadlineKind};
+use tiendo_core::model::PartyRef;
+use tiendo_core::status::{AssignmentState, Status};
+use tiendo_core::time::Micros;
+
+/// Who wrote a change and when it takes effect in the system's knowledge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub actor_id: Option<i64>,
+    /// When the change entered the system's knowledge. Now for ordinary writes;
+    /// a past instant for imported history.
+    pub recorded_at: Micros,
+    /// When the row is written.
+    pub entered_at: Micros,
+}
+
+impl Stamp {
+    pub fn now(actor_id: Option<i64>) -> Stamp {
+        let now = tiendo_core::time::now_micros();
+        Stamp {
+            actor_id,
+            recorded_at: now,
+            entered_at: now,
+        }
+    }
+
+    pub fn backdated(actor_id: Option<i64>, recorded_at: Micros) -> Stamp {
+        Stamp {
+            actor_id,
+            recorded_at,
+            entered_at: tiendo_core::time::now_micros(),
+        }
+    }
+}
+
+/// An entry for the history, written in the same transaction as the change.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    pub entity: &'static str,
+    pub entity_id: i64,
+    pub action: String,
+    pub changes: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewAgency {
+    pub code: String,
+    pub kind: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub bare: Option<String>,
+    pub aliases: Vec<String>,
+    pub groups: Vec<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub successor_code: Option<String>,
+    pub parent_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AgencyFilter {
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub group: Option<String>,
+    pub current_only: bool,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewDocument {
+    pub number: Option<String>,
+    pub kind: String,
+    pub title: String,
+    pub issued_on: Option<NaiveDate>,
+    pub issuer: Option<String>,
+    pub signer: Option<String>,
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DocumentFilter {
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub issued_from: Option<NaiveDate>,
+    pub issued_to: Option<NaiveDate>,
+    /// Only documents with a task assigned to this agency.
+    pub agency_id: Option<i64>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A task to create, with the agencies that get an assignment.
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub document_id: i64,
+    pub ref_: Option<String>,
+    pub text: String,
+    pub product: Option<String>,
+    pub field: Option<String>,
+    pub priority: i32,
+    pub deadline: Deadline,
+    pub lead: Vec<PartyRef>,
+    pub coord: Vec<PartyRef>,
+    pub leader: Option<String>,
+    pub source_citation: Option<String>,
+    /// One assignment per agency (the lead agencies, groups expanded).
+    pub assignees: Vec<i64>,
+}
+
+/// The editable fields of a task; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct TaskPatch {
+    pub ref_: Option<Option<String>>,
+    pub text: Option<String>,
+    pub product: Option<Option<String>>,
+    pub field: Option<Option<String>>,
+    pub priority: Option<i32>,
+    pub deadline: Option<Deadline>,
+    pub leader: Option<Option<String>>,
+    pub coord: Option<Vec<PartyRef>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaskFilter {
+    pub agency_id: Option<i64>,
+    pub document_id: Option<i64>,
+    pub status: Option<Status>,
+    /// The day statuses are computed for; the knowledge is that at its end.
+    pub as_of: NaiveDate,
+    /// Only tasks the system knew of at the end of `as_of`.
+    pub known_only: bool,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+    pub field: Option<String>,
+    /// Folded search words; each must occur.
+    pub words: Vec<String>,
+    /// A focal point's agency: only tasks assigned to it.
+    pub confined_to: Option<i64>,
+    pub due_soon_days: u32,
+    pub sort: TaskSort,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TaskSort {
+    #[default]
+    Due,
+    DueDesc,
+    Created,
+    CreatedDesc,
+    Document,
+}
+
+/// The raw row of a task, before statuses are added.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TaskRow {
+    pub id: i64,
+    pub document_id: i64,
+    pub document_citation: String,
+    pub ref_: Option<String>,
+    pub text: String,
+    pub product: Option<String>,
+    pub field: Option<String>,
+    pub priority: i32,
+    pub deadline: Deadline,
+    pub lead: Vec<PartyRef>,
+    pub coord: Vec<PartyRef>,
+    pub leader: Option<String>,
+    pub source_citation: Option<String>,
+    pub cancelled: bool,
+    pub created_at: Micros,
+    pub updated_at: Micros,
+}
+
+/// An assignment's known state at an instant, with what identifies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownAssignment {
+    pub assignment_id: i64,
+    pub task_id: i64,
+    pub agency_id: i64,
+    pub state: AssignmentState,
+}
+
+#[derive(Debug, Clone)]
+pub struct AssignmentFilter {
+    pub task_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    pub document_id: Option<i64>,
+    pub status: Option<Status>,
+    pub as_of: NaiveDate,
+    pub due_soon_days: u32,
+    pub confined_to: Option<i64>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// An assignment row with the state known on the as-of day.
+#[derive(Debug, Clone)]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub task_id: i64,
+    pub task_text: String,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub deadline_raw: String,
+    pub state: AssignmentState,
+    pub created_at: Micros,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub assignment_id: i64,
+    pub author_id: i64,
+    pub reported_on: NaiveDate,
+    pub percent: Option<i32>,
+    pub claims_completion: bool,
+    pub completed_on: Option<NaiveDate>,
+    pub narrative: String,
+    pub difficulties: Option<String>,
+    pub proposals: Option<String>,
+    pub evidence_number: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub assignment_id: Option<i64>,
+    pub task_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    pub review_state: Option<String>,
+    pub confined_to: Option<i64>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewExtension {
+    pub assignment_id: i64,
+    pub requested_by: i64,
+    pub deadline: Deadline,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ExtensionFilter {
+    pub assignment_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    pub state: Option<String>,
+    pub confined_to: Option<i64>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCommitment {
+    pub assignment_id: i64,
+    pub committed_on: NaiveDate,
+    pub letter_number: Option<String>,
+    pub note: Option<String>,
+    pub created_by: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CommitmentFilter {
+    pub assignment_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    pub confined_to: Option<i64>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A commitment with what is needed to judge it.
+#[derive(Debug, Clone)]
+pub struct CommitmentRow {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub agency_id: i64,
+    pub committed_on: NaiveDate,
+    pub original_due: Option<NaiveDate>,
+    pub letter_number: Option<String>,
+    pub note: Option<String>,
+    pub created_by: i64,
+    pub created_at: Micros,
+    pub updated_at: Micros,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: Option<String>,
+    pub password_hash: String,
+    pub role: String,
+    pub agency_id: Option<i64>,
+}
+
+/// A user with the secret needed to sign in.
+#[derive(Debug, Clone)]
+pub struct UserCredentials {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub agency_id: Option<i64>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    pub actor_id: Option<i64>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// The deadline an assignment had, for the history of an extension.
+pub fn deadline_of(state: &AssignmentState, raw: &str) -> Deadline {
+    Deadline {
+        kind: state.deadline_kind,
+        due: state.due,
+        raw: raw.to_string(),
+    }
+}
+
+pub fn parse_kind(s: &str) -> DeadlineKind {
+    DeadlineKind::parse(s).unwrap_or(DeadlineKind::None)
+}
