@@ -1,1 +1,278 @@
-fn main() {}
+//! `tiendo`: serve, user, import, export, status, extract.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use tiendo_core::policy::{Actor, Role};
+use tiendo_core::time::{format_date_vi, parse_day, today};
+use tiendo_service::import::ImportOptions;
+use tiendo_service::input::{DocumentInput, UserInput};
+use tiendo_service::{Config, Service};
+use tiendo_store::Store;
+
+#[derive(Parser)]
+#[command(name = "tiendo", version, about = "Theo dõi, giám sát, đánh giá nhiệm vụ — tracking the tasks the Government assigns")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct DataArgs {
+    /// Data folder of the embedded SQLite database (ignored when DATABASE_URL is set).
+    #[arg(long, default_value = "data-local", env = "TIENDO_DATA")]
+    data: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (loads the demo data into an empty database unless --no-demo).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        data: DataArgs,
+        /// Do not load the demo data.
+        #[arg(long)]
+        no_demo: bool,
+        /// Days before the deadline at which a task counts as due soon.
+        #[arg(long, default_value_t = 7)]
+        due_soon_days: u32,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Import a document and its tasks from JSON Lines in the gold format.
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+        /// Document number, when the file has no document line ("624/TB-VPCP").
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long, default_value = "Thông báo")]
+        kind: String,
+        #[arg(long)]
+        title: Option<String>,
+        /// Issue date (YYYY-MM-DD or dd/mm/yyyy).
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        issuer: Option<String>,
+    },
+    /// Export documents and their tasks as JSON Lines in the gold format.
+    Export {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Only this document (id or number).
+        #[arg(long)]
+        document: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// The overdue report as of a day, as a table.
+    Status {
+        #[arg(long)]
+        as_of: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+        /// JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load the demo data into an empty database.
+    Demo {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user (creates and migrates the database if needed).
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, value_parser = ["admin", "focal", "viewer"])]
+        role: String,
+        /// The agency of a focal point (code, name or alias).
+        #[arg(long)]
+        agency: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// Opens the database: PostgreSQL when DATABASE_URL names one, else the SQLite
+/// file in the data folder. Migrates it.
+async fn open(data: &DataArgs, config: Config) -> Result<Service> {
+    let store = match std::env::var("DATABASE_URL").ok().filter(|u| !u.trim().is_empty()) {
+        Some(url) => Store::open_url(&url).await.with_context(|| "cannot open the database named by DATABASE_URL")?,
+        None => Store::open_sqlite_dir(&data.data)
+            .await
+            .with_context(|| format!("cannot open the database in {}", data.data.display()))?,
+    };
+    Service::new(store, config).await.map_err(|e| anyhow!("cannot prepare the database: {e}"))
+}
+
+fn system_actor() -> Actor {
+    Actor { user_id: 0, username: "cli".into(), role: Role::Admin, agency_id: None }
+}
+
+fn day_arg(name: &str, value: Option<&str>) -> Result<NaiveDate> {
+    match value {
+        None => Ok(today()),
+        Some(v) => parse_day(v).ok_or_else(|| anyhow!("--{name}: '{v}' is not a date (YYYY-MM-DD or dd/mm/yyyy)")),
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve { addr, data, no_demo, due_soon_days } => {
+            let service = open(&data, Config { due_soon_days, ..Config::default() }).await?;
+            if !no_demo && !service.has_documents().await? {
+                let started = std::time::Instant::now();
+                let summary = service.load_demo().await.map_err(|e| anyhow!("cannot load the demo data: {e}"))?;
+                tracing::info!(
+                    documents = summary.documents,
+                    tasks = summary.tasks,
+                    completions = summary.completions,
+                    ms = started.elapsed().as_millis() as u64,
+                    "demo data loaded"
+                );
+            }
+            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+            let bound = listener.local_addr()?;
+            eprintln!("tiendo listening on http://{bound} (API: http://{bound}/api/openapi.json)");
+            tiendo_server::serve_on(service, listener).await?;
+        }
+        Command::User { command: UserCommand::Add { username, password, role, agency, name, data } } => {
+            let service = open(&data, Config::default()).await?;
+            let user = service
+                .create_user(None, &UserInput { username, password, role, agency, display_name: name })
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            println!("created user {} ({}) with id {}", user.username, user.role, user.id);
+        }
+        Command::Import { file, data, number, kind, title, date, issuer } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let issued_on = match date.as_deref() {
+                Some(d) => Some(day_arg("date", Some(d))?),
+                None => None,
+            };
+            let document = number.clone().map(|n| DocumentInput {
+                number: Some(n.clone()),
+                kind,
+                title: title.unwrap_or(n),
+                issued_on,
+                issuer,
+                signer: None,
+                body: None,
+            });
+            let service = open(&data, Config::default()).await?;
+            let summary = service
+                .import_jsonl(&system_actor(), &text, ImportOptions { document, recorded_at: None })
+                .await
+                .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+            println!(
+                "document {}{}: {} task(s) created, {} already present",
+                summary.document_id,
+                if summary.document_created { " (new)" } else { "" },
+                summary.tasks_created,
+                summary.tasks_already_present
+            );
+        }
+        Command::Export { data, document, output } => {
+            let service = open(&data, Config::default()).await?;
+            let actor = system_actor();
+            let ids: Vec<i64> = match document {
+                Some(d) => match d.parse::<i64>() {
+                    Ok(id) => vec![id],
+                    Err(_) => vec![service.store.find_document_by_number(&d).await?.ok_or_else(|| anyhow!("no document numbered {d}"))?.id],
+                },
+                None => {
+                    let f = tiendo_store::DocumentFilter { page: 1, per_page: 1000, ..Default::default() };
+                    let mut docs = service.list_documents(&actor, f).await.map_err(|e| anyhow!("{e}"))?.items;
+                    docs.sort_by_key(|d| d.id);
+                    docs.into_iter().map(|d| d.id).collect()
+                }
+            };
+            let mut out = String::new();
+            for id in ids {
+                out.push_str(&service.export_jsonl(&actor, id).await.map_err(|e| anyhow!("{e}"))?);
+            }
+            match output {
+                Some(path) => std::fs::write(&path, out).with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{out}"),
+            }
+        }
+        Command::Status { as_of, data, json } => {
+            let day = day_arg("as-of", as_of.as_deref())?;
+            let service = open(&data, Config::default()).await?;
+            let report = service.overdue_report(&system_actor(), day).await.map_err(|e| anyhow!("{e}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", overdue_table(&report));
+            }
+        }
+        Command::Demo { data } => {
+            let service = open(&data, Config::default()).await?;
+            let s = service.load_demo().await.map_err(|e| anyhow!("{e}"))?;
+            println!("demo data: {} documents, {} tasks, {} completions", s.documents, s.tasks, s.completions);
+        }
+    }
+    Ok(())
+}
+
+/// The overdue report as a terminal table, after the appendix of 365/TB-VPCP.
+fn overdue_table(report: &tiendo_core::report::OverdueReport) -> String {
+    let mut out = format!(
+        "DANH MỤC NHIỆM VỤ QUÁ HẠN tại ngày {} — {} nhiệm vụ\n\n",
+        format_date_vi(report.as_of),
+        report.rows.len()
+    );
+    for (i, row) in report.rows.iter().enumerate() {
+        let task: String = row.task.chars().take(110).collect();
+        let ellipsis = if row.task.chars().count() > 110 { "…" } else { "" };
+        out.push_str(&format!("{:>3}. {task}{ellipsis}\n", i + 1));
+        out.push_str(&format!("     Văn bản giao: {}\n", row.source_document));
+        out.push_str(&format!("     Chủ trì: {}\n", row.lead.join(", ")));
+        out.push_str(&format!("     Thời hạn: {} (quá {} ngày)\n", format_date_vi(row.deadline), row.days_late));
+        out.push_str(&format!("     Chưa hoàn thành ({}): {}\n\n", row.incomplete.len(), row.incomplete.join(", ")));
+    }
+    out
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TIENDO_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("tiendo: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tiendo: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
