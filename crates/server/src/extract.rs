@@ -70,7 +70,7 @@ fn field_of(text: &str) -> Option<String> {
             return Some(rest[..end].to_string());
         }
     }
-    let after = text.split("body: ").nth(1)?;
+    let after = text.split("body: ").nth(1).or_else(|| text.split("query string: ").nth(1))?;
     let path = after.split(':').next()?.trim();
     (!path.is_empty() && !path.contains(' ')).then(|| path.to_string())
 }

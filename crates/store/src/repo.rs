@@ -1263,7 +1263,7 @@ fn report_from(row: &DbRow) -> Result<tiendo_core::model::ProgressReport, StoreE
         agency_id: row.try_get("agency_id")?,
         author_id: row.try_get("author_id")?,
         reported_on: row.try_get("reported_on")?,
-        percent: row.try_get::<Option<i64>, _>("percent")?.map(|p| p as i32),
+        percent: row.try_get::<Option<i32>, _>("percent")?,
         claims_completion: row.try_get("claims_completion")?,
         completed_on: row.try_get("completed_on")?,
         narrative: row.try_get("narrative")?,
