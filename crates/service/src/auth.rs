@@ -1,9 +1,9 @@
 //! Passwords (Argon2id) and bearer tokens. Tokens are random 256-bit secrets shown
 //! once; only their SHA-256 is stored, so a stolen database holds no usable token.
 
+use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Result, ServiceError};
@@ -26,7 +26,11 @@ pub async fn hash_password(password: String) -> Result<String> {
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -49,10 +53,16 @@ pub fn token_hash(token: &str) -> String {
 pub fn check_password_rules(password: &str) -> Result<()> {
     let n = password.chars().count();
     if n < 8 {
-        return Err(ServiceError::invalid("password", "must have at least 8 characters"));
+        return Err(ServiceError::invalid(
+            "password",
+            "must have at least 8 characters",
+        ));
     }
     if n > 256 {
-        return Err(ServiceError::invalid("password", "must have at most 256 characters"));
+        return Err(ServiceError::invalid(
+            "password",
+            "must have at most 256 characters",
+        ));
     }
     Ok(())
 }

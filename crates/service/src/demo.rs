@@ -82,7 +82,9 @@ const SEEDS: &[Seed] = &[
 
 /// FNV-1a: a stable hash, so the invented history is the same on every start.
 fn stable_hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 fn at(day: NaiveDate, hour: i64) -> Micros {
@@ -90,7 +92,8 @@ fn at(day: NaiveDate, hour: i64) -> Micros {
 }
 
 fn day(s: &str) -> Result<NaiveDate> {
-    s.parse().map_err(|_| ServiceError::Internal(format!("bad seed date {s}")))
+    s.parse()
+        .map_err(|_| ServiceError::Internal(format!("bad seed date {s}")))
 }
 
 /// Summary of a demo load.
@@ -105,9 +108,17 @@ impl Service {
     /// Loads the demo data into an empty database.
     pub async fn load_demo(&self) -> Result<DemoSummary> {
         if self.has_documents().await? {
-            return Err(ServiceError::Conflict("the database already holds documents; demo data goes only into an empty one".into()));
+            return Err(ServiceError::Conflict(
+                "the database already holds documents; demo data goes only into an empty one"
+                    .into(),
+            ));
         }
-        let system = Actor { user_id: 0, username: "demo".into(), role: Role::Admin, agency_id: None };
+        let system = Actor {
+            user_id: 0,
+            username: "demo".into(),
+            role: Role::Admin,
+            agency_id: None,
+        };
         let mut summary = DemoSummary::default();
         for seed in SEEDS {
             let issued = day(seed.issued_on)?;
@@ -120,11 +131,15 @@ impl Service {
                 signer: seed.signer.map(str::to_string),
                 body: Some(seed.text.to_string()),
             };
-            let options = ImportOptions { document: Some(document), recorded_at: Some(at(issued, 8)) };
+            let options = ImportOptions {
+                document: Some(document),
+                recorded_at: Some(at(issued, 8)),
+            };
             let imported = self.import_jsonl(&system, seed.gold, options).await?;
             summary.documents += 1;
             summary.tasks += imported.tasks_created;
-            let (_, lines) = parse_jsonl(seed.gold).map_err(|_| ServiceError::Internal("seed gold file is valid".into()))?;
+            let (_, lines) = parse_jsonl(seed.gold)
+                .map_err(|_| ServiceError::Internal("seed gold file is valid".into()))?;
             for (task_id, (_, line)) in imported.task_ids.iter().zip(lines.iter()) {
                 summary.completions += self.invent_history(&system, *task_id, issued, line).await?;
             }
@@ -134,7 +149,13 @@ impl Service {
 
     /// Completes some assignments of a task, as history. Appendix rows keep
     /// exactly their unfinished units open on the listing day.
-    async fn invent_history(&self, system: &Actor, task_id: i64, issued: NaiveDate, line: &crate::import::GoldTask) -> Result<usize> {
+    async fn invent_history(
+        &self,
+        system: &Actor,
+        task_id: i64,
+        issued: NaiveDate,
+        line: &crate::import::GoldTask,
+    ) -> Result<usize> {
         let rows = self
             .store
             .list_assignments(&AssignmentFilter {
@@ -164,12 +185,17 @@ impl Service {
         let mut done = 0;
         for row in rows {
             let Some(due) = row.state.due else { continue };
-            let h = stable_hash(&format!("{}|{}|{}", line.ref_.as_deref().unwrap_or(""), line.text, row.agency_id));
+            let h = stable_hash(&format!(
+                "{}|{}|{}",
+                line.ref_.as_deref().unwrap_or(""),
+                line.text,
+                row.agency_id
+            ));
             let completion: Option<NaiveDate> = match &unfinished {
                 // A unit the appendix lists as finished had finished by its deadline.
                 Some(open) if !open.contains(&row.agency_id) => Some(due),
                 // An unfinished unit: a third of them finish later, late.
-                Some(_) => (h % 3 == 0).then(|| issued + Duration::days(10 + (h % 90) as i64)),
+                Some(_) => h.is_multiple_of(3).then(|| issued + Duration::days(10 + (h % 90) as i64)),
                 // Work due before the appendix's day was done on time (the appendix lists
                 // every overdue task of that day).
                 None if due < day("2025-07-16")? => Some(due),
@@ -179,12 +205,21 @@ impl Service {
                     _ => None,
                 },
             };
-            let Some(on) = completion.filter(|on| *on <= today) else { continue };
+            let Some(on) = completion.filter(|on| *on <= today) else {
+                continue;
+            };
             // Confirmed the day it was done, an hour after the document's own records
             // when that is the same day.
             let recorded = at(on.max(issued), if on <= issued { 9 } else { 17 });
-            let input = AssignmentPatchInput { completed_on: Some(on), reopen: None, cancelled: None, deadline: None, note: Some("dữ liệu minh họa".into()) };
-            self.patch_assignment_stamped(system, row.id, &input, Stamp::backdated(None, recorded)).await?;
+            let input = AssignmentPatchInput {
+                completed_on: Some(on),
+                reopen: None,
+                cancelled: None,
+                deadline: None,
+                note: Some("dữ liệu minh họa".into()),
+            };
+            self.patch_assignment_stamped(system, row.id, &input, Stamp::backdated(None, recorded))
+                .await?;
             done += 1;
         }
         Ok(done)

@@ -69,13 +69,28 @@ pub struct LineError {
 }
 
 fn line_errors(errors: &[LineError]) -> ServiceError {
-    let text: Vec<String> = errors.iter().map(|e| format!("line {}: {}", e.line, e.message)).collect();
-    ServiceError::invalid("file", format!("nothing was imported; {} problem(s):\n{}", errors.len(), text.join("\n")))
+    let text: Vec<String> = errors
+        .iter()
+        .map(|e| format!("line {}: {}", e.line, e.message))
+        .collect();
+    ServiceError::invalid(
+        "file",
+        format!(
+            "nothing was imported; {} problem(s):\n{}",
+            errors.len(),
+            text.join("\n")
+        ),
+    )
 }
+
+/// A read file: its document line, if any, and its tasks with their line numbers.
+pub type ParsedFile = (Option<DocumentInput>, Vec<(usize, GoldTask)>);
 
 /// Reads the lines of a JSONL file: the document line if any and the tasks with
 /// their line numbers.
-pub fn parse_jsonl(text: &str) -> std::result::Result<(Option<DocumentInput>, Vec<(usize, GoldTask)>), Vec<LineError>> {
+pub fn parse_jsonl(
+    text: &str,
+) -> std::result::Result<ParsedFile, Vec<LineError>> {
     let mut document = None;
     let mut tasks = Vec::new();
     let mut errors = Vec::new();
@@ -88,29 +103,50 @@ pub fn parse_jsonl(text: &str) -> std::result::Result<(Option<DocumentInput>, Ve
         if line.starts_with("{\"document\"") {
             match serde_json::from_str::<DocumentLine>(line) {
                 Ok(d) if document.is_none() && tasks.is_empty() => document = Some(d.document),
-                Ok(_) => errors.push(LineError { line: n, message: "a document line must come first, once".into() }),
-                Err(e) => errors.push(LineError { line: n, message: format!("bad document line: {e}") }),
+                Ok(_) => errors.push(LineError {
+                    line: n,
+                    message: "a document line must come first, once".into(),
+                }),
+                Err(e) => errors.push(LineError {
+                    line: n,
+                    message: format!("bad document line: {e}"),
+                }),
             }
             continue;
         }
         match serde_json::from_str::<GoldTask>(line) {
             Ok(t) => tasks.push((n, t)),
-            Err(e) => errors.push(LineError { line: n, message: format!("not a task in the gold format: {e}") }),
+            Err(e) => errors.push(LineError {
+                line: n,
+                message: format!("not a task in the gold format: {e}"),
+            }),
         }
     }
-    if errors.is_empty() { Ok((document, tasks)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok((document, tasks))
+    } else {
+        Err(errors)
+    }
 }
 
 impl Service {
     /// Imports a JSONL file of tasks. Everything is checked before anything is
     /// written; on any problem nothing is stored and every problem is listed.
-    pub async fn import_jsonl(&self, actor: &Actor, text: &str, options: ImportOptions) -> Result<ImportSummary> {
+    pub async fn import_jsonl(
+        &self,
+        actor: &Actor,
+        text: &str,
+        options: ImportOptions,
+    ) -> Result<ImportSummary> {
         require(actor, Write::ManageDocuments)?;
         require(actor, Write::ManageTasks)?;
         let (file_document, tasks) = parse_jsonl(text).map_err(|e| line_errors(&e))?;
-        let document = file_document
-            .or(options.document)
-            .ok_or_else(|| ServiceError::invalid("document", "the file has no document line and no document was given"))?;
+        let document = file_document.or(options.document).ok_or_else(|| {
+            ServiceError::invalid(
+                "document",
+                "the file has no document line and no document was given",
+            )
+        })?;
         let stamp = match options.recorded_at {
             Some(at) => Stamp::backdated(Some(actor.user_id).filter(|id| *id > 0), at),
             None => Stamp::now(Some(actor.user_id).filter(|id| *id > 0)),
@@ -120,7 +156,9 @@ impl Service {
             Some(number) => self.store.find_document_by_number(number.trim()).await?,
             None => None,
         };
-        let issued_on = existing.as_ref().map_or(document.issued_on, |d| d.issued_on);
+        let issued_on = existing
+            .as_ref()
+            .map_or(document.issued_on, |d| d.issued_on);
         let new_document = match existing {
             Some(_) => None,
             None => Some(Self::document_input(&document)?),
@@ -130,22 +168,38 @@ impl Service {
         let mut errors = Vec::new();
         let mut present = 0;
         for (line, t) in &tasks {
-            match self.build_task(&task_input(existing.as_ref().map_or(0, |d| d.id), t), issued_on) {
+            match self.build_task(
+                &task_input(existing.as_ref().map_or(0, |d| d.id), t),
+                issued_on,
+            ) {
                 Ok(nt) => {
                     let known = match &existing {
-                        Some(d) => self.store.find_task(d.id, nt.ref_.as_deref(), &nt.text).await?.is_some(),
+                        Some(d) => self
+                            .store
+                            .find_task(d.id, nt.ref_.as_deref(), &nt.text)
+                            .await?
+                            .is_some(),
                         None => false,
                     };
-                    let twice = new_tasks.iter().any(|o| o.ref_ == nt.ref_ && o.text == nt.text);
+                    let twice = new_tasks
+                        .iter()
+                        .any(|o| o.ref_ == nt.ref_ && o.text == nt.text);
                     if known {
                         present += 1;
                     } else if twice {
-                        errors.push(LineError { line: *line, message: "the same task (ref and text) appears twice in the file".into() });
+                        errors.push(LineError {
+                            line: *line,
+                            message: "the same task (ref and text) appears twice in the file"
+                                .into(),
+                        });
                     } else {
                         new_tasks.push(nt);
                     }
                 }
-                Err(e) => errors.push(LineError { line: *line, message: e.to_string() }),
+                Err(e) => errors.push(LineError {
+                    line: *line,
+                    message: e.to_string(),
+                }),
             }
         }
         if !errors.is_empty() {
@@ -153,7 +207,12 @@ impl Service {
         }
         let (document_id, ids) = self
             .store
-            .import_document(new_document.as_ref(), existing.as_ref().map(|d| d.id), &new_tasks, &stamp)
+            .import_document(
+                new_document.as_ref(),
+                existing.as_ref().map(|d| d.id),
+                &new_tasks,
+                &stamp,
+            )
             .await?;
         Ok(ImportSummary {
             document_id,
@@ -179,7 +238,8 @@ impl Service {
                 body,
             },
         };
-        let mut out = serde_json::to_string(&header).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let mut out =
+            serde_json::to_string(&header).map_err(|e| ServiceError::Internal(e.to_string()))?;
         out.push('\n');
         let mut page = 1;
         loop {
@@ -204,16 +264,43 @@ impl Service {
                 let line = GoldTask {
                     ref_: row.ref_.clone(),
                     text: row.text.clone(),
-                    lead: row.lead.iter().map(|p| if p.code.starts_with('@') { p.code.clone() } else { p.name.clone() }).collect(),
-                    coord: row.coord.iter().map(|p| if p.code.starts_with('@') { p.code.clone() } else { p.name.clone() }).collect(),
-                    deadline: DeadlineInput { kind: row.deadline.kind.as_str().into(), due: row.deadline.due, raw: row.deadline.raw.clone() },
+                    lead: row
+                        .lead
+                        .iter()
+                        .map(|p| {
+                            if p.code.starts_with('@') {
+                                p.code.clone()
+                            } else {
+                                p.name.clone()
+                            }
+                        })
+                        .collect(),
+                    coord: row
+                        .coord
+                        .iter()
+                        .map(|p| {
+                            if p.code.starts_with('@') {
+                                p.code.clone()
+                            } else {
+                                p.name.clone()
+                            }
+                        })
+                        .collect(),
+                    deadline: DeadlineInput {
+                        kind: row.deadline.kind.as_str().into(),
+                        due: row.deadline.due,
+                        raw: row.deadline.raw.clone(),
+                    },
                     product: row.product.clone(),
                     field: row.field.clone(),
                     leader: row.leader.clone(),
                     source_doc: row.source_citation.clone(),
                     incomplete: None,
                 };
-                out.push_str(&serde_json::to_string(&line).map_err(|e| ServiceError::Internal(e.to_string()))?);
+                out.push_str(
+                    &serde_json::to_string(&line)
+                        .map_err(|e| ServiceError::Internal(e.to_string()))?,
+                );
                 out.push('\n');
             }
             if page * 1000 >= total || rows.is_empty() {
@@ -256,6 +343,9 @@ mod tests {
         assert_eq!(tasks[0].0, 2);
         let bad = "{\"ref\": \"1\", \"text\": \"x\"}\nnot json\n";
         let errors = parse_jsonl(bad).unwrap_err();
-        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(
+            errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
     }
 }

@@ -15,8 +15,8 @@ use chrono::NaiveDate;
 use tiendo_core::agency::{AgencyRegistry, group_label};
 use tiendo_core::deadline::Deadline;
 use tiendo_core::model::{
-    Agency, Assignment, Commitment, DeadlineView, Document, Event, Page, PartyRef, ProgressReport, Task, User,
-    is_field,
+    Agency, Assignment, Commitment, DeadlineView, Document, Event, Page, PartyRef, ProgressReport,
+    Task, User, is_field,
 };
 use tiendo_core::policy::{Actor, Role, Write};
 use tiendo_core::report::{OverdueReport, OverdueRow};
@@ -65,8 +65,16 @@ struct AgencyCache {
 impl AgencyCache {
     fn new(all: Vec<Agency>) -> AgencyCache {
         let by_id = all.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-        let by_code = all.iter().enumerate().map(|(i, a)| (a.code.clone(), i)).collect();
-        AgencyCache { all, by_id, by_code }
+        let by_code = all
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.code.clone(), i))
+            .collect();
+        AgencyCache {
+            all,
+            by_id,
+            by_code,
+        }
     }
 }
 
@@ -79,7 +87,10 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        PageRequest { page: 1, per_page: 50 }
+        PageRequest {
+            page: 1,
+            per_page: 50,
+        }
     }
 }
 
@@ -110,7 +121,10 @@ fn non_empty(field: &str, text: &str, max: usize) -> Result<String> {
         return Err(ServiceError::invalid(field, "must not be empty"));
     }
     if t.chars().count() > max {
-        return Err(ServiceError::invalid(field, format!("must have at most {max} characters")));
+        return Err(ServiceError::invalid(
+            field,
+            format!("must have at most {max} characters"),
+        ));
     }
     Ok(t)
 }
@@ -123,7 +137,8 @@ fn optional(field: &str, text: Option<&str>, max: usize) -> Result<Option<String
 }
 
 fn deadline_from(field: &str, d: &DeadlineInput) -> Result<Deadline> {
-    Deadline::from_parts(&d.kind, d.due, nfc(d.raw.trim())).map_err(|e| ServiceError::invalid(field, e.to_string()))
+    Deadline::from_parts(&d.kind, d.due, nfc(d.raw.trim()))
+        .map_err(|e| ServiceError::invalid(field, e.to_string()))
 }
 
 impl Service {
@@ -161,7 +176,10 @@ impl Service {
     async fn reload_agencies(&self) -> Result<()> {
         let all = self.store.all_agencies().await?;
         let cache = AgencyCache::new(all);
-        *self.agencies.write().map_err(|_| ServiceError::Internal("agency cache poisoned".into()))? = cache;
+        *self
+            .agencies
+            .write()
+            .map_err(|_| ServiceError::Internal("agency cache poisoned".into()))? = cache;
         Ok(())
     }
 
@@ -177,7 +195,9 @@ impl Service {
     }
 
     pub fn agency_name(&self, id: i64) -> String {
-        self.agency(id).map(|a| a.name).unwrap_or_else(|| format!("#{id}"))
+        self.agency(id)
+            .map(|a| a.name)
+            .unwrap_or_else(|| format!("#{id}"))
     }
 
     /// The agency a name, alias, code or id designates on a day, or an error that
@@ -201,7 +221,10 @@ impl Service {
             let key = fold(name);
             c.all
                 .iter()
-                .find(|a| fold(&a.name) == key || a.short_name.as_deref().map(fold).as_deref() == Some(&key))
+                .find(|a| {
+                    fold(&a.name) == key
+                        || a.short_name.as_deref().map(fold).as_deref() == Some(&key)
+                })
                 .cloned()
         });
         found.ok_or_else(|| {
@@ -218,7 +241,9 @@ impl Service {
         self.with_agencies(|c| {
             let mut current = id;
             for _ in 0..16 {
-                let Some(&i) = c.by_id.get(&current) else { break };
+                let Some(&i) = c.by_id.get(&current) else {
+                    break;
+                };
                 let a = &c.all[i];
                 match (a.valid_to, a.successor_id) {
                     (Some(_), Some(next)) => current = next,
@@ -232,22 +257,37 @@ impl Service {
     /// Lead or coordinating parties, resolved: agencies named one by one and groups.
     /// Returns the parties and the agencies that get an assignment (groups expanded
     /// to their members on the day, then to today's successors).
-    pub fn resolve_parties(&self, field: &str, names: &[String], on: Option<NaiveDate>) -> Result<(Vec<PartyRef>, Vec<i64>)> {
+    pub fn resolve_parties(
+        &self,
+        field: &str,
+        names: &[String],
+        on: Option<NaiveDate>,
+    ) -> Result<(Vec<PartyRef>, Vec<i64>)> {
         let mut parties = Vec::new();
         let mut assignees = Vec::new();
         for (i, name) in names.iter().enumerate() {
             let field = format!("{field}[{i}]");
             if let Some(group) = name.trim().strip_prefix('@') {
                 let label = group_label(group).ok_or_else(|| {
-                    ServiceError::invalid(&field, format!("unknown group '@{group}' (known: @bo-nganh, @dia-phuong)"))
+                    ServiceError::invalid(
+                        &field,
+                        format!("unknown group '@{group}' (known: @bo-nganh, @dia-phuong)"),
+                    )
                 })?;
-                parties.push(PartyRef { agency_id: None, code: format!("@{group}"), name: label.into() });
+                parties.push(PartyRef {
+                    agency_id: None,
+                    code: format!("@{group}"),
+                    name: label.into(),
+                });
                 let members: Vec<i64> = self.with_agencies(|c| {
                     c.all
                         .iter()
                         .filter(|a| a.groups.iter().any(|g| g == group))
                         .filter(|a| match on {
-                            Some(day) => a.valid_from.is_none_or(|f| f <= day) && a.valid_to.is_none_or(|t| day <= t),
+                            Some(day) => {
+                                a.valid_from.is_none_or(|f| f <= day)
+                                    && a.valid_to.is_none_or(|t| day <= t)
+                            }
                             None => a.valid_to.is_none(),
                         })
                         .map(|a| a.id)
@@ -256,7 +296,11 @@ impl Service {
                 assignees.extend(members.into_iter().map(|id| self.current_successor(id)));
             } else {
                 let agency = self.resolve_agency(&field, name, on)?;
-                parties.push(PartyRef { agency_id: Some(agency.id), code: agency.code.clone(), name: agency.name.clone() });
+                parties.push(PartyRef {
+                    agency_id: Some(agency.id),
+                    code: agency.code.clone(),
+                    name: agency.name.clone(),
+                });
                 assignees.push(self.current_successor(agency.id));
             }
         }
@@ -271,7 +315,9 @@ impl Service {
     pub async fn login(&self, username: &str, password: &str) -> Result<(TokenOutput, User)> {
         let creds = self.store.user_credentials(username.trim()).await?;
         let valid = match &creds {
-            Some(c) if c.active => auth::verify_password(password.to_string(), c.password_hash.clone()).await,
+            Some(c) if c.active => {
+                auth::verify_password(password.to_string(), c.password_hash.clone()).await
+            }
             _ => {
                 // Same work for unknown users, so timing does not reveal usernames.
                 let _ = auth::verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
@@ -279,14 +325,34 @@ impl Service {
             }
         };
         let Some(creds) = creds.filter(|_| valid) else {
-            return Err(ServiceError::Unauthenticated("wrong username or password".into()));
+            return Err(ServiceError::Unauthenticated(
+                "wrong username or password".into(),
+            ));
         };
         let token = auth::new_token()?;
         let expires = now_micros() + self.config.session_hours * 3_600_000_000;
         let stamp = Stamp::now(Some(creds.id));
-        self.store.create_token(creds.id, &auth::token_hash(&token), "sign-in", Some(expires), &stamp).await?;
-        let user = self.store.get_user(creds.id).await?.ok_or(ServiceError::NotFound("user".into()))?;
-        Ok((TokenOutput { token, expires_at: Some(instant_rfc3339(expires)) }, user))
+        self.store
+            .create_token(
+                creds.id,
+                &auth::token_hash(&token),
+                "sign-in",
+                Some(expires),
+                &stamp,
+            )
+            .await?;
+        let user = self
+            .store
+            .get_user(creds.id)
+            .await?
+            .ok_or(ServiceError::NotFound("user".into()))?;
+        Ok((
+            TokenOutput {
+                token,
+                expires_at: Some(instant_rfc3339(expires)),
+            },
+            user,
+        ))
     }
 
     /// The actor behind a bearer token.
@@ -295,7 +361,9 @@ impl Service {
             .store
             .token_user(&auth::token_hash(token.trim()), now_micros())
             .await?
-            .ok_or_else(|| ServiceError::Unauthenticated("the token is unknown, expired or revoked".into()))?;
+            .ok_or_else(|| {
+                ServiceError::Unauthenticated("the token is unknown, expired or revoked".into())
+            })?;
         Ok(Actor {
             user_id: user.id,
             username: user.username,
@@ -305,23 +373,43 @@ impl Service {
     }
 
     pub async fn logout(&self, actor: &Actor, token: &str) -> Result<()> {
-        self.store.revoke_token(&auth::token_hash(token.trim()), &Stamp::now(Some(actor.user_id))).await?;
+        self.store
+            .revoke_token(
+                &auth::token_hash(token.trim()),
+                &Stamp::now(Some(actor.user_id)),
+            )
+            .await?;
         Ok(())
     }
 
     /// A long-lived API token for another system, shown once.
-    pub async fn create_api_token(&self, actor: &Actor, input: &ApiTokenInput) -> Result<TokenOutput> {
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        input: &ApiTokenInput,
+    ) -> Result<TokenOutput> {
         let label = non_empty("label", &input.label, 200)?;
         let expires = match input.days {
-            Some(d) if !(1..=3650).contains(&d) => return Err(ServiceError::invalid("days", "must be between 1 and 3650")),
+            Some(d) if !(1..=3650).contains(&d) => {
+                return Err(ServiceError::invalid("days", "must be between 1 and 3650"));
+            }
             Some(d) => Some(now_micros() + d * 86_400_000_000),
             None => None,
         };
         let token = auth::new_token()?;
         self.store
-            .create_token(actor.user_id, &auth::token_hash(&token), &label, expires, &Stamp::now(Some(actor.user_id)))
+            .create_token(
+                actor.user_id,
+                &auth::token_hash(&token),
+                &label,
+                expires,
+                &Stamp::now(Some(actor.user_id)),
+            )
             .await?;
-        Ok(TokenOutput { token, expires_at: expires.map(instant_rfc3339) })
+        Ok(TokenOutput {
+            token,
+            expires_at: expires.map(instant_rfc3339),
+        })
     }
 
     /// Creates a user. `actor` is `None` only for the command line on the server
@@ -331,14 +419,26 @@ impl Service {
             require(actor, Write::ManageUsers)?;
         }
         let username = non_empty("username", &input.username, 64)?;
-        if !username.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
-            return Err(ServiceError::invalid("username", "may contain letters, digits and . _ - @ only"));
+        if !username
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._-@".contains(c))
+        {
+            return Err(ServiceError::invalid(
+                "username",
+                "may contain letters, digits and . _ - @ only",
+            ));
         }
         auth::check_password_rules(&input.password)?;
-        let role = Role::parse(&input.role).ok_or_else(|| ServiceError::invalid("role", "must be admin, focal or viewer"))?;
+        let role = Role::parse(&input.role)
+            .ok_or_else(|| ServiceError::invalid("role", "must be admin, focal or viewer"))?;
         let agency_id = match (&input.agency, role) {
             (Some(a), _) => Some(self.resolve_agency("agency", a, None)?.id),
-            (None, Role::Focal) => return Err(ServiceError::invalid("agency", "a focal point needs an agency")),
+            (None, Role::Focal) => {
+                return Err(ServiceError::invalid(
+                    "agency",
+                    "a focal point needs an agency",
+                ));
+            }
             (None, _) => None,
         };
         let hash = auth::hash_password(input.password.clone()).await?;
@@ -358,7 +458,12 @@ impl Service {
         Ok(user)
     }
 
-    pub async fn update_user(&self, actor: &Actor, id: i64, input: &UserPatchInput) -> Result<User> {
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &UserPatchInput,
+    ) -> Result<User> {
         // Anyone may change their own password; everything else is the office's.
         let own_password_only = actor.user_id == id
             && input.role.is_none()
@@ -369,7 +474,12 @@ impl Service {
             require(actor, Write::ManageUsers)?;
         }
         let role = match &input.role {
-            Some(r) => Some(Role::parse(r).ok_or_else(|| ServiceError::invalid("role", "must be admin, focal or viewer"))?.as_str().to_string()),
+            Some(r) => Some(
+                Role::parse(r)
+                    .ok_or_else(|| ServiceError::invalid("role", "must be admin, focal or viewer"))?
+                    .as_str()
+                    .to_string(),
+            ),
             None => None,
         };
         let agency = match &input.agency {
@@ -388,14 +498,29 @@ impl Service {
             Some(d) => Some(optional("display_name", Some(d), 200)?),
             None => None,
         };
-        Ok(self.store.update_user(id, display, role, agency, input.active, hash, &Stamp::now(Some(actor.user_id))).await?)
+        let patch = UserPatch {
+            display_name: display,
+            role,
+            agency_id: agency,
+            active: input.active,
+            password_hash: hash,
+        };
+        Ok(self
+            .store
+            .update_user(id, &patch, &Stamp::now(Some(actor.user_id)))
+            .await?)
     }
 
     pub async fn get_user(&self, actor: &Actor, id: i64) -> Result<User> {
         if actor.role != Role::Admin && actor.user_id != id {
-            return Err(ServiceError::Forbidden("only the standing office sees other users".into()));
+            return Err(ServiceError::Forbidden(
+                "only the standing office sees other users".into(),
+            ));
         }
-        self.store.get_user(id).await?.ok_or(ServiceError::NotFound("user".into()))
+        self.store
+            .get_user(id)
+            .await?
+            .ok_or(ServiceError::NotFound("user".into()))
     }
 
     pub async fn list_users(&self, actor: &Actor, p: PageRequest) -> Result<Page<User>> {
@@ -407,19 +532,31 @@ impl Service {
     // ------------------------------------------------------------ agencies
 
     pub async fn list_agencies(&self, f: AgencyFilter) -> Result<Page<Agency>> {
-        let p = PageRequest { page: f.page, per_page: f.per_page };
+        let p = PageRequest {
+            page: f.page,
+            per_page: f.per_page,
+        };
         let (items, total) = self.store.list_agencies(&f).await?;
         Ok(page(items, total, p))
     }
 
     pub async fn get_agency(&self, id: i64) -> Result<Agency> {
-        self.store.get_agency(id).await?.ok_or(ServiceError::NotFound("agency".into()))
+        self.store
+            .get_agency(id)
+            .await?
+            .ok_or(ServiceError::NotFound("agency".into()))
     }
 
     fn agency_input(&self, input: &AgencyInput) -> Result<NewAgency> {
         let code = non_empty("code", &input.code, 64)?;
-        if !code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-            return Err(ServiceError::invalid("code", "must be lowercase ASCII letters, digits and '-'"));
+        if !code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(ServiceError::invalid(
+                "code",
+                "must be lowercase ASCII letters, digits and '-'",
+            ));
         }
         if tiendo_core::agency::AgencyKind::parse(&input.kind).is_none() {
             return Err(ServiceError::invalid("kind", "unknown kind of agency"));
@@ -433,7 +570,10 @@ impl Service {
             if let Some(c) = code
                 && self.with_agencies(|cache| !cache.by_code.contains_key(c))
             {
-                return Err(ServiceError::invalid(field, format!("unknown agency code '{c}'")));
+                return Err(ServiceError::invalid(
+                    field,
+                    format!("unknown agency code '{c}'"),
+                ));
             }
         }
         Ok(NewAgency {
@@ -442,7 +582,12 @@ impl Service {
             name: non_empty("name", &input.name, 300)?,
             short_name: optional("short_name", input.short_name.as_deref(), 100)?,
             bare: optional("bare", input.bare.as_deref(), 200)?,
-            aliases: input.aliases.iter().map(|a| nfc(a.trim())).filter(|a| !a.is_empty()).collect(),
+            aliases: input
+                .aliases
+                .iter()
+                .map(|a| nfc(a.trim()))
+                .filter(|a| !a.is_empty())
+                .collect(),
             groups: input.groups.clone(),
             valid_from: input.valid_from,
             valid_to: input.valid_to,
@@ -454,19 +599,33 @@ impl Service {
     pub async fn create_agency(&self, actor: &Actor, input: &AgencyInput) -> Result<Agency> {
         require(actor, Write::ManageAgencies)?;
         let a = self.agency_input(input)?;
-        let created = self.store.create_agency(&a, &Stamp::now(Some(actor.user_id))).await?;
+        let created = self
+            .store
+            .create_agency(&a, &Stamp::now(Some(actor.user_id)))
+            .await?;
         self.reload_agencies().await?;
         Ok(created)
     }
 
-    pub async fn update_agency(&self, actor: &Actor, id: i64, input: &AgencyInput) -> Result<Agency> {
+    pub async fn update_agency(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &AgencyInput,
+    ) -> Result<Agency> {
         require(actor, Write::ManageAgencies)?;
         let current = self.get_agency(id).await?;
         let a = self.agency_input(input)?;
         if a.code != current.code {
-            return Err(ServiceError::invalid("code", "an agency's code cannot change"));
+            return Err(ServiceError::invalid(
+                "code",
+                "an agency's code cannot change",
+            ));
         }
-        let updated = self.store.update_agency(id, &a, &Stamp::now(Some(actor.user_id))).await?;
+        let updated = self
+            .store
+            .update_agency(id, &a, &Stamp::now(Some(actor.user_id)))
+            .await?;
         self.reload_agencies().await?;
         Ok(updated)
     }
@@ -486,28 +645,59 @@ impl Service {
     }
 
     pub async fn create_document(&self, actor: &Actor, input: &DocumentInput) -> Result<Document> {
-        self.create_document_stamped(actor, input, Stamp::now(Some(actor.user_id))).await
+        self.create_document_stamped(actor, input, Stamp::now(Some(actor.user_id)))
+            .await
     }
 
-    pub async fn create_document_stamped(&self, actor: &Actor, input: &DocumentInput, stamp: Stamp) -> Result<Document> {
+    pub async fn create_document_stamped(
+        &self,
+        actor: &Actor,
+        input: &DocumentInput,
+        stamp: Stamp,
+    ) -> Result<Document> {
         require(actor, Write::ManageDocuments)?;
         let d = Self::document_input(input)?;
         Ok(self.store.create_document(&d, &stamp).await?)
     }
 
-    pub async fn update_document(&self, actor: &Actor, id: i64, input: &DocumentInput) -> Result<Document> {
+    pub async fn update_document(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &DocumentInput,
+    ) -> Result<Document> {
         require(actor, Write::ManageDocuments)?;
         let d = Self::document_input(input)?;
-        Ok(self.store.update_document(id, &d, &Stamp::now(Some(actor.user_id))).await?)
+        Ok(self
+            .store
+            .update_document(id, &d, &Stamp::now(Some(actor.user_id)))
+            .await?)
     }
 
     pub async fn get_document(&self, actor: &Actor, id: i64) -> Result<Document> {
-        let doc = self.store.get_document(id).await?.ok_or(ServiceError::NotFound("document".into()))?;
+        let doc = self
+            .store
+            .get_document(id)
+            .await?
+            .ok_or(ServiceError::NotFound("document".into()))?;
         if let Some(agency) = actor.confined_to() {
-            let f = DocumentFilter { agency_id: Some(agency), ..Default::default() };
-            let visible = self.store.list_documents(&DocumentFilter { page: 1, per_page: 1000, ..f }).await?.0;
+            let f = DocumentFilter {
+                agency_id: Some(agency),
+                ..Default::default()
+            };
+            let visible = self
+                .store
+                .list_documents(&DocumentFilter {
+                    page: 1,
+                    per_page: 1000,
+                    ..f
+                })
+                .await?
+                .0;
             if !visible.iter().any(|d| d.id == id) {
-                return Err(ServiceError::Forbidden("this document assigns nothing to your agency".into()));
+                return Err(ServiceError::Forbidden(
+                    "this document assigns nothing to your agency".into(),
+                ));
             }
         }
         Ok(doc)
@@ -518,11 +708,18 @@ impl Service {
         Ok(self.store.get_document_body(id).await?)
     }
 
-    pub async fn list_documents(&self, actor: &Actor, mut f: DocumentFilter) -> Result<Page<Document>> {
+    pub async fn list_documents(
+        &self,
+        actor: &Actor,
+        mut f: DocumentFilter,
+    ) -> Result<Page<Document>> {
         if let Some(agency) = actor.confined_to() {
             f.agency_id = Some(agency);
         }
-        let p = PageRequest { page: f.page, per_page: f.per_page };
+        let p = PageRequest {
+            page: f.page,
+            per_page: f.per_page,
+        };
         let (items, total) = self.store.list_documents(&f).await?;
         Ok(page(items, total, p))
     }
@@ -535,7 +732,9 @@ impl Service {
             .store
             .get_document(input.document_id)
             .await?
-            .ok_or_else(|| ServiceError::invalid("document_id", format!("no document {}", input.document_id)))?;
+            .ok_or_else(|| {
+                ServiceError::invalid("document_id", format!("no document {}", input.document_id))
+            })?;
         self.build_task(input, doc.issued_on)
     }
 
@@ -543,14 +742,20 @@ impl Service {
     pub fn build_task(&self, input: &TaskInput, issued_on: Option<NaiveDate>) -> Result<NewTask> {
         let deadline = deadline_from("deadline", &input.deadline)?;
         if input.lead.is_empty() {
-            return Err(ServiceError::invalid("lead", "name at least one lead agency or group"));
+            return Err(ServiceError::invalid(
+                "lead",
+                "name at least one lead agency or group",
+            ));
         }
         let (lead, assignees) = self.resolve_parties("lead", &input.lead, issued_on)?;
         let coord = self.resolve_coordinators(&input.coord, issued_on)?;
         if let Some(f) = &input.field
             && !is_field(f)
         {
-            return Err(ServiceError::invalid("field", "must be one of khcn, dmst, cds, da06, cchc"));
+            return Err(ServiceError::invalid(
+                "field",
+                "must be one of khcn, dmst, cds, da06, cchc",
+            ));
         }
         let priority = input.priority.unwrap_or(2);
         if !(1..=3).contains(&priority) {
@@ -575,16 +780,27 @@ impl Service {
     /// Coordinating parties: known agencies and groups are resolved; a body tiendo
     /// does not know ("Nhóm công tác số 3") is kept by name, since it gets no
     /// assignment.
-    fn resolve_coordinators(&self, names: &[String], on: Option<NaiveDate>) -> Result<Vec<PartyRef>> {
+    fn resolve_coordinators(
+        &self,
+        names: &[String],
+        on: Option<NaiveDate>,
+    ) -> Result<Vec<PartyRef>> {
         let mut out = Vec::new();
         for (i, name) in names.iter().enumerate() {
             match self.resolve_parties("coord", std::slice::from_ref(name), on) {
                 Ok((parties, _)) => out.extend(parties),
                 Err(_) if !name.trim().starts_with('@') && !name.trim().is_empty() => {
-                    out.push(PartyRef { agency_id: None, code: String::new(), name: nfc(name.trim()) })
+                    out.push(PartyRef {
+                        agency_id: None,
+                        code: String::new(),
+                        name: nfc(name.trim()),
+                    })
                 }
                 Err(_) => {
-                    return Err(ServiceError::invalid(format!("coord[{i}]"), format!("unknown group '{}'", name.trim())));
+                    return Err(ServiceError::invalid(
+                        format!("coord[{i}]"),
+                        format!("unknown group '{}'", name.trim()),
+                    ));
                 }
             }
         }
@@ -594,13 +810,25 @@ impl Service {
     pub async fn create_task(&self, actor: &Actor, input: &TaskInput) -> Result<Task> {
         require(actor, Write::ManageTasks)?;
         let t = self.new_task(input).await?;
-        let id = self.store.create_task(&t, &Stamp::now(Some(actor.user_id))).await?;
+        let id = self
+            .store
+            .create_task(&t, &Stamp::now(Some(actor.user_id)))
+            .await?;
         self.get_task(actor, id, today()).await
     }
 
-    pub async fn update_task(&self, actor: &Actor, id: i64, input: &TaskPatchInput) -> Result<Task> {
+    pub async fn update_task(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &TaskPatchInput,
+    ) -> Result<Task> {
         require(actor, Write::ManageTasks)?;
-        let current = self.store.get_task(id).await?.ok_or(ServiceError::NotFound("task".into()))?;
+        let current = self
+            .store
+            .get_task(id)
+            .await?
+            .ok_or(ServiceError::NotFound("task".into()))?;
         let doc = self.store.get_document(current.document_id).await?;
         let on = doc.and_then(|d| d.issued_on);
         let patch = TaskPatch {
@@ -619,11 +847,18 @@ impl Service {
             field: match &input.field {
                 Some(f) if f.is_empty() => Some(None),
                 Some(f) if is_field(f) => Some(Some(f.clone())),
-                Some(_) => return Err(ServiceError::invalid("field", "must be one of khcn, dmst, cds, da06, cchc")),
+                Some(_) => {
+                    return Err(ServiceError::invalid(
+                        "field",
+                        "must be one of khcn, dmst, cds, da06, cchc",
+                    ));
+                }
                 None => None,
             },
             priority: match input.priority {
-                Some(p) if !(1..=3).contains(&p) => return Err(ServiceError::invalid("priority", "must be 1, 2 or 3")),
+                Some(p) if !(1..=3).contains(&p) => {
+                    return Err(ServiceError::invalid("priority", "must be 1, 2 or 3"));
+                }
                 p => p,
             },
             deadline: match &input.deadline {
@@ -657,9 +892,21 @@ impl Service {
                 })
                 .await?;
             for row in rows.into_iter().filter(|r| r.state.cancelled != cancel) {
-                let change = if cancel { StateChange::Cancelled } else { StateChange::Restored };
+                let change = if cancel {
+                    StateChange::Cancelled
+                } else {
+                    StateChange::Restored
+                };
                 let action = if cancel { "cancel" } else { "restore" };
-                self.store.change_assignment(row.id, &change, action, serde_json::json!({"task_id": id}), &stamp).await?;
+                self.store
+                    .change_assignment(
+                        row.id,
+                        &change,
+                        action,
+                        serde_json::json!({"task_id": id}),
+                        &stamp,
+                    )
+                    .await?;
             }
         }
         self.get_task(actor, id, today()).await
@@ -696,24 +943,36 @@ impl Service {
     pub async fn list_tasks(&self, actor: &Actor, mut f: TaskFilter) -> Result<Page<Task>> {
         f.confined_to = actor.confined_to();
         f.due_soon_days = self.config.due_soon_days;
-        let p = PageRequest { page: f.page, per_page: f.per_page };
+        let p = PageRequest {
+            page: f.page,
+            per_page: f.per_page,
+        };
         let (rows, total) = self.store.list_tasks(&f).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut known = self.store.known_for_tasks(&ids, f.as_of).await?;
         if let Some(agency) = f.confined_to {
             known.retain(|k| k.agency_id == agency);
         }
-        let items = rows.into_iter().map(|r| self.task_view(r, &known, f.as_of)).collect();
+        let items = rows
+            .into_iter()
+            .map(|r| self.task_view(r, &known, f.as_of))
+            .collect();
         Ok(page(items, total, p))
     }
 
     pub async fn get_task(&self, actor: &Actor, id: i64, as_of: NaiveDate) -> Result<Task> {
-        let row = self.store.get_task(id).await?.ok_or(ServiceError::NotFound("task".into()))?;
+        let row = self
+            .store
+            .get_task(id)
+            .await?
+            .ok_or(ServiceError::NotFound("task".into()))?;
         let mut known = self.store.known_for_tasks(&[id], as_of).await?;
         if let Some(agency) = actor.confined_to() {
             let all = self.store.known_for_tasks(&[id], today()).await?;
             if !all.iter().any(|k| k.agency_id == agency) {
-                return Err(ServiceError::Forbidden("this task is not assigned to your agency".into()));
+                return Err(ServiceError::Forbidden(
+                    "this task is not assigned to your agency".into(),
+                ));
             }
             known.retain(|k| k.agency_id == agency);
         }
@@ -735,7 +994,11 @@ impl Service {
             task_text: row.task_text,
             agency_id: row.agency_id,
             agency_name: row.agency_name,
-            deadline: DeadlineView::from_parts(row.state.deadline_kind, row.state.due, &row.deadline_raw),
+            deadline: DeadlineView::from_parts(
+                row.state.deadline_kind,
+                row.state.due,
+                &row.deadline_raw,
+            ),
             completed_on: row.state.completed_on,
             cancelled: row.state.cancelled,
             status,
@@ -745,64 +1008,126 @@ impl Service {
         }
     }
 
-    pub async fn list_assignments(&self, actor: &Actor, mut f: AssignmentFilter) -> Result<Page<Assignment>> {
+    pub async fn list_assignments(
+        &self,
+        actor: &Actor,
+        mut f: AssignmentFilter,
+    ) -> Result<Page<Assignment>> {
         f.confined_to = actor.confined_to();
         f.due_soon_days = self.config.due_soon_days;
-        let p = PageRequest { page: f.page, per_page: f.per_page };
+        let p = PageRequest {
+            page: f.page,
+            per_page: f.per_page,
+        };
         let (rows, total) = self.store.list_assignments(&f).await?;
-        Ok(page(rows.into_iter().map(|r| self.assignment_view(r, f.as_of)).collect(), total, p))
+        Ok(page(
+            rows.into_iter()
+                .map(|r| self.assignment_view(r, f.as_of))
+                .collect(),
+            total,
+            p,
+        ))
     }
 
     /// The assignment, checking the actor may see it; `as_of` picks the knowledge.
-    pub async fn get_assignment(&self, actor: &Actor, id: i64, as_of: NaiveDate) -> Result<Assignment> {
-        let (_, agency, _) = self.store.assignment_owner(id).await?.ok_or(ServiceError::NotFound("assignment".into()))?;
-        if !actor.sees_agency(agency) {
-            return Err(ServiceError::Forbidden("this assignment belongs to another agency".into()));
-        }
-        let row = self
+    pub async fn get_assignment(
+        &self,
+        actor: &Actor,
+        id: i64,
+        as_of: NaiveDate,
+    ) -> Result<Assignment> {
+        let (_, agency, _) = self
             .store
-            .get_assignment(id, as_of)
+            .assignment_owner(id)
             .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("assignment (it did not exist on {as_of})")))?;
+            .ok_or(ServiceError::NotFound("assignment".into()))?;
+        if !actor.sees_agency(agency) {
+            return Err(ServiceError::Forbidden(
+                "this assignment belongs to another agency".into(),
+            ));
+        }
+        let row = self.store.get_assignment(id, as_of).await?.ok_or_else(|| {
+            ServiceError::NotFound(format!("assignment (it did not exist on {as_of})"))
+        })?;
         Ok(self.assignment_view(row, as_of))
     }
 
-    pub async fn add_assignment(&self, actor: &Actor, input: &AssignmentInput) -> Result<Assignment> {
+    pub async fn add_assignment(
+        &self,
+        actor: &Actor,
+        input: &AssignmentInput,
+    ) -> Result<Assignment> {
         require(actor, Write::ManageAssignments)?;
-        let task = self.store.get_task(input.task_id).await?.ok_or_else(|| ServiceError::invalid("task_id", "no such task"))?;
+        let task = self
+            .store
+            .get_task(input.task_id)
+            .await?
+            .ok_or_else(|| ServiceError::invalid("task_id", "no such task"))?;
         let agency = self.resolve_agency("agency", &input.agency, None)?;
         let id = self
             .store
-            .add_assignment(task.id, self.current_successor(agency.id), &task.deadline, &Stamp::now(Some(actor.user_id)))
+            .add_assignment(
+                task.id,
+                self.current_successor(agency.id),
+                &task.deadline,
+                &Stamp::now(Some(actor.user_id)),
+            )
             .await?;
         self.get_assignment(actor, id, today()).await
     }
 
     /// The standing office's changes to an assignment: confirm completion, reopen,
     /// cancel or restore, correct the deadline. Each is one event.
-    pub async fn patch_assignment(&self, actor: &Actor, id: i64, input: &AssignmentPatchInput) -> Result<Assignment> {
-        self.patch_assignment_stamped(actor, id, input, Stamp::now(Some(actor.user_id))).await?;
+    pub async fn patch_assignment(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &AssignmentPatchInput,
+    ) -> Result<Assignment> {
+        self.patch_assignment_stamped(actor, id, input, Stamp::now(Some(actor.user_id)))
+            .await?;
         self.get_assignment(actor, id, today()).await
     }
 
-    pub async fn patch_assignment_stamped(&self, actor: &Actor, id: i64, input: &AssignmentPatchInput, stamp: Stamp) -> Result<()> {
+    pub async fn patch_assignment_stamped(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &AssignmentPatchInput,
+        stamp: Stamp,
+    ) -> Result<()> {
         require(actor, Write::ConfirmCompletion)?;
-        let (_, _, state) = self.store.assignment_owner(id).await?.ok_or(ServiceError::NotFound("assignment".into()))?;
+        let (_, _, state) = self
+            .store
+            .assignment_owner(id)
+            .await?
+            .ok_or(ServiceError::NotFound("assignment".into()))?;
         let note = serde_json::json!({"note": input.note});
         let mut changes: Vec<(StateChange, &str)> = Vec::new();
         if let Some(d) = &input.deadline {
             let deadline = deadline_from("deadline", d)?;
-            changes.push((StateChange::DeadlineSet { kind: deadline.kind, due: deadline.due }, "deadline_corrected"));
+            changes.push((
+                StateChange::DeadlineSet {
+                    kind: deadline.kind,
+                    due: deadline.due,
+                },
+                "deadline_corrected",
+            ));
         }
         if input.reopen == Some(true) {
             if state.completed_on.is_none() {
-                return Err(ServiceError::Conflict("the assignment is not completed".into()));
+                return Err(ServiceError::Conflict(
+                    "the assignment is not completed".into(),
+                ));
             }
             changes.push((StateChange::Reopened, "reopen"));
         }
         if let Some(on) = input.completed_on {
             if on > today() {
-                return Err(ServiceError::invalid("completed_on", "cannot be in the future"));
+                return Err(ServiceError::invalid(
+                    "completed_on",
+                    "cannot be in the future",
+                ));
             }
             changes.push((StateChange::Completed { on }, "complete"));
         }
@@ -812,21 +1137,32 @@ impl Service {
             _ => {}
         }
         if changes.is_empty() {
-            return Err(ServiceError::invalid("request", "nothing to change: give completed_on, reopen, cancelled or deadline"));
+            return Err(ServiceError::invalid(
+                "request",
+                "nothing to change: give completed_on, reopen, cancelled or deadline",
+            ));
         }
         for (change, action) in changes {
-            self.store.change_assignment(id, &change, action, note.clone(), &stamp).await?;
+            self.store
+                .change_assignment(id, &change, action, note.clone(), &stamp)
+                .await?;
         }
         Ok(())
     }
 
     /// The agency of an assignment, after checking it exists.
-    async fn owner(&self, field: &str, assignment_id: i64) -> Result<(i64, tiendo_core::status::AssignmentState)> {
+    async fn owner(
+        &self,
+        field: &str,
+        assignment_id: i64,
+    ) -> Result<(i64, tiendo_core::status::AssignmentState)> {
         let (_, agency, state) = self
             .store
             .assignment_owner(assignment_id)
             .await?
-            .ok_or_else(|| ServiceError::invalid(field, format!("no assignment {assignment_id}")))?;
+            .ok_or_else(|| {
+                ServiceError::invalid(field, format!("no assignment {assignment_id}"))
+            })?;
         Ok((agency, state))
     }
 
@@ -836,25 +1172,41 @@ impl Service {
         if let Some(p) = input.percent
             && !(0..=100).contains(&p)
         {
-            return Err(ServiceError::invalid("percent", "must be between 0 and 100"));
+            return Err(ServiceError::invalid(
+                "percent",
+                "must be between 0 and 100",
+            ));
         }
         let reported_on = input.reported_on.unwrap_or_else(today);
         if reported_on > today() {
-            return Err(ServiceError::invalid("reported_on", "cannot be in the future"));
+            return Err(ServiceError::invalid(
+                "reported_on",
+                "cannot be in the future",
+            ));
         }
         if let Some(done) = input.completed_on {
             if !input.claims_completion {
-                return Err(ServiceError::invalid("completed_on", "only a report that claims completion has a completion date"));
+                return Err(ServiceError::invalid(
+                    "completed_on",
+                    "only a report that claims completion has a completion date",
+                ));
             }
             if done > today() {
-                return Err(ServiceError::invalid("completed_on", "cannot be in the future"));
+                return Err(ServiceError::invalid(
+                    "completed_on",
+                    "cannot be in the future",
+                ));
             }
         }
         Ok(NewReport {
             assignment_id: input.assignment_id,
             author_id: actor.user_id,
             reported_on,
-            percent: if input.claims_completion { Some(100) } else { input.percent },
+            percent: if input.claims_completion {
+                Some(100)
+            } else {
+                input.percent
+            },
             claims_completion: input.claims_completion,
             completed_on: input.completed_on,
             narrative: non_empty("narrative", &input.narrative, 20_000)?,
@@ -864,66 +1216,127 @@ impl Service {
         })
     }
 
-    pub async fn create_report(&self, actor: &Actor, input: &ReportInput) -> Result<ProgressReport> {
+    pub async fn create_report(
+        &self,
+        actor: &Actor,
+        input: &ReportInput,
+    ) -> Result<ProgressReport> {
         let (agency, _) = self.owner("assignment_id", input.assignment_id).await?;
         require(actor, Write::Report { agency })?;
         let r = self.report_input(actor, input)?;
-        let id = self.store.create_report(&r, &Stamp::now(Some(actor.user_id))).await?;
+        let id = self
+            .store
+            .create_report(&r, &Stamp::now(Some(actor.user_id)))
+            .await?;
         self.get_report(actor, id).await
     }
 
-    pub async fn update_report(&self, actor: &Actor, id: i64, input: &ReportInput) -> Result<ProgressReport> {
+    pub async fn update_report(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &ReportInput,
+    ) -> Result<ProgressReport> {
         let current = self.get_report(actor, id).await?;
-        require(actor, Write::Report { agency: current.agency_id })?;
+        require(
+            actor,
+            Write::Report {
+                agency: current.agency_id,
+            },
+        )?;
         if input.assignment_id != current.assignment_id {
-            return Err(ServiceError::invalid("assignment_id", "a report cannot move to another assignment"));
+            return Err(ServiceError::invalid(
+                "assignment_id",
+                "a report cannot move to another assignment",
+            ));
         }
         if actor.role == Role::Focal && current.author_id != actor.user_id {
-            return Err(ServiceError::Forbidden("only the author can change a report".into()));
+            return Err(ServiceError::Forbidden(
+                "only the author can change a report".into(),
+            ));
         }
         let r = self.report_input(actor, input)?;
-        self.store.update_report(id, &r, &Stamp::now(Some(actor.user_id))).await?;
+        self.store
+            .update_report(id, &r, &Stamp::now(Some(actor.user_id)))
+            .await?;
         self.get_report(actor, id).await
     }
 
-    pub async fn review_report(&self, actor: &Actor, id: i64, input: &ReviewInput) -> Result<ProgressReport> {
+    pub async fn review_report(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &ReviewInput,
+    ) -> Result<ProgressReport> {
         require(actor, Write::ReviewReport)?;
         let note = optional("note", input.note.as_deref(), 5000)?;
         if !input.accept && note.is_none() {
-            return Err(ServiceError::invalid("note", "give the reason for returning the report"));
+            return Err(ServiceError::invalid(
+                "note",
+                "give the reason for returning the report",
+            ));
         }
-        self.store.review_report(id, input.accept, note.as_deref(), &Stamp::now(Some(actor.user_id))).await?;
+        self.store
+            .review_report(
+                id,
+                input.accept,
+                note.as_deref(),
+                &Stamp::now(Some(actor.user_id)),
+            )
+            .await?;
         self.get_report(actor, id).await
     }
 
     pub async fn get_report(&self, actor: &Actor, id: i64) -> Result<ProgressReport> {
-        let r = self.store.get_report(id).await?.ok_or(ServiceError::NotFound("progress report".into()))?;
+        let r = self
+            .store
+            .get_report(id)
+            .await?
+            .ok_or(ServiceError::NotFound("progress report".into()))?;
         if !actor.sees_agency(r.agency_id) {
-            return Err(ServiceError::Forbidden("this report belongs to another agency".into()));
+            return Err(ServiceError::Forbidden(
+                "this report belongs to another agency".into(),
+            ));
         }
         Ok(r)
     }
 
-    pub async fn list_reports(&self, actor: &Actor, mut f: ReportFilter) -> Result<Page<ProgressReport>> {
+    pub async fn list_reports(
+        &self,
+        actor: &Actor,
+        mut f: ReportFilter,
+    ) -> Result<Page<ProgressReport>> {
         f.confined_to = actor.confined_to();
-        let p = PageRequest { page: f.page, per_page: f.per_page };
+        let p = PageRequest {
+            page: f.page,
+            per_page: f.per_page,
+        };
         let (items, total) = self.store.list_reports(&f).await?;
         Ok(page(items, total, p))
     }
 
     // ------------------------------------------------------------ extensions
 
-    pub async fn request_extension(&self, actor: &Actor, input: &ExtensionInput) -> Result<tiendo_core::model::Extension> {
+    pub async fn request_extension(
+        &self,
+        actor: &Actor,
+        input: &ExtensionInput,
+    ) -> Result<tiendo_core::model::Extension> {
         let (agency, state) = self.owner("assignment_id", input.assignment_id).await?;
         require(actor, Write::RequestExtension { agency })?;
         let deadline = deadline_from("deadline", &input.deadline)?;
         if let (Some(new), Some(old)) = (deadline.due, state.due)
             && new <= old
         {
-            return Err(ServiceError::invalid("deadline", format!("must be later than the current deadline ({old})")));
+            return Err(ServiceError::invalid(
+                "deadline",
+                format!("must be later than the current deadline ({old})"),
+            ));
         }
         if state.completed_on.is_some() || state.cancelled {
-            return Err(ServiceError::Conflict("a completed or cancelled assignment needs no extension".into()));
+            return Err(ServiceError::Conflict(
+                "a completed or cancelled assignment needs no extension".into(),
+            ));
         }
         let x = NewExtension {
             assignment_id: input.assignment_id,
@@ -931,31 +1344,66 @@ impl Service {
             deadline,
             reason: non_empty("reason", &input.reason, 5000)?,
         };
-        let id = self.store.create_extension(&x, &state, &Stamp::now(Some(actor.user_id))).await?;
+        let id = self
+            .store
+            .create_extension(&x, &state, &Stamp::now(Some(actor.user_id)))
+            .await?;
         self.get_extension(actor, id).await
     }
 
-    pub async fn decide_extension(&self, actor: &Actor, id: i64, input: &DecisionInput) -> Result<tiendo_core::model::Extension> {
+    pub async fn decide_extension(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &DecisionInput,
+    ) -> Result<tiendo_core::model::Extension> {
         require(actor, Write::DecideExtension)?;
         let note = optional("note", input.note.as_deref(), 5000)?;
         if !input.approve && note.is_none() {
-            return Err(ServiceError::invalid("note", "give the reason for refusing"));
+            return Err(ServiceError::invalid(
+                "note",
+                "give the reason for refusing",
+            ));
         }
-        self.store.decide_extension(id, input.approve, note.as_deref(), &Stamp::now(Some(actor.user_id))).await?;
+        self.store
+            .decide_extension(
+                id,
+                input.approve,
+                note.as_deref(),
+                &Stamp::now(Some(actor.user_id)),
+            )
+            .await?;
         self.get_extension(actor, id).await
     }
 
-    pub async fn get_extension(&self, actor: &Actor, id: i64) -> Result<tiendo_core::model::Extension> {
-        let x = self.store.get_extension(id).await?.ok_or(ServiceError::NotFound("extension".into()))?;
+    pub async fn get_extension(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<tiendo_core::model::Extension> {
+        let x = self
+            .store
+            .get_extension(id)
+            .await?
+            .ok_or(ServiceError::NotFound("extension".into()))?;
         if !actor.sees_agency(x.agency_id) {
-            return Err(ServiceError::Forbidden("this extension belongs to another agency".into()));
+            return Err(ServiceError::Forbidden(
+                "this extension belongs to another agency".into(),
+            ));
         }
         Ok(x)
     }
 
-    pub async fn list_extensions(&self, actor: &Actor, mut f: ExtensionFilter) -> Result<Page<tiendo_core::model::Extension>> {
+    pub async fn list_extensions(
+        &self,
+        actor: &Actor,
+        mut f: ExtensionFilter,
+    ) -> Result<Page<tiendo_core::model::Extension>> {
         f.confined_to = actor.confined_to();
-        let p = PageRequest { page: f.page, per_page: f.per_page };
+        let p = PageRequest {
+            page: f.page,
+            per_page: f.per_page,
+        };
         let (items, total) = self.store.list_extensions(&f).await?;
         Ok(page(items, total, p))
     }
@@ -963,7 +1411,11 @@ impl Service {
     // ------------------------------------------------------------ commitments
 
     async fn commitment_view(&self, row: CommitmentRow, as_of: NaiveDate) -> Result<Commitment> {
-        let state = self.store.get_assignment(row.assignment_id, as_of).await?.map(|a| a.state);
+        let state = self
+            .store
+            .get_assignment(row.assignment_id, as_of)
+            .await?
+            .map(|a| a.state);
         let outcome = match state.and_then(|s| s.completed_on) {
             Some(done) if done <= row.committed_on => "kept",
             Some(_) => "broken",
@@ -985,15 +1437,27 @@ impl Service {
         })
     }
 
-    pub async fn create_commitment(&self, actor: &Actor, input: &CommitmentInput) -> Result<Commitment> {
-        self.create_commitment_stamped(actor, input, Stamp::now(Some(actor.user_id))).await
+    pub async fn create_commitment(
+        &self,
+        actor: &Actor,
+        input: &CommitmentInput,
+    ) -> Result<Commitment> {
+        self.create_commitment_stamped(actor, input, Stamp::now(Some(actor.user_id)))
+            .await
     }
 
-    pub async fn create_commitment_stamped(&self, actor: &Actor, input: &CommitmentInput, stamp: Stamp) -> Result<Commitment> {
+    pub async fn create_commitment_stamped(
+        &self,
+        actor: &Actor,
+        input: &CommitmentInput,
+        stamp: Stamp,
+    ) -> Result<Commitment> {
         let (agency, state) = self.owner("assignment_id", input.assignment_id).await?;
         require(actor, Write::Commit { agency })?;
         if state.completed_on.is_some() {
-            return Err(ServiceError::Conflict("the assignment is already completed".into()));
+            return Err(ServiceError::Conflict(
+                "the assignment is already completed".into(),
+            ));
         }
         let c = NewCommitment {
             assignment_id: input.assignment_id,
@@ -1006,9 +1470,23 @@ impl Service {
         self.get_commitment(actor, id, today()).await
     }
 
-    pub async fn update_commitment(&self, actor: &Actor, id: i64, input: &CommitmentPatchInput) -> Result<Commitment> {
-        let current = self.store.get_commitment(id).await?.ok_or(ServiceError::NotFound("commitment".into()))?;
-        require(actor, Write::Commit { agency: current.agency_id })?;
+    pub async fn update_commitment(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &CommitmentPatchInput,
+    ) -> Result<Commitment> {
+        let current = self
+            .store
+            .get_commitment(id)
+            .await?
+            .ok_or(ServiceError::NotFound("commitment".into()))?;
+        require(
+            actor,
+            Write::Commit {
+                agency: current.agency_id,
+            },
+        )?;
         self.store
             .update_commitment(
                 id,
@@ -1021,17 +1499,36 @@ impl Service {
         self.get_commitment(actor, id, today()).await
     }
 
-    pub async fn get_commitment(&self, actor: &Actor, id: i64, as_of: NaiveDate) -> Result<Commitment> {
-        let row = self.store.get_commitment(id).await?.ok_or(ServiceError::NotFound("commitment".into()))?;
+    pub async fn get_commitment(
+        &self,
+        actor: &Actor,
+        id: i64,
+        as_of: NaiveDate,
+    ) -> Result<Commitment> {
+        let row = self
+            .store
+            .get_commitment(id)
+            .await?
+            .ok_or(ServiceError::NotFound("commitment".into()))?;
         if !actor.sees_agency(row.agency_id) {
-            return Err(ServiceError::Forbidden("this commitment belongs to another agency".into()));
+            return Err(ServiceError::Forbidden(
+                "this commitment belongs to another agency".into(),
+            ));
         }
         self.commitment_view(row, as_of).await
     }
 
-    pub async fn list_commitments(&self, actor: &Actor, mut f: CommitmentFilter, as_of: NaiveDate) -> Result<Page<Commitment>> {
+    pub async fn list_commitments(
+        &self,
+        actor: &Actor,
+        mut f: CommitmentFilter,
+        as_of: NaiveDate,
+    ) -> Result<Page<Commitment>> {
         f.confined_to = actor.confined_to();
-        let p = PageRequest { page: f.page, per_page: f.per_page };
+        let p = PageRequest {
+            page: f.page,
+            per_page: f.per_page,
+        };
         let (rows, total) = self.store.list_commitments(&f).await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
@@ -1044,9 +1541,14 @@ impl Service {
 
     pub async fn list_events(&self, actor: &Actor, f: EventFilter) -> Result<Page<Event>> {
         if actor.role != Role::Admin {
-            return Err(ServiceError::Forbidden("the audit history is the standing office's".into()));
+            return Err(ServiceError::Forbidden(
+                "the audit history is the standing office's".into(),
+            ));
         }
-        let p = PageRequest { page: f.page, per_page: f.per_page };
+        let p = PageRequest {
+            page: f.page,
+            per_page: f.per_page,
+        };
         let (items, total) = self.store.list_events(&f).await?;
         Ok(page(items, total, p))
     }
@@ -1054,7 +1556,10 @@ impl Service {
     /// The overdue report as the system knew it at the end of `as_of`: one row per
     /// task with an overdue assignment, in the order the tasks were registered.
     pub async fn overdue_report(&self, actor: &Actor, as_of: NaiveDate) -> Result<OverdueReport> {
-        let overdue = self.store.overdue_assignments(as_of, actor.confined_to()).await?;
+        let overdue = self
+            .store
+            .overdue_assignments(as_of, actor.confined_to())
+            .await?;
         let mut rows: Vec<OverdueRow> = Vec::new();
         let mut task_ids: Vec<i64> = overdue.iter().map(|k| k.task_id).collect();
         task_ids.dedup();
@@ -1065,7 +1570,9 @@ impl Service {
             }
         }
         for k in &overdue {
-            let Some(task) = tasks.get(&k.task_id) else { continue };
+            let Some(task) = tasks.get(&k.task_id) else {
+                continue;
+            };
             let due = k.state.due.unwrap_or(as_of);
             let late = days_late(&k.state, as_of);
             match rows.last_mut() {
@@ -1078,7 +1585,10 @@ impl Service {
                 _ => rows.push(OverdueRow {
                     task_id: task.id,
                     task: task.text.clone(),
-                    source_document: task.source_citation.clone().unwrap_or_else(|| task.document_citation.clone()),
+                    source_document: task
+                        .source_citation
+                        .clone()
+                        .unwrap_or_else(|| task.document_citation.clone()),
                     lead: task.lead.iter().map(|p| p.name.clone()).collect(),
                     deadline: due,
                     incomplete: vec![self.agency_name(k.agency_id)],
@@ -1091,9 +1601,17 @@ impl Service {
     }
 
     /// Counts of assignments by status on a day.
-    pub async fn status_counts(&self, actor: &Actor, as_of: NaiveDate, agency_id: Option<i64>) -> Result<Vec<(Status, i64)>> {
+    pub async fn status_counts(
+        &self,
+        actor: &Actor,
+        as_of: NaiveDate,
+        agency_id: Option<i64>,
+    ) -> Result<Vec<(Status, i64)>> {
         let agency = actor.confined_to().or(agency_id);
-        Ok(self.store.status_counts(as_of, self.config.due_soon_days, agency).await?)
+        Ok(self
+            .store
+            .status_counts(as_of, self.config.due_soon_days, agency)
+            .await?)
     }
 
     /// Whether the database holds any document (demo data is loaded only when not).

@@ -62,7 +62,10 @@ impl Store {
     /// Opens (creating if needed) the SQLite database in `data_dir`.
     pub async fn open_sqlite_dir(data_dir: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|e| {
-            StoreError::Open(format!("cannot create the data folder {}: {e}", data_dir.display()))
+            StoreError::Open(format!(
+                "cannot create the data folder {}: {e}",
+                data_dir.display()
+            ))
         })?;
         Store::open_sqlite_file(&data_dir.join("tiendo.db")).await
     }
@@ -100,9 +103,11 @@ impl Store {
                 .connect_with(options.clone())
                 .await
                 .map_err(|e| StoreError::Open(format!("cannot connect to PostgreSQL: {e}")))?;
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")))
-                .execute(&admin)
-                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "CREATE SCHEMA IF NOT EXISTS \"{schema}\""
+            )))
+            .execute(&admin)
+            .await?;
             admin.close().await;
             options = options.options([("search_path", schema)]);
         }
@@ -123,7 +128,10 @@ impl Store {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Store::open_postgres(url, None).await
         } else {
-            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
             Store::open_sqlite_file(Path::new(path)).await
         }
     }
@@ -253,7 +261,7 @@ forward! {
     read fn list_commitments(f: &CommitmentFilter) -> (Vec<CommitmentRow>, i64);
 
     write fn create_user(u: &NewUser, stamp: &Stamp) -> User;
-    write fn update_user(id: i64, display_name: Option<Option<String>>, role: Option<String>, agency_id: Option<Option<i64>>, active: Option<bool>, password_hash: Option<String>, stamp: &Stamp) -> User;
+    write fn update_user(id: i64, patch: &UserPatch, stamp: &Stamp) -> User;
     read fn get_user(id: i64) -> Option<User>;
     read fn list_users(page: i64, per_page: i64, only: Option<i64>) -> (Vec<User>, i64);
     read fn user_credentials(username: &str) -> Option<UserCredentials>;
@@ -263,6 +271,10 @@ forward! {
 
     read fn list_events(f: &EventFilter) -> (Vec<Event>, i64);
     read fn task_history(task_id: i64, confined_to: Option<i64>) -> Vec<Event>;
+
+    write fn bulk_insert_tasks(tasks: &[(i64, NewTask, Micros)]) -> usize;
+    write fn bulk_insert_assignments(assignments: &[(i64, i64, i64, Vec<(Micros, AssignmentState)>)]) -> usize;
+    write fn bulk_finish() -> ();
 }
 
 #[cfg(test)]

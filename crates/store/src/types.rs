@@ -299,6 +299,16 @@ pub struct NewUser {
     pub agency_id: Option<i64>,
 }
 
+/// The changes to a user; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserPatch {
+    pub display_name: Option<Option<String>>,
+    pub role: Option<String>,
+    pub agency_id: Option<Option<i64>>,
+    pub active: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
 /// A user with the secret needed to sign in.
 #[derive(Debug, Clone)]
 pub struct UserCredentials {
