@@ -15,7 +15,11 @@ use tiendo_service::{Config, Service};
 use tiendo_store::Store;
 
 #[derive(Parser)]
-#[command(name = "tiendo", version, about = "Theo dõi, giám sát, đánh giá nhiệm vụ — tracking the tasks the Government assigns")]
+#[command(
+    name = "tiendo",
+    version,
+    about = "Theo dõi, giám sát, đánh giá nhiệm vụ — tracking the tasks the Government assigns"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -117,33 +121,61 @@ enum UserCommand {
 /// Opens the database: PostgreSQL when DATABASE_URL names one, else the SQLite
 /// file in the data folder. Migrates it.
 async fn open(data: &DataArgs, config: Config) -> Result<Service> {
-    let store = match std::env::var("DATABASE_URL").ok().filter(|u| !u.trim().is_empty()) {
-        Some(url) => Store::open_url(&url).await.with_context(|| "cannot open the database named by DATABASE_URL")?,
+    let store = match std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+    {
+        Some(url) => Store::open_url(&url)
+            .await
+            .with_context(|| "cannot open the database named by DATABASE_URL")?,
         None => Store::open_sqlite_dir(&data.data)
             .await
             .with_context(|| format!("cannot open the database in {}", data.data.display()))?,
     };
-    Service::new(store, config).await.map_err(|e| anyhow!("cannot prepare the database: {e}"))
+    Service::new(store, config)
+        .await
+        .map_err(|e| anyhow!("cannot prepare the database: {e}"))
 }
 
 fn system_actor() -> Actor {
-    Actor { user_id: 0, username: "cli".into(), role: Role::Admin, agency_id: None }
+    Actor {
+        user_id: 0,
+        username: "cli".into(),
+        role: Role::Admin,
+        agency_id: None,
+    }
 }
 
 fn day_arg(name: &str, value: Option<&str>) -> Result<NaiveDate> {
     match value {
         None => Ok(today()),
-        Some(v) => parse_day(v).ok_or_else(|| anyhow!("--{name}: '{v}' is not a date (YYYY-MM-DD or dd/mm/yyyy)")),
+        Some(v) => parse_day(v)
+            .ok_or_else(|| anyhow!("--{name}: '{v}' is not a date (YYYY-MM-DD or dd/mm/yyyy)")),
     }
 }
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { addr, data, no_demo, due_soon_days } => {
-            let service = open(&data, Config { due_soon_days, ..Config::default() }).await?;
+        Command::Serve {
+            addr,
+            data,
+            no_demo,
+            due_soon_days,
+        } => {
+            let service = open(
+                &data,
+                Config {
+                    due_soon_days,
+                    ..Config::default()
+                },
+            )
+            .await?;
             if !no_demo && !service.has_documents().await? {
                 let started = std::time::Instant::now();
-                let summary = service.load_demo().await.map_err(|e| anyhow!("cannot load the demo data: {e}"))?;
+                let summary = service
+                    .load_demo()
+                    .await
+                    .map_err(|e| anyhow!("cannot load the demo data: {e}"))?;
                 tracing::info!(
                     documents = summary.documents,
                     tasks = summary.tasks,
@@ -152,21 +184,54 @@ async fn run(cli: Cli) -> Result<()> {
                     "demo data loaded"
                 );
             }
-            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?;
             let bound = listener.local_addr()?;
             eprintln!("tiendo listening on http://{bound} (API: http://{bound}/api/openapi.json)");
             tiendo_server::serve_on(service, listener).await?;
         }
-        Command::User { command: UserCommand::Add { username, password, role, agency, name, data } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    password,
+                    role,
+                    agency,
+                    name,
+                    data,
+                },
+        } => {
             let service = open(&data, Config::default()).await?;
             let user = service
-                .create_user(None, &UserInput { username, password, role, agency, display_name: name })
+                .create_user(
+                    None,
+                    &UserInput {
+                        username,
+                        password,
+                        role,
+                        agency,
+                        display_name: name,
+                    },
+                )
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
-            println!("created user {} ({}) with id {}", user.username, user.role, user.id);
+            println!(
+                "created user {} ({}) with id {}",
+                user.username, user.role, user.id
+            );
         }
-        Command::Import { file, data, number, kind, title, date, issuer } => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        Command::Import {
+            file,
+            data,
+            number,
+            kind,
+            title,
+            date,
+            issuer,
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
             let issued_on = match date.as_deref() {
                 Some(d) => Some(day_arg("date", Some(d))?),
                 None => None,
@@ -182,45 +247,84 @@ async fn run(cli: Cli) -> Result<()> {
             });
             let service = open(&data, Config::default()).await?;
             let summary = service
-                .import_jsonl(&system_actor(), &text, ImportOptions { document, recorded_at: None })
+                .import_jsonl(
+                    &system_actor(),
+                    &text,
+                    ImportOptions {
+                        document,
+                        recorded_at: None,
+                    },
+                )
                 .await
                 .map_err(|e| anyhow!("{}: {e}", file.display()))?;
             println!(
                 "document {}{}: {} task(s) created, {} already present",
                 summary.document_id,
-                if summary.document_created { " (new)" } else { "" },
+                if summary.document_created {
+                    " (new)"
+                } else {
+                    ""
+                },
                 summary.tasks_created,
                 summary.tasks_already_present
             );
         }
-        Command::Export { data, document, output } => {
+        Command::Export {
+            data,
+            document,
+            output,
+        } => {
             let service = open(&data, Config::default()).await?;
             let actor = system_actor();
             let ids: Vec<i64> = match document {
                 Some(d) => match d.parse::<i64>() {
                     Ok(id) => vec![id],
-                    Err(_) => vec![service.store.find_document_by_number(&d).await?.ok_or_else(|| anyhow!("no document numbered {d}"))?.id],
+                    Err(_) => vec![
+                        service
+                            .store
+                            .find_document_by_number(&d)
+                            .await?
+                            .ok_or_else(|| anyhow!("no document numbered {d}"))?
+                            .id,
+                    ],
                 },
                 None => {
-                    let f = tiendo_store::DocumentFilter { page: 1, per_page: 1000, ..Default::default() };
-                    let mut docs = service.list_documents(&actor, f).await.map_err(|e| anyhow!("{e}"))?.items;
+                    let f = tiendo_store::DocumentFilter {
+                        page: 1,
+                        per_page: 1000,
+                        ..Default::default()
+                    };
+                    let mut docs = service
+                        .list_documents(&actor, f)
+                        .await
+                        .map_err(|e| anyhow!("{e}"))?
+                        .items;
                     docs.sort_by_key(|d| d.id);
                     docs.into_iter().map(|d| d.id).collect()
                 }
             };
             let mut out = String::new();
             for id in ids {
-                out.push_str(&service.export_jsonl(&actor, id).await.map_err(|e| anyhow!("{e}"))?);
+                out.push_str(
+                    &service
+                        .export_jsonl(&actor, id)
+                        .await
+                        .map_err(|e| anyhow!("{e}"))?,
+                );
             }
             match output {
-                Some(path) => std::fs::write(&path, out).with_context(|| format!("cannot write {}", path.display()))?,
+                Some(path) => std::fs::write(&path, out)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
                 None => print!("{out}"),
             }
         }
         Command::Status { as_of, data, json } => {
             let day = day_arg("as-of", as_of.as_deref())?;
             let service = open(&data, Config::default()).await?;
-            let report = service.overdue_report(&system_actor(), day).await.map_err(|e| anyhow!("{e}"))?;
+            let report = service
+                .overdue_report(&system_actor(), day)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -230,7 +334,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Demo { data } => {
             let service = open(&data, Config::default()).await?;
             let s = service.load_demo().await.map_err(|e| anyhow!("{e}"))?;
-            println!("demo data: {} documents, {} tasks, {} completions", s.documents, s.tasks, s.completions);
+            println!(
+                "demo data: {} documents, {} tasks, {} completions",
+                s.documents, s.tasks, s.completions
+            );
         }
     }
     Ok(())
@@ -245,23 +352,41 @@ fn overdue_table(report: &tiendo_core::report::OverdueReport) -> String {
     );
     for (i, row) in report.rows.iter().enumerate() {
         let task: String = row.task.chars().take(110).collect();
-        let ellipsis = if row.task.chars().count() > 110 { "…" } else { "" };
+        let ellipsis = if row.task.chars().count() > 110 {
+            "…"
+        } else {
+            ""
+        };
         out.push_str(&format!("{:>3}. {task}{ellipsis}\n", i + 1));
         out.push_str(&format!("     Văn bản giao: {}\n", row.source_document));
         out.push_str(&format!("     Chủ trì: {}\n", row.lead.join(", ")));
-        out.push_str(&format!("     Thời hạn: {} (quá {} ngày)\n", format_date_vi(row.deadline), row.days_late));
-        out.push_str(&format!("     Chưa hoàn thành ({}): {}\n\n", row.incomplete.len(), row.incomplete.join(", ")));
+        out.push_str(&format!(
+            "     Thời hạn: {} (quá {} ngày)\n",
+            format_date_vi(row.deadline),
+            row.days_late
+        ));
+        out.push_str(&format!(
+            "     Chưa hoàn thành ({}): {}\n\n",
+            row.incomplete.len(),
+            row.incomplete.join(", ")
+        ));
     }
     out
 }
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TIENDO_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TIENDO_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("tiendo: cannot start: {e}");

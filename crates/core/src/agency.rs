@@ -206,7 +206,10 @@ impl AgencyRegistry {
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !code_ok {
-                return Err(invalid(&a.code, "code must be lowercase ASCII kebab-case".into()));
+                return Err(invalid(
+                    &a.code,
+                    "code must be lowercase ASCII kebab-case".into(),
+                ));
             }
             if by_code.insert(a.code.clone(), i).is_some() {
                 return Err(invalid(&a.code, "code is used twice".into()));
@@ -214,7 +217,10 @@ impl AgencyRegistry {
             if let (Some(f), Some(t)) = (a.valid_from, a.valid_to)
                 && f > t
             {
-                return Err(invalid(&a.code, format!("valid_from {f} is after valid_to {t}")));
+                return Err(invalid(
+                    &a.code,
+                    format!("valid_from {f} is after valid_to {t}"),
+                ));
             }
             let texts = std::iter::once(&a.name)
                 .chain(a.short.iter())
@@ -231,7 +237,10 @@ impl AgencyRegistry {
                 if let Some(t) = target
                     && !by_code.contains_key(t)
                 {
-                    return Err(invalid(&a.code, format!("{field} `{t}` is not a known code")));
+                    return Err(invalid(
+                        &a.code,
+                        format!("{field} `{t}` is not a known code"),
+                    ));
                 }
             }
         }
@@ -260,7 +269,10 @@ impl AgencyRegistry {
                     if periods_overlap(a, b) {
                         return Err(invalid(
                             &a.code,
-                            format!("name `{form}` is also used by `{}` at the same time", b.code),
+                            format!(
+                                "name `{form}` is also used by `{}` at the same time",
+                                b.code
+                            ),
                         ));
                     }
                 }
@@ -386,8 +398,16 @@ impl AgencyRegistry {
     pub fn surface_forms(&self) -> impl Iterator<Item = (&str, &AgencyData, FormKind)> {
         self.agencies.iter().flat_map(|a| {
             std::iter::once((a.name.as_str(), a, FormKind::Name))
-                .chain(a.short.iter().map(move |s| (s.as_str(), a, FormKind::Short)))
-                .chain(a.aliases.iter().map(move |s| (s.as_str(), a, FormKind::Alias)))
+                .chain(
+                    a.short
+                        .iter()
+                        .map(move |s| (s.as_str(), a, FormKind::Short)),
+                )
+                .chain(
+                    a.aliases
+                        .iter()
+                        .map(move |s| (s.as_str(), a, FormKind::Alias)),
+                )
                 .chain(a.bare.iter().map(move |s| (s.as_str(), a, FormKind::Bare)))
         })
     }
@@ -406,7 +426,10 @@ impl AgencyRegistry {
             }
             let key = fold(form);
             let words: Vec<&str> = key.split(' ').collect();
-            let common = wanted.iter().filter(|w| words.contains(&w.as_str())).count();
+            let common = wanted
+                .iter()
+                .filter(|w| words.contains(&w.as_str()))
+                .count();
             let score = common as f64 / wanted.len().max(words.len()) as f64;
             if score > 0.0 && best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, agency));
@@ -469,7 +492,9 @@ groups = ["dia-phuong"]
         let old = r.resolve("Bộ TT&TT", Some(day("2025-02-23"))).unwrap();
         assert_eq!(old.code, "bo-tttt");
         // ... and later it is its successor.
-        let later = r.resolve("Bộ Thông tin và Truyền thông", Some(day("2025-11-01"))).unwrap();
+        let later = r
+            .resolve("Bộ Thông tin và Truyền thông", Some(day("2025-11-01")))
+            .unwrap();
         assert_eq!(later.code, "bo-khcn");
         assert_eq!(r.current("bo-tttt").unwrap().code, "bo-khcn");
         assert!(r.resolve("Bộ Quốc phòng", None).is_none());
@@ -478,19 +503,27 @@ groups = ["dia-phuong"]
     #[test]
     fn groups_depend_on_the_date() {
         let r = AgencyRegistry::from_toml(SAMPLE).unwrap();
-        assert_eq!(r.group_members("bo-nganh", Some(day("2025-01-01"))).len(), 2);
-        assert_eq!(r.group_members("bo-nganh", Some(day("2025-03-01"))).len(), 1);
+        assert_eq!(
+            r.group_members("bo-nganh", Some(day("2025-01-01"))).len(),
+            2
+        );
+        assert_eq!(
+            r.group_members("bo-nganh", Some(day("2025-03-01"))).len(),
+            1
+        );
         assert_eq!(r.group_members("bo-nganh", None).len(), 1);
     }
 
     #[test]
     fn rejects_bad_data() {
-        let dup = format!("{SAMPLE}\n[[agency]]\ncode = \"ha-noi\"\nkind = \"city\"\nname = \"X\"\n");
+        let dup =
+            format!("{SAMPLE}\n[[agency]]\ncode = \"ha-noi\"\nkind = \"city\"\nname = \"X\"\n");
         assert!(matches!(
             AgencyRegistry::from_toml(&dup),
             Err(AgencyDataError::Invalid { .. })
         ));
-        let clash = format!("{SAMPLE}\n[[agency]]\ncode = \"x\"\nkind = \"other\"\nname = \"Bộ KH&CN\"\n");
+        let clash =
+            format!("{SAMPLE}\n[[agency]]\ncode = \"x\"\nkind = \"other\"\nname = \"Bộ KH&CN\"\n");
         assert!(AgencyRegistry::from_toml(&clash).is_err());
         let dangling = SAMPLE.replace("successor = \"bo-khcn\"", "successor = \"nowhere\"");
         assert!(AgencyRegistry::from_toml(&dangling).is_err());
@@ -512,12 +545,21 @@ groups = ["dia-phuong"]
         let r = AgencyRegistry::builtin();
         let on = |s: &str| Some(day(s));
         let count = |kinds: &[AgencyKind], date: &str| {
-            r.all().iter().filter(|a| kinds.contains(&a.kind) && a.valid_on(day(date))).count()
+            r.all()
+                .iter()
+                .filter(|a| kinds.contains(&a.kind) && a.valid_on(day(date)))
+                .count()
         };
         assert_eq!(count(&[AgencyKind::Ministry], "2025-07-01"), 14);
         assert_eq!(count(&[AgencyKind::MinisterialAgency], "2025-07-01"), 3);
-        assert_eq!(count(&[AgencyKind::City, AgencyKind::Province], "2025-07-01"), 34);
-        assert_eq!(count(&[AgencyKind::City, AgencyKind::Province], "2025-06-30"), 63);
+        assert_eq!(
+            count(&[AgencyKind::City, AgencyKind::Province], "2025-07-01"),
+            34
+        );
+        assert_eq!(
+            count(&[AgencyKind::City, AgencyKind::Province], "2025-06-30"),
+            63
+        );
         assert_eq!(r.group_members(GROUP_LOCALITIES, None).len(), 34);
         for (alias, code) in [
             ("Bộ KH&CN", "bo-khcn"),
@@ -528,12 +570,29 @@ groups = ["dia-phuong"]
             ("Tập đoàn Điện lực Việt Nam", "evn"),
             ("Đài Truyền hình Việt Nam", "vtv"),
         ] {
-            assert_eq!(r.resolve(alias, on("2025-11-16")).map(|a| a.code.as_str()), Some(code), "{alias}");
+            assert_eq!(
+                r.resolve(alias, on("2025-11-16")).map(|a| a.code.as_str()),
+                Some(code),
+                "{alias}"
+            );
         }
         // A 2025 notice naming a ministry merged on 1 March lands on its successor.
-        assert_eq!(r.resolve("Bộ Thông tin và Truyền thông", on("2025-11-16")).unwrap().code, "bo-khcn");
-        assert_eq!(r.resolve("Bộ Thông tin và Truyền thông", on("2025-02-23")).unwrap().code, "bo-tttt");
-        assert_eq!(r.resolve("Quảng Bình", on("2025-09-01")).unwrap().code, "quang-tri");
+        assert_eq!(
+            r.resolve("Bộ Thông tin và Truyền thông", on("2025-11-16"))
+                .unwrap()
+                .code,
+            "bo-khcn"
+        );
+        assert_eq!(
+            r.resolve("Bộ Thông tin và Truyền thông", on("2025-02-23"))
+                .unwrap()
+                .code,
+            "bo-tttt"
+        );
+        assert_eq!(
+            r.resolve("Quảng Bình", on("2025-09-01")).unwrap().code,
+            "quang-tri"
+        );
         assert_eq!(r.current("bo-tnmt").unwrap().code, "bo-nnmt");
     }
 }

@@ -82,7 +82,9 @@ pub enum DeadlineError {
     MissingDue(&'static str),
     #[error("a `{0}` deadline has no due date, but one was given")]
     UnexpectedDue(&'static str),
-    #[error("`{0}` is not a deadline kind (date, month, quarter, half, year, recurring, event, none)")]
+    #[error(
+        "`{0}` is not a deadline kind (date, month, quarter, half, year, recurring, event, none)"
+    )]
     UnknownKind(String),
     #[error("month {0} does not exist")]
     BadMonth(u32),
@@ -224,7 +226,11 @@ pub fn last_day_of_month(year: i32, month: u32) -> Result<NaiveDate, DeadlineErr
     if !(1..=12).contains(&month) {
         return Err(DeadlineError::BadMonth(month));
     }
-    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
     NaiveDate::from_ymd_opt(ny, nm, 1)
         .and_then(|d| d.pred_opt())
         .ok_or(DeadlineError::BadYear(year))
@@ -240,10 +246,19 @@ mod tests {
 
     #[test]
     fn periods_resolve_to_their_last_day() {
-        assert_eq!(Deadline::month(2025, 11).unwrap().due, Some(d("2025-11-30")));
+        assert_eq!(
+            Deadline::month(2025, 11).unwrap().due,
+            Some(d("2025-11-30"))
+        );
         assert_eq!(Deadline::month(2024, 2).unwrap().due, Some(d("2024-02-29")));
-        assert_eq!(Deadline::quarter(2025, 4).unwrap().due, Some(d("2025-12-31")));
-        assert_eq!(Deadline::quarter(2026, 1).unwrap().due, Some(d("2026-03-31")));
+        assert_eq!(
+            Deadline::quarter(2025, 4).unwrap().due,
+            Some(d("2025-12-31"))
+        );
+        assert_eq!(
+            Deadline::quarter(2026, 1).unwrap().due,
+            Some(d("2026-03-31"))
+        );
         assert_eq!(Deadline::half(2025, 2).unwrap().due, Some(d("2025-12-31")));
         assert_eq!(Deadline::half(2025, 1).unwrap().due, Some(d("2025-06-30")));
         assert_eq!(Deadline::year(2026).unwrap().due, Some(d("2026-12-31")));

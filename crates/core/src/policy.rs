@@ -60,11 +60,17 @@ pub enum Write {
     /// Approve or refuse an extension request.
     DecideExtension,
     /// Progress report on an assignment of `agency`.
-    Report { agency: i64 },
+    Report {
+        agency: i64,
+    },
     /// Commitment on an assignment of `agency`.
-    Commit { agency: i64 },
+    Commit {
+        agency: i64,
+    },
     /// Extension request on an assignment of `agency`.
-    RequestExtension { agency: i64 },
+    RequestExtension {
+        agency: i64,
+    },
 }
 
 impl Actor {

@@ -13,7 +13,17 @@ use crate::deadline::{Deadline, DeadlineKind};
 
 /// The status of an assignment (or a task) on a day.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    PartialOrd,
+    Ord,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -150,7 +160,9 @@ pub enum StateChange {
         due: Option<NaiveDate>,
     },
     /// The standing office confirmed completion on a day.
-    Completed { on: NaiveDate },
+    Completed {
+        on: NaiveDate,
+    },
     /// A confirmed completion was withdrawn.
     Reopened,
     Cancelled,
@@ -339,9 +351,16 @@ mod tests {
     #[test]
     fn completion_on_time_late_and_cancellation() {
         let s = state(DeadlineKind::Date, Some("2025-06-30"));
-        let on_time = s.apply(&StateChange::Completed { on: d("2025-06-30") });
-        assert_eq!(status_on(&on_time, d("2025-12-01"), 7), Status::CompletedOnTime);
-        let late = s.apply(&StateChange::Completed { on: d("2025-07-02") });
+        let on_time = s.apply(&StateChange::Completed {
+            on: d("2025-06-30"),
+        });
+        assert_eq!(
+            status_on(&on_time, d("2025-12-01"), 7),
+            Status::CompletedOnTime
+        );
+        let late = s.apply(&StateChange::Completed {
+            on: d("2025-07-02"),
+        });
         assert_eq!(status_on(&late, d("2025-12-01"), 7), Status::CompletedLate);
         assert_eq!(days_late(&late, d("2025-12-01")), 2);
         let reopened = late.apply(&StateChange::Reopened);
@@ -351,8 +370,9 @@ mod tests {
         let restored = cancelled.apply(&StateChange::Restored);
         assert_eq!(status_on(&restored, d("2025-07-03"), 7), Status::Overdue);
         // A recurring task completed counts as completed (on time: it has no due day).
-        let rec = state(DeadlineKind::Recurring, None)
-            .apply(&StateChange::Completed { on: d("2025-07-03") });
+        let rec = state(DeadlineKind::Recurring, None).apply(&StateChange::Completed {
+            on: d("2025-07-03"),
+        });
         assert_eq!(status_on(&rec, d("2025-08-01"), 7), Status::CompletedOnTime);
     }
 
@@ -398,7 +418,12 @@ mod tests {
                     due: Some(d("2025-06-30")),
                 },
             ),
-            (confirmed, StateChange::Completed { on: d("2025-07-10") }),
+            (
+                confirmed,
+                StateChange::Completed {
+                    on: d("2025-07-10"),
+                },
+            ),
         ])
         .unwrap();
         let then = known_at(&spans, end_of_day(d("2025-07-16"))).unwrap();
@@ -423,9 +448,18 @@ mod tests {
     #[test]
     fn task_status_takes_the_most_urgent() {
         use Status::*;
-        assert_eq!(task_status([CompletedOnTime, Overdue, InProgress]), Some(Overdue));
-        assert_eq!(task_status([CompletedOnTime, CompletedLate]), Some(CompletedLate));
-        assert_eq!(task_status([Cancelled, CompletedOnTime]), Some(CompletedOnTime));
+        assert_eq!(
+            task_status([CompletedOnTime, Overdue, InProgress]),
+            Some(Overdue)
+        );
+        assert_eq!(
+            task_status([CompletedOnTime, CompletedLate]),
+            Some(CompletedLate)
+        );
+        assert_eq!(
+            task_status([Cancelled, CompletedOnTime]),
+            Some(CompletedOnTime)
+        );
         assert_eq!(task_status([Cancelled]), Some(Cancelled));
         assert_eq!(task_status([]), None);
     }

@@ -66,7 +66,10 @@ mod tests {
     fn folds_vietnamese_to_ascii_key() {
         assert_eq!(fold("Bộ Khoa học và Công nghệ"), "bo khoa hoc va cong nghe");
         assert_eq!(fold("ĐẤT ĐAI"), "dat dai");
-        assert_eq!(fold("Ủy ban nhân dân Thành phố Hà Nội"), "uy ban nhan dan thanh pho ha noi");
+        assert_eq!(
+            fold("Ủy ban nhân dân Thành phố Hà Nội"),
+            "uy ban nhan dan thanh pho ha noi"
+        );
         assert_eq!(fold("  Bộ KH&CN, (BCA)  "), "bo kh cn bca");
     }
 

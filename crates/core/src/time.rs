@@ -112,7 +112,13 @@ mod tests {
         assert_eq!(parse_day("2025-07-01"), Some(day));
         assert_eq!(parse_day("31/2/2025"), None);
         assert_eq!(parse_day("1/7/25"), None);
-        assert_eq!(format_instant_vi(start_of_day(day) + 3_600_000_000), "01/07/2025 01:00");
-        assert_eq!(instant_rfc3339(start_of_day(day)), "2025-07-01T00:00:00+07:00");
+        assert_eq!(
+            format_instant_vi(start_of_day(day) + 3_600_000_000),
+            "01/07/2025 01:00"
+        );
+        assert_eq!(
+            instant_rfc3339(start_of_day(day)),
+            "2025-07-01T00:00:00+07:00"
+        );
     }
 }

@@ -2,10 +2,10 @@
 //! use case of `tiendo_service`, and return its result.
 
 use axum::Json;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::Router;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tiendo_core::model::*;
@@ -34,16 +34,31 @@ pub fn router() -> Router<Service> {
         .route("/tasks", get(list_tasks).post(create_task))
         .route("/tasks/{id}", get(get_task).patch(update_task))
         .route("/tasks/{id}/history", get(task_history))
-        .route("/assignments", get(list_assignments).post(create_assignment))
-        .route("/assignments/{id}", get(get_assignment).patch(update_assignment))
+        .route(
+            "/assignments",
+            get(list_assignments).post(create_assignment),
+        )
+        .route(
+            "/assignments/{id}",
+            get(get_assignment).patch(update_assignment),
+        )
         .route("/progress-reports", get(list_reports).post(create_report))
-        .route("/progress-reports/{id}", get(get_report).patch(update_report))
+        .route(
+            "/progress-reports/{id}",
+            get(get_report).patch(update_report),
+        )
         .route("/progress-reports/{id}/review", post(review_report))
         .route("/extensions", get(list_extensions).post(create_extension))
         .route("/extensions/{id}", get(get_extension))
         .route("/extensions/{id}/decision", post(decide_extension))
-        .route("/commitments", get(list_commitments).post(create_commitment))
-        .route("/commitments/{id}", get(get_commitment).patch(update_commitment))
+        .route(
+            "/commitments",
+            get(list_commitments).post(create_commitment),
+        )
+        .route(
+            "/commitments/{id}",
+            get(get_commitment).patch(update_commitment),
+        )
         .route("/users", get(list_users).post(create_user))
         .route("/users/{id}", get(get_user).patch(update_user))
         .route("/events", get(list_events))
@@ -91,9 +106,16 @@ pub struct LoginOutput {
     pub user: User,
 }
 
-async fn login(State(s): State<Service>, Body(input): Body<LoginInput>) -> ApiResult<Json<LoginOutput>> {
+async fn login(
+    State(s): State<Service>,
+    Body(input): Body<LoginInput>,
+) -> ApiResult<Json<LoginOutput>> {
     let (token, user) = s.login(&input.username, &input.password).await?;
-    Ok(Json(LoginOutput { token: token.token, expires_at: token.expires_at, user }))
+    Ok(Json(LoginOutput {
+        token: token.token,
+        expires_at: token.expires_at,
+        user,
+    }))
 }
 
 async fn logout(State(s): State<Service>, auth: Auth) -> ApiResult<StatusCode> {
@@ -105,8 +127,15 @@ async fn me(State(s): State<Service>, auth: Auth) -> ApiResult<Json<User>> {
     Ok(Json(s.get_user(&auth.actor, auth.actor.user_id).await?))
 }
 
-async fn create_token(State(s): State<Service>, auth: Auth, Body(input): Body<ApiTokenInput>) -> ApiResult<(StatusCode, Json<TokenOutput>)> {
-    Ok((StatusCode::CREATED, Json(s.create_api_token(&auth.actor, &input).await?)))
+async fn create_token(
+    State(s): State<Service>,
+    auth: Auth,
+    Body(input): Body<ApiTokenInput>,
+) -> ApiResult<(StatusCode, Json<TokenOutput>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.create_api_token(&auth.actor, &input).await?),
+    ))
 }
 
 // ------------------------------------------------------------------ agencies
@@ -122,23 +151,50 @@ struct AgencyQuery {
     per_page: Option<i64>,
 }
 
-async fn list_agencies(State(s): State<Service>, _auth: Auth, Query(q): Query<AgencyQuery>) -> ApiResult<Json<Page<Agency>>> {
+async fn list_agencies(
+    State(s): State<Service>,
+    _auth: Auth,
+    Query(q): Query<AgencyQuery>,
+) -> ApiResult<Json<Page<Agency>>> {
     let (page, per_page) = paging(q.page, q.per_page)?;
     Ok(Json(
-        s.list_agencies(AgencyFilter { q: q.q, kind: q.kind, group: q.group, current_only: q.current.unwrap_or(false), page, per_page })
-            .await?,
+        s.list_agencies(AgencyFilter {
+            q: q.q,
+            kind: q.kind,
+            group: q.group,
+            current_only: q.current.unwrap_or(false),
+            page,
+            per_page,
+        })
+        .await?,
     ))
 }
 
-async fn get_agency(State(s): State<Service>, _auth: Auth, Path(id): Path<i64>) -> ApiResult<Json<Agency>> {
+async fn get_agency(
+    State(s): State<Service>,
+    _auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Agency>> {
     Ok(Json(s.get_agency(id).await?))
 }
 
-async fn create_agency(State(s): State<Service>, auth: Auth, Body(input): Body<AgencyInput>) -> ApiResult<(StatusCode, Json<Agency>)> {
-    Ok((StatusCode::CREATED, Json(s.create_agency(&auth.actor, &input).await?)))
+async fn create_agency(
+    State(s): State<Service>,
+    auth: Auth,
+    Body(input): Body<AgencyInput>,
+) -> ApiResult<(StatusCode, Json<Agency>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.create_agency(&auth.actor, &input).await?),
+    ))
 }
 
-async fn update_agency(State(s): State<Service>, auth: Auth, Path(id): Path<i64>, Body(input): Body<AgencyInput>) -> ApiResult<Json<Agency>> {
+async fn update_agency(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Body(input): Body<AgencyInput>,
+) -> ApiResult<Json<Agency>> {
     Ok(Json(s.update_agency(&auth.actor, id, &input).await?))
 }
 
@@ -156,19 +212,35 @@ struct DocumentQuery {
     per_page: Option<i64>,
 }
 
-async fn list_documents(State(s): State<Service>, auth: Auth, Query(q): Query<DocumentQuery>) -> ApiResult<Json<Page<Document>>> {
+async fn list_documents(
+    State(s): State<Service>,
+    auth: Auth,
+    Query(q): Query<DocumentQuery>,
+) -> ApiResult<Json<Page<Document>>> {
     let (page, per_page) = paging(q.page, q.per_page)?;
     let agency_id = agency_param(&s, &q.agency)?;
     Ok(Json(
         s.list_documents(
             &auth.actor,
-            DocumentFilter { q: q.q, kind: q.kind, issued_from: q.issued_from, issued_to: q.issued_to, agency_id, page, per_page },
+            DocumentFilter {
+                q: q.q,
+                kind: q.kind,
+                issued_from: q.issued_from,
+                issued_to: q.issued_to,
+                agency_id,
+                page,
+                per_page,
+            },
         )
         .await?,
     ))
 }
 
-async fn get_document(State(s): State<Service>, auth: Auth, Path(id): Path<i64>) -> ApiResult<Json<Document>> {
+async fn get_document(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Document>> {
     Ok(Json(s.get_document(&auth.actor, id).await?))
 }
 
@@ -178,15 +250,34 @@ pub struct DocumentText {
     pub text: Option<String>,
 }
 
-async fn get_document_text(State(s): State<Service>, auth: Auth, Path(id): Path<i64>) -> ApiResult<Json<DocumentText>> {
-    Ok(Json(DocumentText { id, text: s.get_document_body(&auth.actor, id).await? }))
+async fn get_document_text(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<DocumentText>> {
+    Ok(Json(DocumentText {
+        id,
+        text: s.get_document_body(&auth.actor, id).await?,
+    }))
 }
 
-async fn create_document(State(s): State<Service>, auth: Auth, Body(input): Body<DocumentInput>) -> ApiResult<(StatusCode, Json<Document>)> {
-    Ok((StatusCode::CREATED, Json(s.create_document(&auth.actor, &input).await?)))
+async fn create_document(
+    State(s): State<Service>,
+    auth: Auth,
+    Body(input): Body<DocumentInput>,
+) -> ApiResult<(StatusCode, Json<Document>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.create_document(&auth.actor, &input).await?),
+    ))
 }
 
-async fn update_document(State(s): State<Service>, auth: Auth, Path(id): Path<i64>, Body(input): Body<DocumentInput>) -> ApiResult<Json<Document>> {
+async fn update_document(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Body(input): Body<DocumentInput>,
+) -> ApiResult<Json<Document>> {
     Ok(Json(s.update_document(&auth.actor, id, &input).await?))
 }
 
@@ -208,7 +299,11 @@ struct TaskQuery {
     per_page: Option<i64>,
 }
 
-async fn list_tasks(State(s): State<Service>, auth: Auth, Query(q): Query<TaskQuery>) -> ApiResult<Json<Page<Task>>> {
+async fn list_tasks(
+    State(s): State<Service>,
+    auth: Auth,
+    Query(q): Query<TaskQuery>,
+) -> ApiResult<Json<Page<Task>>> {
     let (page, per_page) = paging(q.page, q.per_page)?;
     let status = status_param(&q.status)?;
     let agency_id = agency_param(&s, &q.agency)?;
@@ -218,7 +313,13 @@ async fn list_tasks(State(s): State<Service>, auth: Auth, Query(q): Query<TaskQu
         Some("created") => TaskSort::Created,
         Some("-created") => TaskSort::CreatedDesc,
         Some("document") => TaskSort::Document,
-        Some(_) => return Err(ServiceError::invalid("sort", "must be due, -due, created, -created or document").into()),
+        Some(_) => {
+            return Err(ServiceError::invalid(
+                "sort",
+                "must be due, -due, created, -created or document",
+            )
+            .into());
+        }
     };
     if let (Some(f), Some(t)) = (q.due_from, q.due_to)
         && f > t
@@ -234,7 +335,15 @@ async fn list_tasks(State(s): State<Service>, auth: Auth, Query(q): Query<TaskQu
         due_from: q.due_from,
         due_to: q.due_to,
         field: q.field,
-        words: q.q.as_deref().map(fold).unwrap_or_default().split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect(),
+        words: q
+            .q
+            .as_deref()
+            .map(fold)
+            .unwrap_or_default()
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect(),
         confined_to: None,
         due_soon_days: 0,
         sort,
@@ -250,19 +359,43 @@ struct AsOfQuery {
     as_of: Option<NaiveDate>,
 }
 
-async fn get_task(State(s): State<Service>, auth: Auth, Path(id): Path<i64>, Query(q): Query<AsOfQuery>) -> ApiResult<Json<Task>> {
-    Ok(Json(s.get_task(&auth.actor, id, q.as_of.unwrap_or_else(today)).await?))
+async fn get_task(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<AsOfQuery>,
+) -> ApiResult<Json<Task>> {
+    Ok(Json(
+        s.get_task(&auth.actor, id, q.as_of.unwrap_or_else(today))
+            .await?,
+    ))
 }
 
-async fn task_history(State(s): State<Service>, auth: Auth, Path(id): Path<i64>) -> ApiResult<Json<Vec<Event>>> {
+async fn task_history(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<Event>>> {
     Ok(Json(s.task_history(&auth.actor, id).await?))
 }
 
-async fn create_task(State(s): State<Service>, auth: Auth, Body(input): Body<TaskInput>) -> ApiResult<(StatusCode, Json<Task>)> {
-    Ok((StatusCode::CREATED, Json(s.create_task(&auth.actor, &input).await?)))
+async fn create_task(
+    State(s): State<Service>,
+    auth: Auth,
+    Body(input): Body<TaskInput>,
+) -> ApiResult<(StatusCode, Json<Task>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.create_task(&auth.actor, &input).await?),
+    ))
 }
 
-async fn update_task(State(s): State<Service>, auth: Auth, Path(id): Path<i64>, Body(input): Body<TaskPatchInput>) -> ApiResult<Json<Task>> {
+async fn update_task(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Body(input): Body<TaskPatchInput>,
+) -> ApiResult<Json<Task>> {
     Ok(Json(s.update_task(&auth.actor, id, &input).await?))
 }
 
@@ -280,7 +413,11 @@ struct AssignmentQuery {
     per_page: Option<i64>,
 }
 
-async fn list_assignments(State(s): State<Service>, auth: Auth, Query(q): Query<AssignmentQuery>) -> ApiResult<Json<Page<Assignment>>> {
+async fn list_assignments(
+    State(s): State<Service>,
+    auth: Auth,
+    Query(q): Query<AssignmentQuery>,
+) -> ApiResult<Json<Page<Assignment>>> {
     let (page, per_page) = paging(q.page, q.per_page)?;
     let filter = AssignmentFilter {
         task_id: q.task,
@@ -296,15 +433,35 @@ async fn list_assignments(State(s): State<Service>, auth: Auth, Query(q): Query<
     Ok(Json(s.list_assignments(&auth.actor, filter).await?))
 }
 
-async fn get_assignment(State(s): State<Service>, auth: Auth, Path(id): Path<i64>, Query(q): Query<AsOfQuery>) -> ApiResult<Json<Assignment>> {
-    Ok(Json(s.get_assignment(&auth.actor, id, q.as_of.unwrap_or_else(today)).await?))
+async fn get_assignment(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<AsOfQuery>,
+) -> ApiResult<Json<Assignment>> {
+    Ok(Json(
+        s.get_assignment(&auth.actor, id, q.as_of.unwrap_or_else(today))
+            .await?,
+    ))
 }
 
-async fn create_assignment(State(s): State<Service>, auth: Auth, Body(input): Body<AssignmentInput>) -> ApiResult<(StatusCode, Json<Assignment>)> {
-    Ok((StatusCode::CREATED, Json(s.add_assignment(&auth.actor, &input).await?)))
+async fn create_assignment(
+    State(s): State<Service>,
+    auth: Auth,
+    Body(input): Body<AssignmentInput>,
+) -> ApiResult<(StatusCode, Json<Assignment>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.add_assignment(&auth.actor, &input).await?),
+    ))
 }
 
-async fn update_assignment(State(s): State<Service>, auth: Auth, Path(id): Path<i64>, Body(input): Body<AssignmentPatchInput>) -> ApiResult<Json<Assignment>> {
+async fn update_assignment(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Body(input): Body<AssignmentPatchInput>,
+) -> ApiResult<Json<Assignment>> {
     Ok(Json(s.patch_assignment(&auth.actor, id, &input).await?))
 }
 
@@ -321,7 +478,11 @@ struct ReportQuery {
     per_page: Option<i64>,
 }
 
-async fn list_reports(State(s): State<Service>, auth: Auth, Query(q): Query<ReportQuery>) -> ApiResult<Json<Page<ProgressReport>>> {
+async fn list_reports(
+    State(s): State<Service>,
+    auth: Auth,
+    Query(q): Query<ReportQuery>,
+) -> ApiResult<Json<Page<ProgressReport>>> {
     let (page, per_page) = paging(q.page, q.per_page)?;
     let filter = ReportFilter {
         assignment_id: q.assignment,
@@ -335,19 +496,40 @@ async fn list_reports(State(s): State<Service>, auth: Auth, Query(q): Query<Repo
     Ok(Json(s.list_reports(&auth.actor, filter).await?))
 }
 
-async fn get_report(State(s): State<Service>, auth: Auth, Path(id): Path<i64>) -> ApiResult<Json<ProgressReport>> {
+async fn get_report(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ProgressReport>> {
     Ok(Json(s.get_report(&auth.actor, id).await?))
 }
 
-async fn create_report(State(s): State<Service>, auth: Auth, Body(input): Body<ReportInput>) -> ApiResult<(StatusCode, Json<ProgressReport>)> {
-    Ok((StatusCode::CREATED, Json(s.create_report(&auth.actor, &input).await?)))
+async fn create_report(
+    State(s): State<Service>,
+    auth: Auth,
+    Body(input): Body<ReportInput>,
+) -> ApiResult<(StatusCode, Json<ProgressReport>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.create_report(&auth.actor, &input).await?),
+    ))
 }
 
-async fn update_report(State(s): State<Service>, auth: Auth, Path(id): Path<i64>, Body(input): Body<ReportInput>) -> ApiResult<Json<ProgressReport>> {
+async fn update_report(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Body(input): Body<ReportInput>,
+) -> ApiResult<Json<ProgressReport>> {
     Ok(Json(s.update_report(&auth.actor, id, &input).await?))
 }
 
-async fn review_report(State(s): State<Service>, auth: Auth, Path(id): Path<i64>, Body(input): Body<ReviewInput>) -> ApiResult<Json<ProgressReport>> {
+async fn review_report(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Body(input): Body<ReviewInput>,
+) -> ApiResult<Json<ProgressReport>> {
     Ok(Json(s.review_report(&auth.actor, id, &input).await?))
 }
 
@@ -363,21 +545,48 @@ struct ExtensionQuery {
     per_page: Option<i64>,
 }
 
-async fn list_extensions(State(s): State<Service>, auth: Auth, Query(q): Query<ExtensionQuery>) -> ApiResult<Json<Page<Extension>>> {
+async fn list_extensions(
+    State(s): State<Service>,
+    auth: Auth,
+    Query(q): Query<ExtensionQuery>,
+) -> ApiResult<Json<Page<Extension>>> {
     let (page, per_page) = paging(q.page, q.per_page)?;
-    let filter = ExtensionFilter { assignment_id: q.assignment, agency_id: agency_param(&s, &q.agency)?, state: q.state, confined_to: None, page, per_page };
+    let filter = ExtensionFilter {
+        assignment_id: q.assignment,
+        agency_id: agency_param(&s, &q.agency)?,
+        state: q.state,
+        confined_to: None,
+        page,
+        per_page,
+    };
     Ok(Json(s.list_extensions(&auth.actor, filter).await?))
 }
 
-async fn get_extension(State(s): State<Service>, auth: Auth, Path(id): Path<i64>) -> ApiResult<Json<Extension>> {
+async fn get_extension(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Extension>> {
     Ok(Json(s.get_extension(&auth.actor, id).await?))
 }
 
-async fn create_extension(State(s): State<Service>, auth: Auth, Body(input): Body<ExtensionInput>) -> ApiResult<(StatusCode, Json<Extension>)> {
-    Ok((StatusCode::CREATED, Json(s.request_extension(&auth.actor, &input).await?)))
+async fn create_extension(
+    State(s): State<Service>,
+    auth: Auth,
+    Body(input): Body<ExtensionInput>,
+) -> ApiResult<(StatusCode, Json<Extension>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.request_extension(&auth.actor, &input).await?),
+    ))
 }
 
-async fn decide_extension(State(s): State<Service>, auth: Auth, Path(id): Path<i64>, Body(input): Body<DecisionInput>) -> ApiResult<Json<Extension>> {
+async fn decide_extension(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Body(input): Body<DecisionInput>,
+) -> ApiResult<Json<Extension>> {
     Ok(Json(s.decide_extension(&auth.actor, id, &input).await?))
 }
 
@@ -393,21 +602,54 @@ struct CommitmentQuery {
     per_page: Option<i64>,
 }
 
-async fn list_commitments(State(s): State<Service>, auth: Auth, Query(q): Query<CommitmentQuery>) -> ApiResult<Json<Page<Commitment>>> {
+async fn list_commitments(
+    State(s): State<Service>,
+    auth: Auth,
+    Query(q): Query<CommitmentQuery>,
+) -> ApiResult<Json<Page<Commitment>>> {
     let (page, per_page) = paging(q.page, q.per_page)?;
-    let filter = CommitmentFilter { assignment_id: q.assignment, agency_id: agency_param(&s, &q.agency)?, confined_to: None, page, per_page };
-    Ok(Json(s.list_commitments(&auth.actor, filter, q.as_of.unwrap_or_else(today)).await?))
+    let filter = CommitmentFilter {
+        assignment_id: q.assignment,
+        agency_id: agency_param(&s, &q.agency)?,
+        confined_to: None,
+        page,
+        per_page,
+    };
+    Ok(Json(
+        s.list_commitments(&auth.actor, filter, q.as_of.unwrap_or_else(today))
+            .await?,
+    ))
 }
 
-async fn get_commitment(State(s): State<Service>, auth: Auth, Path(id): Path<i64>, Query(q): Query<AsOfQuery>) -> ApiResult<Json<Commitment>> {
-    Ok(Json(s.get_commitment(&auth.actor, id, q.as_of.unwrap_or_else(today)).await?))
+async fn get_commitment(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<AsOfQuery>,
+) -> ApiResult<Json<Commitment>> {
+    Ok(Json(
+        s.get_commitment(&auth.actor, id, q.as_of.unwrap_or_else(today))
+            .await?,
+    ))
 }
 
-async fn create_commitment(State(s): State<Service>, auth: Auth, Body(input): Body<CommitmentInput>) -> ApiResult<(StatusCode, Json<Commitment>)> {
-    Ok((StatusCode::CREATED, Json(s.create_commitment(&auth.actor, &input).await?)))
+async fn create_commitment(
+    State(s): State<Service>,
+    auth: Auth,
+    Body(input): Body<CommitmentInput>,
+) -> ApiResult<(StatusCode, Json<Commitment>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.create_commitment(&auth.actor, &input).await?),
+    ))
 }
 
-async fn update_commitment(State(s): State<Service>, auth: Auth, Path(id): Path<i64>, Body(input): Body<CommitmentPatchInput>) -> ApiResult<Json<Commitment>> {
+async fn update_commitment(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Body(input): Body<CommitmentPatchInput>,
+) -> ApiResult<Json<Commitment>> {
     Ok(Json(s.update_commitment(&auth.actor, id, &input).await?))
 }
 
@@ -420,20 +662,43 @@ struct PageQuery {
     per_page: Option<i64>,
 }
 
-async fn list_users(State(s): State<Service>, auth: Auth, Query(q): Query<PageQuery>) -> ApiResult<Json<Page<User>>> {
+async fn list_users(
+    State(s): State<Service>,
+    auth: Auth,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<Page<User>>> {
     let (page, per_page) = paging(q.page, q.per_page)?;
-    Ok(Json(s.list_users(&auth.actor, tiendo_service::PageRequest { page, per_page }).await?))
+    Ok(Json(
+        s.list_users(&auth.actor, tiendo_service::PageRequest { page, per_page })
+            .await?,
+    ))
 }
 
-async fn get_user(State(s): State<Service>, auth: Auth, Path(id): Path<i64>) -> ApiResult<Json<User>> {
+async fn get_user(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<User>> {
     Ok(Json(s.get_user(&auth.actor, id).await?))
 }
 
-async fn create_user(State(s): State<Service>, auth: Auth, Body(input): Body<UserInput>) -> ApiResult<(StatusCode, Json<User>)> {
-    Ok((StatusCode::CREATED, Json(s.create_user(Some(&auth.actor), &input).await?)))
+async fn create_user(
+    State(s): State<Service>,
+    auth: Auth,
+    Body(input): Body<UserInput>,
+) -> ApiResult<(StatusCode, Json<User>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.create_user(Some(&auth.actor), &input).await?),
+    ))
 }
 
-async fn update_user(State(s): State<Service>, auth: Auth, Path(id): Path<i64>, Body(input): Body<UserPatchInput>) -> ApiResult<Json<User>> {
+async fn update_user(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Body(input): Body<UserPatchInput>,
+) -> ApiResult<Json<User>> {
     Ok(Json(s.update_user(&auth.actor, id, &input).await?))
 }
 
@@ -449,13 +714,36 @@ struct EventQuery {
     per_page: Option<i64>,
 }
 
-async fn list_events(State(s): State<Service>, auth: Auth, Query(q): Query<EventQuery>) -> ApiResult<Json<Page<Event>>> {
+async fn list_events(
+    State(s): State<Service>,
+    auth: Auth,
+    Query(q): Query<EventQuery>,
+) -> ApiResult<Json<Page<Event>>> {
     let (page, per_page) = paging(q.page, q.per_page)?;
-    Ok(Json(s.list_events(&auth.actor, EventFilter { entity: q.entity, entity_id: q.entity_id, actor_id: q.actor, page, per_page }).await?))
+    Ok(Json(
+        s.list_events(
+            &auth.actor,
+            EventFilter {
+                entity: q.entity,
+                entity_id: q.entity_id,
+                actor_id: q.actor,
+                page,
+                per_page,
+            },
+        )
+        .await?,
+    ))
 }
 
-async fn overdue_report(State(s): State<Service>, auth: Auth, Query(q): Query<AsOfQuery>) -> ApiResult<Json<OverdueReport>> {
-    Ok(Json(s.overdue_report(&auth.actor, q.as_of.unwrap_or_else(today)).await?))
+async fn overdue_report(
+    State(s): State<Service>,
+    auth: Auth,
+    Query(q): Query<AsOfQuery>,
+) -> ApiResult<Json<OverdueReport>> {
+    Ok(Json(
+        s.overdue_report(&auth.actor, q.as_of.unwrap_or_else(today))
+            .await?,
+    ))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -478,14 +766,22 @@ struct StatusQuery {
     agency: Option<String>,
 }
 
-async fn status_report(State(s): State<Service>, auth: Auth, Query(q): Query<StatusQuery>) -> ApiResult<Json<StatusReport>> {
+async fn status_report(
+    State(s): State<Service>,
+    auth: Auth,
+    Query(q): Query<StatusQuery>,
+) -> ApiResult<Json<StatusReport>> {
     let as_of = q.as_of.unwrap_or_else(today);
     let agency = agency_param(&s, &q.agency)?;
     let counts = s
         .status_counts(&auth.actor, as_of, agency)
         .await?
         .into_iter()
-        .map(|(status, count)| StatusCount { status, label: status.label_vi().into(), count })
+        .map(|(status, count)| StatusCount {
+            status,
+            label: status.label_vi().into(),
+            count,
+        })
         .collect();
     Ok(Json(StatusReport { as_of, counts }))
 }

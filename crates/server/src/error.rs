@@ -30,19 +30,30 @@ impl IntoResponse for ApiError {
         let (status, error, field) = match self.0 {
             ServiceError::Unauthenticated(m) => (StatusCode::UNAUTHORIZED, m, None),
             ServiceError::Forbidden(m) => (StatusCode::FORBIDDEN, m, None),
-            ServiceError::NotFound(what) => (StatusCode::NOT_FOUND, format!("{what} not found"), None),
-            ServiceError::Invalid { field, message } => (StatusCode::UNPROCESSABLE_ENTITY, format!("{field}: {message}"), Some(field)),
+            ServiceError::NotFound(what) => {
+                (StatusCode::NOT_FOUND, format!("{what} not found"), None)
+            }
+            ServiceError::Invalid { field, message } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("{field}: {message}"),
+                Some(field),
+            ),
             ServiceError::Conflict(m) => (StatusCode::CONFLICT, m, None),
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal error; the details are in the server log".to_string(), None)
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal error; the details are in the server log".to_string(),
+                    None,
+                )
             }
         };
         let mut response = (status, Json(ErrorBody { error, field })).into_response();
         if status == StatusCode::UNAUTHORIZED {
-            response
-                .headers_mut()
-                .insert("www-authenticate", axum::http::HeaderValue::from_static("Bearer"));
+            response.headers_mut().insert(
+                "www-authenticate",
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
         }
         response
     }

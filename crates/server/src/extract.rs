@@ -19,16 +19,27 @@ pub struct Auth {
 impl FromRequestParts<Service> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, service: &Service) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        service: &Service,
+    ) -> Result<Self, Self::Rejection> {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ServiceError::Unauthenticated("send `Authorization: Bearer TOKEN` (POST /api/v1/auth/login gives one)".into()))?;
+            .ok_or_else(|| {
+                ServiceError::Unauthenticated(
+                    "send `Authorization: Bearer TOKEN` (POST /api/v1/auth/login gives one)".into(),
+                )
+            })?;
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
-            .ok_or_else(|| ServiceError::Unauthenticated("the Authorization header must be `Bearer TOKEN`".into()))?
+            .ok_or_else(|| {
+                ServiceError::Unauthenticated(
+                    "the Authorization header must be `Bearer TOKEN`".into(),
+                )
+            })?
             .trim()
             .to_string();
         let actor = service.authenticate(&token).await?;
@@ -51,10 +62,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                     let field = field_of(&text).unwrap_or_else(|| "body".into());
                     ServiceError::invalid(field, text)
                 }
-                JsonRejection::JsonSyntaxError(e) => ServiceError::invalid("body", format!("malformed JSON: {}", e.body_text())),
-                JsonRejection::MissingJsonContentType(_) => {
-                    ServiceError::invalid("content-type", "send the body as JSON with `Content-Type: application/json`")
+                JsonRejection::JsonSyntaxError(e) => {
+                    ServiceError::invalid("body", format!("malformed JSON: {}", e.body_text()))
                 }
+                JsonRejection::MissingJsonContentType(_) => ServiceError::invalid(
+                    "content-type",
+                    "send the body as JSON with `Content-Type: application/json`",
+                ),
                 other => ServiceError::invalid("body", other.body_text()),
             })),
         }
@@ -70,7 +84,10 @@ fn field_of(text: &str) -> Option<String> {
             return Some(rest[..end].to_string());
         }
     }
-    let after = text.split("body: ").nth(1).or_else(|| text.split("query string: ").nth(1))?;
+    let after = text
+        .split("body: ")
+        .nth(1)
+        .or_else(|| text.split("query string: ").nth(1))?;
     let path = after.split(':').next()?.trim();
     (!path.is_empty() && !path.contains(' ')).then(|| path.to_string())
 }

@@ -32,11 +32,26 @@ pub fn router(service: Service) -> Router {
         .fallback(not_found)
         .with_state(service)
         .layer(RequestBodyLimitLayer::new(16 * 1024 * 1024))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
@@ -45,7 +60,10 @@ pub fn router(service: Service) -> Router {
 async fn health(State(service): State<Service>) -> impl IntoResponse {
     match service.has_documents().await {
         Ok(_) => (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "database unavailable"}))),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({"status": "database unavailable"})),
+        ),
     }
 }
 
@@ -54,7 +72,12 @@ async fn openapi_json() -> impl IntoResponse {
 }
 
 async fn not_found() -> impl IntoResponse {
-    (StatusCode::NOT_FOUND, Json(serde_json::json!({"error": "no such page or API route; the API is described at /api/openapi.json"})))
+    (
+        StatusCode::NOT_FOUND,
+        Json(
+            serde_json::json!({"error": "no such page or API route; the API is described at /api/openapi.json"}),
+        ),
+    )
 }
 
 /// Serves until Ctrl-C or SIGTERM.
@@ -64,7 +87,9 @@ pub async fn serve(service: Service, addr: SocketAddr) -> std::io::Result<()> {
 }
 
 pub async fn serve_on(service: Service, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(service)).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, router(service))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

@@ -23,7 +23,10 @@ impl From<sqlx::Error> for StoreError {
                 return StoreError::Conflict(db.message().to_string());
             }
             if db.is_foreign_key_violation() {
-                return StoreError::Invalid(format!("a referenced record does not exist ({})", db.message()));
+                return StoreError::Invalid(format!(
+                    "a referenced record does not exist ({})",
+                    db.message()
+                ));
             }
         }
         StoreError::Database(e)

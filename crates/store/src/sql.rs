@@ -48,7 +48,9 @@ impl Sql {
         for piece in text.split_inclusive('?') {
             if let Some(before) = piece.strip_suffix('?') {
                 self.text.push_str(before);
-                let a = args.next().expect("as many arguments as `?` in the SQL text");
+                let a = args
+                    .next()
+                    .expect("as many arguments as `?` in the SQL text");
                 let p = self.arg(a);
                 self.text.push_str(&p);
             } else {
@@ -68,7 +70,10 @@ mod tests {
         let mut sql = Sql::new("SELECT * FROM t WHERE 1=1");
         sql.push_args(" AND a = ? AND b = ?", [Arg::I64(1), Arg::Text("x".into())]);
         sql.push_args(" AND c < ?", [Arg::Bool(true)]);
-        assert_eq!(sql.text, "SELECT * FROM t WHERE 1=1 AND a = $1 AND b = $2 AND c < $3");
+        assert_eq!(
+            sql.text,
+            "SELECT * FROM t WHERE 1=1 AND a = $1 AND b = $2 AND c < $3"
+        );
         assert_eq!(sql.args.len(), 3);
     }
 }

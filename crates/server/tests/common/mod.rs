@@ -19,14 +19,22 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 fn unique(prefix: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("{prefix}_{}_{}_{}", std::process::id(), n, nanos)
 }
 
 pub fn postgres_url() -> Option<String> {
-    let url = std::env::var("TIENDO_TEST_PG").ok().or_else(|| std::env::var("DATABASE_URL").ok()).filter(|u| u.starts_with("postgres"));
+    let url = std::env::var("TIENDO_TEST_PG")
+        .ok()
+        .or_else(|| std::env::var("DATABASE_URL").ok())
+        .filter(|u| u.starts_with("postgres"));
     if url.is_none() && std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("CI=true but no PostgreSQL: set TIENDO_TEST_PG=postgres://postgres@127.0.0.1:5432/test");
+        panic!(
+            "CI=true but no PostgreSQL: set TIENDO_TEST_PG=postgres://postgres@127.0.0.1:5432/test"
+        );
     }
     url
 }
@@ -36,11 +44,23 @@ pub async fn services() -> Vec<(&'static str, Service)> {
     let mut out = Vec::new();
     let dir = std::env::temp_dir().join(unique("tiendo-test"));
     let store = Store::open_sqlite_dir(&dir).await.expect("open sqlite");
-    out.push(("sqlite", Service::new(store, Config::default()).await.expect("service on sqlite")));
+    out.push((
+        "sqlite",
+        Service::new(store, Config::default())
+            .await
+            .expect("service on sqlite"),
+    ));
     if let Some(url) = postgres_url() {
         let schema = unique("t");
-        let store = Store::open_postgres(&url, Some(&schema)).await.expect("open postgres");
-        out.push(("postgres", Service::new(store, Config::default()).await.expect("service on postgres")));
+        let store = Store::open_postgres(&url, Some(&schema))
+            .await
+            .expect("open postgres");
+        out.push((
+            "postgres",
+            Service::new(store, Config::default())
+                .await
+                .expect("service on postgres"),
+        ));
     }
     out
 }
@@ -53,41 +73,70 @@ pub struct Api {
 
 impl Api {
     pub fn new(backend: &'static str, service: Service) -> Api {
-        Api { router: tiendo_server::router(service.clone()), service, backend }
+        Api {
+            router: tiendo_server::router(service.clone()),
+            service,
+            backend,
+        }
     }
 
-    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
         }
         let req = match body {
-            Some(b) => req.header("content-type", "application/json").body(Body::from(b.to_string())),
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
             None => req.body(Body::empty()),
         }
         .expect("request");
         self.send(req).await
     }
 
-    pub async fn raw(&self, method: &str, path: &str, token: Option<&str>, body: &str) -> (StatusCode, Value) {
-        let mut req = Request::builder().method(method).uri(path).header("content-type", "application/json");
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &str,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json");
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
         }
-        self.send(req.body(Body::from(body.to_string())).expect("request")).await
+        self.send(req.body(Body::from(body.to_string())).expect("request"))
+            .await
     }
 
     async fn send(&self, req: Request<Body>) -> (StatusCode, Value) {
         let res = self.router.clone().oneshot(req).await.expect("response");
         let status = res.status();
-        let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024).await.expect("body");
+        let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024)
+            .await
+            .expect("body");
         let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         (status, value)
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Value {
         let (status, body) = self.call("GET", path, Some(token), None).await;
-        assert_eq!(status, StatusCode::OK, "[{}] GET {path}: {body}", self.backend);
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "[{}] GET {path}: {body}",
+            self.backend
+        );
         body
     }
 
@@ -107,7 +156,12 @@ impl Api {
             .await
             .expect("create user");
         let (status, body) = self
-            .call("POST", "/api/v1/auth/login", None, Some(serde_json::json!({"username": username, "password": "mật khẩu tốt"})))
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(serde_json::json!({"username": username, "password": "mật khẩu tốt"})),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "login: {body}");
         body["token"].as_str().expect("token").to_string()
@@ -115,5 +169,9 @@ impl Api {
 }
 
 pub async fn apis() -> Vec<Api> {
-    services().await.into_iter().map(|(b, s)| Api::new(b, s)).collect()
+    services()
+        .await
+        .into_iter()
+        .map(|(b, s)| Api::new(b, s))
+        .collect()
 }
