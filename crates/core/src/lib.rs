@@ -4,6 +4,7 @@
 
 pub mod agency;
 pub mod deadline;
+pub mod indicator;
 pub mod model;
 pub mod policy;
 pub mod report;

@@ -320,7 +320,7 @@ impl Service {
             }
             _ => {
                 // Same work for unknown users, so timing does not reveal usernames.
-                let _ = auth::verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
+                let _ = auth::verify_password(password.to_string(), dummy_hash().await).await;
                 false
             }
         };
@@ -1629,5 +1629,15 @@ impl Service {
 }
 
 /// An Argon2id hash of a random password, verified against when the username is
-/// unknown so that a failed sign-in always costs the same.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2oQbW7jPvqEDlKyGOXVGYjixBNxpa1f0c9SEk7SRrrQ";
+/// unknown so that a failed sign-in always costs the same (no timing oracle for
+/// which usernames exist). Made once, on the first such sign-in.
+async fn dummy_hash() -> String {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_init(|| async {
+            let random = auth::new_token().unwrap_or_default();
+            auth::hash_password(random).await.unwrap_or_default()
+        })
+        .await
+        .clone()
+}
