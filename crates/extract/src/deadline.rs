@@ -1,0 +1,355 @@
+//! Deadlines written in a clause: "trước ngày 25 tháng 11 năm 2025", "trong tháng
+//! 10/2025", "Quý IV/2025", "6 tháng cuối năm", "trong năm 2026", "nhiệm vụ thường
+//! xuyên", "cùng thời điểm Luật … có hiệu lực", dates without a year.
+//!
+//! Every pattern is a `regex` (linear time). Matches that are not deadlines are
+//! dropped by context: the date of a cited document ("Nghị quyết số 71/NQ-CP ngày
+//! 01 tháng 4 năm 2025"), a start ("từ ngày"), a period naming the work rather than
+//! its end ("nhiệm vụ, giải pháp trong 6 tháng cuối năm", "các nhiệm vụ được giao
+//! trong năm 2025", "trong năm 2025 và những năm tiếp theo"), and text in quotes (a
+//! title: “… đến năm 2030 …”).
+
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+use tiendo_core::deadline::{Deadline, DeadlineKind};
+
+/// A deadline found in a text: its byte span (relative to the text given) and value.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub start: usize,
+    pub end: usize,
+    pub deadline: Deadline,
+}
+
+impl Found {
+    pub fn dated(&self) -> bool {
+        self.deadline.kind.has_due()
+    }
+}
+
+struct Patterns {
+    /// Dates, months, quarters, halves, years in one alternation.
+    main: Regex,
+    recurring: Regex,
+    event: Regex,
+    doc_ref_tail: Regex,
+    doc_id_tail: Regex,
+    noun_tail: Regex,
+    verb_head: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| {
+        let main = Regex::new(concat!(
+            r"(?i)",
+            // d/m/yyyy, d tháng m năm yyyy (optionally after "ngày")
+            r"(?P<date>(?:ngày\s+)?\b(?P<d>\d{1,2})\s*(?:tháng\s*|/|-|\.)\s*(?P<m>\d{1,2})\s*(?:năm\s*|/|-|\.)\s*(?P<y>\d{4}))\b",
+            // ngày d tháng m / ngày d/m (no year)
+            r"|(?P<dateny>ngày\s+(?P<d2>\d{1,2})\s*(?:tháng\s*|/)\s*(?P<m2>\d{1,2}))\b",
+            // 6 tháng đầu/cuối năm [yyyy]
+            r"|(?P<half>(?:6|sáu)\s+tháng\s+(?P<hw>đầu|cuối)\s+năm(?:\s+(?P<hy>\d{4}))?)",
+            // [trong|hết|vào] tháng m[/yyyy | năm yyyy] (a year or a preposition needed)
+            r"|(?P<month>(?P<mp>(?:trong|hết|đến hết|cuối|vào)\s+)?tháng\s+(?P<mm>\d{1,2})\b(?:\s*(?:/|năm)\s*(?P<my>\d{4})\b)?)",
+            // quý I..IV [/yyyy | năm yyyy]
+            r"|(?P<quarter>quý\s+(?P<q>IV|III|II|I|[1-4])\b(?:\s*(?:/|năm)\s*(?P<qy>\d{4}))?)",
+            // trong năm yyyy, (đến) hết năm yyyy, cuối năm yyyy
+            r"|(?P<year>(?:trong|đến hết|hết|đến cuối|cuối|trong cả)\s+năm\s+(?P<yy>\d{4}))\b",
+        ))
+        .expect("deadline pattern is valid");
+        let recurring = Regex::new(r"(?i)\b(?:nhiệm vụ\s+)?thường xuyên\b").expect("valid");
+        let event = Regex::new(
+            r"(?i)(?:cùng thời điểm|đồng thời với thời điểm|ngay khi|ngay sau khi|kể từ khi)\s+[^.;]{0,160}?có hiệu lực(?:\s+thi hành)?",
+        )
+        .expect("valid");
+        // The end of a cited document's number ("71/NQ-CP", "số 10704/VPCP-KSTT,")
+        // or a word that makes the date a start, a signing or an issue date.
+        let doc_ref_tail = Regex::new(concat!(
+            r"(?i)(?:\d[\w.]*[/-][\w./-]*\w|số\s+\d+\w*|\b(?:từ|kể từ|sau|ký|ban hành|",
+            r"nghị quyết|nghị định|thông báo|kết luận|công văn|văn bản|quyết định|chỉ thị|",
+            r"kế hoạch|luật|thông tư|hội nghị))\s*,?\s*$"
+        ))
+        .expect("valid");
+        let doc_id_tail =
+            Regex::new(r"(?i)(?:\d[\w.]*[/-][\w./-]*\w|số\s+\d+\w*|\b(?:từ|kể từ))\s*,?\s*$")
+                .expect("valid");
+        // A noun the period belongs to ("nhiệm vụ … trong 6 tháng cuối năm").
+        let noun_tail = Regex::new(
+            r"(?i)(?:nhiệm vụ|giải pháp|kế hoạch|trọng tâm|kết quả|tình hình|công tác|được giao|đã giao|chỉ tiêu|sơ kết|tổng kết)\s*,?\s*(?:trong|đến|của)?\s*$",
+        )
+        .expect("valid");
+        // Words that may stand before the deadline and belong to its raw text.
+        let verb_head = Regex::new(
+            r"(?i)(?:(?:hoàn thành|thực hiện xong|phấn đấu|báo cáo[^,;.()]{0,60}?|trình[^,;.()]{0,60}?|công bố|phê duyệt|ban hành|(?:thông qua )?tại [^,;.()]{0,40}?)\s+)?(?:trước|trong|đến hết|đến|hết|vào|chậm nhất(?: là)?)?\s*\(?\s*$",
+        )
+        .expect("valid");
+        Patterns {
+            main,
+            recurring,
+            event,
+            doc_ref_tail,
+            doc_id_tail,
+            noun_tail,
+            verb_head,
+        }
+    })
+}
+
+fn roman_quarter(s: &str) -> Option<u32> {
+    match s.to_ascii_uppercase().as_str() {
+        "I" | "1" => Some(1),
+        "II" | "2" => Some(2),
+        "III" | "3" => Some(3),
+        "IV" | "4" => Some(4),
+        _ => None,
+    }
+}
+
+/// Byte ranges inside quotation marks (titles and slogans are not deadlines).
+fn quoted_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut straight: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '“' => open = Some(i),
+            '”' => {
+                if let Some(s) = open.take() {
+                    out.push((s, i));
+                }
+            }
+            '"' => match straight.take() {
+                Some(s) => out.push((s, i)),
+                None => straight = Some(i),
+            },
+            _ => {}
+        }
+    }
+    out
+}
+
+fn in_ranges(ranges: &[(usize, usize)], pos: usize) -> bool {
+    ranges.iter().any(|&(s, e)| s < pos && pos < e)
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The text just before `pos` (at most `n` bytes, on a char boundary).
+fn before(text: &str, pos: usize, n: usize) -> &str {
+    let s = floor_char(text, pos.saturating_sub(n));
+    &text[s..pos]
+}
+
+/// Every deadline of a clause, in order of position. `year` is the document's year,
+/// for dates and periods written without one.
+pub fn find(text: &str, year: Option<i32>) -> Vec<Found> {
+    let p = patterns();
+    let quoted = quoted_ranges(text);
+    let mut out: Vec<Found> = Vec::new();
+    for caps in p.main.captures_iter(text) {
+        let Some(m) = caps.get(0) else { continue };
+        let (start, end) = (m.start(), m.end());
+        if in_ranges(&quoted, start) {
+            continue;
+        }
+        let head = before(text, start, 80);
+        let period_noun = p.noun_tail.is_match(head);
+        let num = |name: &str| caps.name(name).and_then(|v| v.as_str().parse::<i64>().ok());
+        let deadline = if caps.name("date").is_some() {
+            if p.doc_ref_tail.is_match(head) {
+                continue;
+            }
+            let (Some(d), Some(mo), Some(y)) = (num("d"), num("m"), num("y")) else {
+                continue;
+            };
+            match NaiveDate::from_ymd_opt(y as i32, mo as u32, d as u32) {
+                Some(day) => Deadline::date(day),
+                None => continue,
+            }
+        } else if caps.name("dateny").is_some() {
+            if p.doc_ref_tail.is_match(head) {
+                continue;
+            }
+            let (Some(d), Some(mo), Some(y)) = (num("d2"), num("m2"), year) else {
+                continue;
+            };
+            match NaiveDate::from_ymd_opt(y, mo as u32, d as u32) {
+                Some(day) => Deadline::date(day),
+                None => continue,
+            }
+        } else if caps.name("half").is_some() {
+            if period_noun {
+                continue;
+            }
+            let Some(y) = num("hy").map(|y| y as i32).or(year) else {
+                continue;
+            };
+            let h = match caps.name("hw").map(|v| v.as_str().to_lowercase()) {
+                Some(w) if w.starts_with('đ') => 1,
+                _ => 2,
+            };
+            match Deadline::half(y, h) {
+                Ok(d) => d,
+                Err(_) => continue,
+            }
+        } else if caps.name("month").is_some() {
+            if caps.name("mp").is_none() && caps.name("my").is_none() {
+                continue;
+            }
+            if period_noun || p.doc_id_tail.is_match(head) {
+                continue;
+            }
+            let mo = num("mm");
+            let y = num("my").map(|y| y as i32).or(year);
+            let (Some(mo), Some(y)) = (mo, y) else {
+                continue;
+            };
+            match Deadline::month(y, mo as u32) {
+                Ok(d) => d,
+                Err(_) => continue,
+            }
+        } else if caps.name("quarter").is_some() {
+            if period_noun {
+                continue;
+            }
+            let q = caps.name("q").and_then(|v| roman_quarter(v.as_str()));
+            let y = num("qy").map(|y| y as i32).or(year);
+            let (Some(q), Some(y)) = (q, y) else { continue };
+            match Deadline::quarter(y, q) {
+                Ok(d) => d,
+                Err(_) => continue,
+            }
+        } else if caps.name("year").is_some() {
+            if period_noun {
+                continue;
+            }
+            let rest = &text[end..];
+            let rest_l = rest.trim_start().to_lowercase();
+            if rest_l.starts_with("và những năm") || rest_l.starts_with("và các năm") {
+                continue;
+            }
+            let Some(y) = num("yy") else { continue };
+            match Deadline::year(y as i32) {
+                Ok(d) => d,
+                Err(_) => continue,
+            }
+        } else {
+            continue;
+        };
+        out.push(Found {
+            start,
+            end,
+            deadline,
+        });
+    }
+    for m in p.recurring.find_iter(text) {
+        let head = before(text, m.start(), 24).to_lowercase();
+        if head.ends_with("chi ") || head.ends_with("kinh phí ") || head.ends_with("nguồn ")
+        {
+            continue;
+        }
+        if in_ranges(&quoted, m.start()) {
+            continue;
+        }
+        out.push(Found {
+            start: m.start(),
+            end: m.end(),
+            deadline: Deadline::recurring(),
+        });
+    }
+    for m in p.event.find_iter(text) {
+        out.push(Found {
+            start: m.start(),
+            end: m.end(),
+            deadline: Deadline::event(),
+        });
+    }
+    out.sort_by_key(|f| f.start);
+    for f in &mut out {
+        let mut raw_start = f.start;
+        // "trước ngày", "trong ngày", "đến ngày", "hoàn thành trong" … belong to it.
+        let head = before(text, f.start, 100);
+        if let Some(m) = p.verb_head.find(head) {
+            raw_start = f.start - (head.len() - m.start());
+        }
+        let raw_start = floor_char(text, raw_start);
+        f.deadline.raw = text[raw_start..f.end].trim().to_string();
+    }
+    out
+}
+
+/// The deadline that counts for a clause: the first one with a due day, else a
+/// recurring one, else one tied to an event.
+pub fn pick(found: &[Found]) -> Option<&Found> {
+    found
+        .iter()
+        .find(|f| f.dated())
+        .or_else(|| {
+            found
+                .iter()
+                .find(|f| f.deadline.kind == DeadlineKind::Recurring)
+        })
+        .or_else(|| found.iter().find(|f| f.deadline.kind == DeadlineKind::Event))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> (DeadlineKind, Option<String>) {
+        let f = find(text, Some(2025));
+        let p = pick(&f).map(|f| f.deadline.clone()).unwrap_or_else(Deadline::none);
+        (p.kind, p.due.map(|d| d.to_string()))
+    }
+
+    #[test]
+    fn reads_the_seed_forms() {
+        use DeadlineKind::*;
+        let d = |s: &str| Some(s.to_string());
+        assert_eq!(one("hoàn thành trước ngày 25 tháng 11 năm 2025"), (Date, d("2025-11-25")));
+        assert_eq!(one("báo cáo trước ngày 10/10/2025"), (Date, d("2025-10-10")));
+        assert_eq!(one("báo cáo trong ngày 20 tháng 11"), (Date, d("2025-11-20")));
+        assert_eq!(one("hoàn thành trong tháng 10/2025"), (Month, d("2025-10-31")));
+        assert_eq!(one("trong tháng 12 năm 2025"), (Month, d("2025-12-31")));
+        assert_eq!(one("hoàn thành trong Quý IV/2025"), (Quarter, d("2025-12-31")));
+        assert_eq!(one("Báo cáo lộ trình thực hiện trong Quý I năm 2025"), (Quarter, d("2025-03-31")));
+        assert_eq!(one("Trong 6 tháng đầu năm 2025, tập trung"), (Half, d("2025-06-30")));
+        assert_eq!(one("trong 6 tháng cuối năm"), (Half, d("2025-12-31")));
+        assert_eq!(one("công bố kết quả trong năm 2026"), (Year, d("2026-12-31")));
+        assert_eq!(one("nhiệm vụ thường xuyên"), (Recurring, None));
+        assert_eq!(
+            one("Hoàn thành cùng thời điểm Luật Khoa học, công nghệ và đổi mới sáng tạo có hiệu lực thi hành"),
+            (Event, None)
+        );
+        assert_eq!(one("chậm nhất trong quý IV/2025"), (Quarter, d("2025-12-31")));
+        assert_eq!(one("hoàn thành tháng 11/2025"), (Month, d("2025-11-30")));
+        assert_eq!(one("tại phiên họp tháng 3 năm 2025"), (Month, d("2025-03-31")));
+    }
+
+    #[test]
+    fn ignores_what_is_not_a_deadline() {
+        use DeadlineKind::*;
+        assert_eq!(one("tại Nghị quyết số 71/NQ-CP ngày 01 tháng 4 năm 2025").0, None);
+        assert_eq!(one("Công văn số 10704/VPCP-KSTT ngày 04 tháng 11 năm 2025 về việc").0, None);
+        assert_eq!(one("Đề án 06 trong năm 2025 và những năm tiếp theo").0, None);
+        assert_eq!(one("hoàn thành các nhiệm vụ được giao trong năm 2025").0, None);
+        assert_eq!(one("nhiệm vụ, giải pháp trong 6 tháng cuối năm 2025").0, None);
+        assert_eq!(one("Chương trình “Phát triển nhân lực trong năm 2030”").0, None);
+        assert_eq!(one("chi thường xuyên, hoàn thành").0, None);
+        assert_eq!(one("thực hiện từ ngày 01/7/2025").0, None);
+        assert_eq!(one("Luật Giao dịch điện tử năm 2023").0, None);
+    }
+
+    #[test]
+    fn raw_keeps_the_words() {
+        let f = find("hoàn thành trước ngày 25 tháng 11 năm 2025.", Some(2025));
+        assert_eq!(f[0].deadline.raw, "hoàn thành trước ngày 25 tháng 11 năm 2025");
+    }
+}

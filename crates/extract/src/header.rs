@@ -1,0 +1,273 @@
+//! The document header: number ("624/TB-VPCP"), kind ("Thông báo"), date, issuer
+//! and title, from the formal header ("Số: …", "Hà Nội, ngày … tháng … năm …",
+//! "THÔNG BÁO" and the title in capitals), a web page's metadata table ("Số hiệu",
+//! "Ngày ban hành", "Cơ quan ban hành") or a news lead ("Ngày 23/02/2025, Văn phòng
+//! Chính phủ có Thông báo số 56/TB-VPCP Kết luận …", "Chiều 18/12, …").
+
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+
+/// Lines of the header region that the rest of the pipeline needs to know about.
+#[derive(Debug, Default, Clone)]
+pub struct Header {
+    pub number: Option<String>,
+    pub kind: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub issuer_code: Option<String>,
+    pub issuer_name: Option<String>,
+    pub title: Option<String>,
+    /// A formal document (number or kind line found), not a news report.
+    pub formal: bool,
+}
+
+struct Re {
+    number: Regex,
+    issued: Regex,
+    place_date: Regex,
+    lead_date: Regex,
+    full_date: Regex,
+    issuer_line: Regex,
+}
+
+fn re() -> &'static Re {
+    static R: OnceLock<Re> = OnceLock::new();
+    R.get_or_init(|| Re {
+        number: Regex::new(
+            r"(?i)(?:^số(?:\s*hiệu)?\s*:?|thông báo|kế hoạch|kết luận|chỉ thị|quyết định|công điện)\s*(?:số\s*)?(\d{1,5}/(?:\d{4}/)?[A-ZĐ]{1,8}(?:-[A-ZĐ0-9]{1,12})*(?:/[A-ZĐ0-9-]{1,12})?)",
+        )
+        .expect("valid"),
+        issued: Regex::new(r"(?i)ngày ban hành\s*:?\s*(\d{1,2})/(\d{1,2})/(\d{4})").expect("valid"),
+        place_date: Regex::new(
+            r"(?i)^[\p{L} .]{2,40},\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})",
+        )
+        .expect("valid"),
+        lead_date: Regex::new(
+            r"(?i)^(?:ngày|sáng|chiều|tối|trưa|hôm nay)(?:\s+nay)?\s*(?:\(|,)?\s*(\d{1,2})\s*(?:/|\s+tháng\s+)(\d{1,2})(?:\s*(?:/|\s+năm\s+)(\d{4}))?",
+        )
+        .expect("valid"),
+        full_date: Regex::new(
+            r"(?i)\b(\d{1,2})\s*(?:/|\s+tháng\s+)(\d{1,2})\s*(?:/|\s+năm\s+)(\d{4})\b",
+        )
+        .expect("valid"),
+        issuer_line: Regex::new(r"(?i)^cơ quan ban hành\s*:?\s*(.+)$").expect("valid"),
+    })
+}
+
+fn kind_of_code(code: &str) -> Option<&'static str> {
+    let after = code.split('/').nth(1).unwrap_or("");
+    let first = after.split('-').next().unwrap_or("");
+    let second = code.split('/').nth(2).unwrap_or("");
+    Some(match first {
+        "TB" => "Thông báo",
+        "KH" => "Kế hoạch",
+        "KL" => "Kết luận",
+        "CT" => "Chỉ thị",
+        "QĐ" => "Quyết định",
+        "NQ" => "Nghị quyết",
+        "NĐ" => "Nghị định",
+        "BC" => "Báo cáo",
+        "CĐ" => "Công điện",
+        _ if !second.is_empty() => return None,
+        _ if after.contains('-') => "Công văn",
+        _ => return None,
+    })
+}
+
+const KIND_LINES: [(&str, &str); 8] = [
+    ("THÔNG BÁO", "Thông báo"),
+    ("KẾ HOẠCH", "Kế hoạch"),
+    ("KẾT LUẬN", "Kết luận"),
+    ("CHỈ THỊ", "Chỉ thị"),
+    ("QUYẾT ĐỊNH", "Quyết định"),
+    ("NGHỊ QUYẾT", "Nghị quyết"),
+    ("CÔNG ĐIỆN", "Công điện"),
+    ("BÁO CÁO", "Báo cáo"),
+];
+
+fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+fn is_upper_line(line: &str) -> bool {
+    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    letters >= 3 && line.chars().filter(|c| c.is_alphabetic()).all(|c| !c.is_lowercase())
+}
+
+/// Reads the header from the first lines of a normalised text.
+pub fn read(lines: &[&str]) -> Header {
+    let r = re();
+    let mut h = Header::default();
+    let head: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| !l.trim().is_empty())
+        .take(60)
+        .collect();
+    // Number: in the first lines only (later ones cite other documents).
+    for l in head.iter().take(12) {
+        if let Some(c) = r.number.captures(l)
+            && let Some(m) = c.get(1)
+        {
+            h.number = Some(m.as_str().to_string());
+            break;
+        }
+    }
+    // Kind: a line in capitals, else the number's code.
+    let mut kind_line: Option<usize> = None;
+    for (i, l) in head.iter().enumerate() {
+        let t = l.trim();
+        if let Some((_, k)) = KIND_LINES.iter().find(|(u, _)| t == *u) {
+            h.kind = Some(k.to_string());
+            kind_line = Some(i);
+            break;
+        }
+    }
+    if h.kind.is_none() {
+        h.kind = h.number.as_deref().and_then(kind_of_code).map(str::to_string);
+    }
+    h.formal = h.number.is_some() || kind_line.is_some();
+    if !h.formal {
+        h.kind = Some("Bản tin".to_string());
+    }
+    // Date.
+    let mut year_hint: Option<i32> = None;
+    for l in head.iter().take(25) {
+        if let Some(c) = r.full_date.captures(l)
+            && let (Some(d), Some(m), Some(y)) = (c.get(1), c.get(2), c.get(3))
+            && let Some(day) = ymd(y.as_str(), m.as_str(), d.as_str())
+        {
+            year_hint = Some(day.year());
+            break;
+        }
+    }
+    let mut date = None;
+    for l in &head {
+        if let Some(c) = r.issued.captures(l) {
+            date = ymd(&c[3], &c[2], &c[1]);
+            if date.is_some() {
+                break;
+            }
+        }
+    }
+    if date.is_none() {
+        date = head.iter().find_map(|l| {
+            let c = r.place_date.captures(l.trim())?;
+            ymd(&c[3], &c[2], &c[1])
+        });
+    }
+    if date.is_none() {
+        date = head.iter().take(30).find_map(|l| {
+            let c = r.lead_date.captures(l.trim())?;
+            let y = match c.get(3) {
+                Some(y) => y.as_str().parse().ok()?,
+                None => year_hint?,
+            };
+            NaiveDate::from_ymd_opt(y, c[2].parse().ok()?, c[1].parse().ok()?)
+        });
+    }
+    if date.is_none() && h.formal {
+        date = head.iter().take(25).find_map(|l| {
+            let c = r.full_date.captures(l)?;
+            ymd(&c[3], &c[2], &c[1])
+        });
+    }
+    h.date = date;
+    // Issuer: the metadata line, else the number's suffix (resolved by the caller).
+    for l in &head {
+        if let Some(c) = r.issuer_line.captures(l.trim()) {
+            h.issuer_name = Some(c[1].trim().to_string());
+            break;
+        }
+    }
+    if let Some(num) = &h.number {
+        let after = num.split('/').next_back().unwrap_or("");
+        let code = after.split('-').next_back().unwrap_or("");
+        if !code.is_empty() && code.chars().all(|c| c.is_uppercase()) {
+            h.issuer_code = Some(code.to_string());
+        }
+    }
+    // Title: the capital lines after the kind line; else the words after the number.
+    if let Some(k) = kind_line {
+        let mut parts = Vec::new();
+        for l in head.iter().skip(k + 1) {
+            let t = l.trim();
+            if !is_upper_line(t) || t.starts_with("Số") {
+                break;
+            }
+            parts.push(t);
+            if parts.len() >= 4 {
+                break;
+            }
+        }
+        if !parts.is_empty() {
+            h.title = Some(parts.join(" "));
+        }
+    }
+    if h.title.is_none()
+        && let Some(num) = &h.number
+        && let Some(l) = head.iter().find(|l| l.contains(num.as_str()) && l.len() > num.len() + 40)
+        && let Some(pos) = l.find(num.as_str())
+    {
+        let rest = l[pos + num.len()..].trim_start_matches([' ', ',', ':']);
+        let rest = rest.strip_prefix("năm ").map_or(rest, |r| {
+            r.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start()
+        });
+        if !rest.is_empty() {
+            h.title = Some(truncate(rest, 300));
+        }
+    }
+    if h.title.is_none() {
+        h.title = head
+            .iter()
+            .find(|l| l.split_whitespace().count() >= 10)
+            .map(|l| truncate(l.split(". ").next().unwrap_or(l), 300));
+    }
+    h
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.len() <= n {
+        return s.trim().to_string();
+    }
+    let mut end = n;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = s[..end].rfind(' ').unwrap_or(end);
+    format!("{}…", s[..cut].trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_formal_header() {
+        let lines = [
+            "Số: 624/TB-VPCP",
+            "Hà Nội, ngày 16 tháng 11 năm 2025",
+            "THÔNG BÁO",
+            "KẾT LUẬN PHIÊN HỌP LẦN THỨ NĂM",
+            "Ngày 15 tháng 11 năm 2025, tại Trụ sở Chính phủ",
+        ];
+        let h = read(&lines);
+        assert_eq!(h.number.as_deref(), Some("624/TB-VPCP"));
+        assert_eq!(h.kind.as_deref(), Some("Thông báo"));
+        assert_eq!(h.date.map(|d| d.to_string()).as_deref(), Some("2025-11-16"));
+        assert_eq!(h.issuer_code.as_deref(), Some("VPCP"));
+        assert_eq!(h.title.as_deref(), Some("KẾT LUẬN PHIÊN HỌP LẦN THỨ NĂM"));
+    }
+
+    #[test]
+    fn reads_a_news_lead() {
+        let h = read(&["Thứ 7, 20/12/2025 | English", "Chiều 18/12, tại Trụ sở Chính phủ, Thủ tướng chủ trì Hội nghị"]);
+        assert!(!h.formal);
+        assert_eq!(h.date.map(|d| d.to_string()).as_deref(), Some("2025-12-18"));
+        let h = read(&["Ngày 23/02/2025, Văn phòng Chính phủ có Thông báo số 56/TB-VPCP Kết luận Phiên họp tổng kết hoạt động năm 2024"]);
+        assert_eq!(h.number.as_deref(), Some("56/TB-VPCP"));
+        assert_eq!(h.date.map(|d| d.to_string()).as_deref(), Some("2025-02-23"));
+        assert_eq!(h.title.as_deref(), Some("Kết luận Phiên họp tổng kết hoạt động năm 2024"));
+    }
+}

@@ -1,0 +1,1241 @@
+//! The extraction pipeline: regions, item tree, clauses, task segments.
+
+use chrono::{Datelike, NaiveDate};
+use tiendo_core::agency::{AgencyRegistry, GROUP_LOCALITIES, GROUP_MINISTRIES};
+use tiendo_core::deadline::{Deadline, DeadlineKind};
+
+use crate::deadline::{self, Found};
+use crate::lexicon::{Lexicon, Tok, lexicon_for, tok_at};
+use crate::normalize::normalise;
+use crate::roles::{Role, RoleItem, RoleList, Roles};
+use crate::structure::{Marker, inline_items, marker};
+use crate::{DocumentInfo, ExtractOptions, Extraction, MAX_TEXT_BYTES, Task, appendix, header};
+
+/// Words of a task's `text` (it is the beginning of the task, up to this many words).
+const TEXT_WORDS: usize = 20;
+
+pub fn run(text: &str, options: &ExtractOptions) -> Extraction {
+    run_with_date(text, options, None)
+}
+
+/// What a line of the document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Region {
+    Body,
+    /// Web-page clutter: captions, menus, time stamps.
+    Clutter,
+    /// Narrative before the conclusion of a news report.
+    Narrative,
+    /// "… trân trọng thông báo …", "Nơi nhận:", signature.
+    Closing,
+    Appendix,
+    /// Site footer and everything after it.
+    Footer,
+}
+
+/// A task before names are written out.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub reference: String,
+    pub start: usize,
+    pub text_start: usize,
+    pub end: usize,
+    pub lead: Vec<RoleItem>,
+    pub coord: Vec<RoleItem>,
+    pub deadline: Option<Deadline>,
+    pub source_doc: Option<String>,
+    pub incomplete: Option<Vec<RoleItem>>,
+    /// The text names a responsible leader ("Bộ trưởng", "Chủ tịch", "Giao …").
+    pub person: bool,
+}
+
+/// Context inherited from headings.
+#[derive(Debug, Clone, Default)]
+struct Ctx {
+    lead: Vec<RoleItem>,
+    deadline: Option<Deadline>,
+    viewpoint: bool,
+    person: bool,
+}
+
+struct Node {
+    marker: Option<Marker>,
+    label: String,
+    start: usize,
+    body: usize,
+    end: usize,
+    children: Vec<usize>,
+    scope: bool,
+}
+
+pub struct Doc<'a> {
+    pub text: &'a str,
+    pub toks: &'a [Tok],
+    pub lex: &'a Lexicon,
+    pub roles: Roles<'a>,
+    pub year: Option<i32>,
+    pub date: Option<NaiveDate>,
+}
+
+pub fn run_with_date(
+    input: &str,
+    options: &ExtractOptions,
+    date_override: Option<NaiveDate>,
+) -> Extraction {
+    if input.len() > MAX_TEXT_BYTES {
+        return Extraction {
+            warnings: vec![format!(
+                "the text is {} bytes, more than the {} bytes a directive document can be; nothing was extracted",
+                input.len(),
+                MAX_TEXT_BYTES
+            )],
+            ..Extraction::default()
+        };
+    }
+    let registry: &'static AgencyRegistry = options.registry.unwrap_or_else(AgencyRegistry::builtin);
+    let lex = lexicon_for(registry);
+    let text = normalise(input);
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut s = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            lines.push((s, i));
+            s = i + 1;
+        }
+    }
+    if s < text.len() {
+        lines.push((s, text.len()));
+    }
+    let line_strs: Vec<&str> = lines.iter().take(200).map(|&(a, b)| &text[a..b]).collect();
+    let head = header::read(&line_strs);
+    let date = date_override.or(head.date);
+    let toks = lex.tokenize(&text);
+    let doc = Doc {
+        text: &text,
+        toks: &toks,
+        lex: &lex,
+        roles: Roles {
+            text: &text,
+            toks: &toks,
+            lex: &lex,
+            date,
+        },
+        year: date.map(|d| d.year()),
+        date,
+    };
+    let regions = regions(&doc, &lines, head.formal);
+    let issuer = issuer(&doc, &head, &lines, &regions);
+    let mut drafts = body_tasks(&doc, &lines, &regions, head.formal);
+    if let Some(first) = regions.iter().position(|r| *r == Region::Appendix) {
+        let rows: Vec<(usize, usize)> = lines
+            .iter()
+            .zip(&regions)
+            .skip(first)
+            .filter(|(_, r)| **r == Region::Appendix)
+            .map(|(l, _)| *l)
+            .collect();
+        drafts.extend(appendix::tasks(&doc, &rows));
+    }
+    let mut warnings = Vec::new();
+    if date.is_none() {
+        warnings.push("no document date found: names are today's and year-less deadlines are left out".into());
+    }
+    let tasks = drafts
+        .into_iter()
+        .filter_map(|d| finish(&doc, d, options.as_of_names, issuer.is_some()))
+        .collect();
+    let document = DocumentInfo {
+        number: head.number.clone(),
+        kind: head.kind.clone(),
+        date,
+        issuer: issuer.map(|i| name_of(&doc, i, options.as_of_names)),
+        title: head.title.clone(),
+    };
+    drop(doc);
+    Extraction {
+        document,
+        tasks,
+        warnings,
+        text,
+    }
+}
+
+fn lower_prefix(s: &str, n: usize) -> String {
+    let mut end = n.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_lowercase()
+}
+
+/// Classifies every line.
+fn regions(doc: &Doc, lines: &[(usize, usize)], formal: bool) -> Vec<Region> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut state = Region::Body;
+    for &(a, b) in lines {
+        let line = doc.text[a..b].trim();
+        let low = lower_prefix(line, 64);
+        if state == Region::Footer {
+            out.push(Region::Footer);
+            continue;
+        }
+        let footer = [
+            "chủ quản:",
+            "nguồn tra cứu",
+            "bản quyền",
+            "website nội bộ",
+            "liên kết nhanh",
+            "mã số thuế",
+            "© ",
+        ];
+        if footer.iter().any(|f| low.starts_with(f)) && line.len() < 400 {
+            state = Region::Footer;
+            out.push(Region::Footer);
+            continue;
+        }
+        if low.starts_with("phụ lục") && (line.len() < 120) {
+            state = Region::Appendix;
+            out.push(Region::Appendix);
+            continue;
+        }
+        if state == Region::Body
+            && (low.starts_with("nơi nhận") || line.to_lowercase().contains("trân trọng thông báo"))
+        {
+            state = Region::Closing;
+        }
+        if state != Region::Body {
+            out.push(state);
+            continue;
+        }
+        let caption = line.contains("Ảnh:") || line.contains("Ảnh :") || line.starts_with("Ảnh ");
+        let stamp = low.starts_with(|c: char| c.is_ascii_digit())
+            && (low.contains(" am gmt") || low.contains(" pm gmt"));
+        if caption || stamp || line.contains(" | ") {
+            out.push(Region::Clutter);
+        } else {
+            out.push(Region::Body);
+        }
+    }
+    if !formal {
+        // A news report: tasks come from the conclusion, not from the speeches.
+        let concl = lines.iter().zip(&out).position(|(&(a, b), r)| {
+            if *r != Region::Body {
+                return false;
+            }
+            let l = doc.text[a..b].to_lowercase();
+            l.contains("kết luận")
+                && ["phát biểu", "hội nghị", "phiên họp", "cuộc họp", "buổi làm việc"]
+                    .iter()
+                    .any(|w| l.contains(w))
+                && !l.contains("thông báo số")
+        });
+        if let Some(c) = concl {
+            for r in out.iter_mut().take(c) {
+                if *r == Region::Body {
+                    *r = Region::Narrative;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The issuing agency: from the metadata, the number's code, the closing formula
+/// ("Văn phòng Chính phủ trân trọng thông báo …") or a header line in capitals.
+fn issuer(doc: &Doc, head: &header::Header, lines: &[(usize, usize)], regions: &[Region]) -> Option<u32> {
+    let first_agency = |a: usize, b: usize| -> Option<u32> {
+        let i = tok_at(doc.toks, a);
+        let j = tok_at(doc.toks, b);
+        let list = doc.roles.list(i, j)?;
+        list.items.iter().find_map(|it| match it.role {
+            Role::Agency(x) => Some(x),
+            _ => None,
+        })
+    };
+    if let Some(name) = &head.issuer_name {
+        let lt = doc.lex.tokenize(name);
+        let r = Roles {
+            text: name,
+            toks: &lt,
+            lex: doc.lex,
+            date: doc.date,
+        };
+        if let Some(list) = r.list(0, lt.len())
+            && let Some(Role::Agency(x)) = list.items.first().map(|i| i.role)
+        {
+            return Some(x);
+        }
+    }
+    if let Some(code) = &head.issuer_code {
+        let lt = doc.lex.tokenize(code);
+        if let Some(m) = doc.lex.form_at(&lt, 0, lt.len(), false)
+            && m.end == lt.len()
+            && let Some(t) = m.terms.first()
+        {
+            return Some(t.agency);
+        }
+    }
+    for (&(a, b), r) in lines.iter().zip(regions) {
+        if *r == Region::Closing && doc.text[a..b].to_lowercase().contains("trân trọng thông báo") {
+            return first_agency(a, b);
+        }
+    }
+    for &(a, b) in lines.iter().take(30) {
+        let l = doc.text[a..b].trim();
+        if !l.is_empty() && l.chars().filter(|c| c.is_alphabetic()).all(|c| !c.is_lowercase()) {
+            let i = tok_at(doc.toks, a);
+            let j = tok_at(doc.toks, b);
+            if let Some(m) = doc.lex.form_at(doc.toks, i, j, false)
+                && m.end == j
+                && let Some(t) = m.terms.first()
+            {
+                return Some(t.agency);
+            }
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------
+// The item tree
+
+fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<Node> {
+    let mut nodes = vec![Node {
+        marker: None,
+        label: String::new(),
+        start: 0,
+        body: 0,
+        end: 0,
+        children: Vec::new(),
+        scope: false,
+    }];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut unmarked_count: Vec<usize> = vec![0];
+    for (&(a, b), r) in lines.iter().zip(regions) {
+        if *r != Region::Body {
+            continue;
+        }
+        let line = &doc.text[a..b];
+        if line.trim().is_empty() {
+            continue;
+        }
+        if let Some((m, label, len)) = marker(line) {
+            if let Some(pos) = stack.iter().rposition(|&n| nodes[n].marker == Some(m)) {
+                stack.truncate(pos);
+            }
+            let parent = stack.last().copied().unwrap_or(0);
+            let label = if m == Marker::Bullet {
+                let n = nodes[parent]
+                    .children
+                    .iter()
+                    .filter(|&&c| nodes[c].marker == Some(Marker::Bullet))
+                    .count();
+                (n + 1).to_string()
+            } else {
+                label
+            };
+            nodes.push(Node {
+                marker: Some(m),
+                label,
+                start: a,
+                body: a + len,
+                end: b,
+                children: Vec::new(),
+                scope: false,
+            });
+            unmarked_count.push(0);
+            let id = nodes.len() - 1;
+            nodes[parent].children.push(id);
+            stack.push(id);
+            continue;
+        }
+        let scope = is_scope_heading(doc, a, b);
+        if scope {
+            while let Some(&top) = stack.last() {
+                if nodes[top].scope {
+                    stack.pop();
+                } else {
+                    break;
+                }
+            }
+        }
+        let parent = stack.last().copied().unwrap_or(0);
+        unmarked_count[parent] += 1;
+        nodes.push(Node {
+            marker: None,
+            label: unmarked_count[parent].to_string(),
+            start: a,
+            body: a,
+            end: b,
+            children: Vec::new(),
+            scope,
+        });
+        unmarked_count.push(0);
+        let id = nodes.len() - 1;
+        nodes[parent].children.push(id);
+        if scope {
+            stack.push(id);
+        }
+    }
+    nodes
+}
+
+/// An unmarked line that addresses agencies: only their names ("Bộ Công an"), or
+/// names and a colon ("Bộ trưởng, …; Chủ tịch Ủy ban nhân dân …:"), or a sentence
+/// introducing the items under it ("Yêu cầu các bộ, ngành … , cụ thể:").
+fn is_scope_heading(doc: &Doc, a: usize, b: usize) -> bool {
+    let i = tok_at(doc.toks, a);
+    let j = tok_at(doc.toks, b);
+    if i >= j {
+        return false;
+    }
+    let Some(list) = doc.roles.subject(i, j) else {
+        return false;
+    };
+    let line = doc.text[a..b].trim_end();
+    if list.end >= j {
+        return true;
+    }
+    line.ends_with(':')
+}
+
+// ---------------------------------------------------------------------------------
+// Walking the tree
+
+fn body_tasks(doc: &Doc, lines: &[(usize, usize)], regions: &[Region], formal: bool) -> Vec<Draft> {
+    let nodes = build_tree(doc, lines, regions);
+    let mut out = Vec::new();
+    walk(doc, &nodes, 0, &Ctx::default(), "", &mut out);
+    if !formal {
+        for (n, d) in out.iter_mut().enumerate() {
+            d.reference = format!("KL.{}", n + 1);
+        }
+    }
+    out
+}
+
+/// What the head of an item says.
+struct Head {
+    /// Where the item's own text starts (after a title or an addressee and colon).
+    body: usize,
+    /// Agencies the item is addressed to ("Bộ Công an:", "Giao Bộ trưởng Bộ X chỉ đạo:").
+    addressee: Option<RoleList>,
+    /// A deadline opening a heading: "Trước ngày 31 tháng 7 năm 2025, yêu cầu:".
+    deadline: Option<Deadline>,
+    /// The title text (before its colon), or the whole text.
+    title_end: usize,
+    ends_colon: bool,
+}
+
+fn first_colon(text: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut quote = false;
+    for (i, c) in text.char_indices() {
+        if i > 400 {
+            return None;
+        }
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '“' => quote = true,
+            '”' => quote = false,
+            ':' if depth <= 0 && !quote => return Some(i),
+            ';' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn head(doc: &Doc, start: usize, end: usize) -> Head {
+    let text = &doc.text[start..end];
+    let ends_colon = text.trim_end().ends_with(':');
+    let mut h = Head {
+        body: start,
+        addressee: None,
+        deadline: None,
+        title_end: end,
+        ends_colon,
+    };
+    let i = tok_at(doc.toks, start);
+    let j = tok_at(doc.toks, end);
+    let kw = &doc.lex.kw;
+    if let Some(list) = doc.roles.subject(i, j) {
+        // "Bộ Công an:", "Giao Bộ trưởng Bộ X chỉ đạo:", "Bộ X thực hiện:"
+        let mut p = list.end;
+        if doc.roles.seq(p, j, &[kw.chi, kw.dao]) || doc.roles.seq(p, j, &[kw.thuc, kw.hien]) {
+            p += 2;
+        }
+        let gap_end = if p < doc.toks.len() {
+            doc.toks[p].start as usize
+        } else {
+            end
+        };
+        let gap_start = if p > 0 { doc.toks[p - 1].end as usize } else { start };
+        let gap = &doc.text[gap_start.min(gap_end)..gap_end.min(end).max(gap_start.min(gap_end))];
+        if gap.contains(':') {
+            let colon = gap_start + gap.find(':').unwrap_or(0) + 1;
+            h.body = skip_spaces(doc.text, colon, end);
+            h.title_end = colon;
+            h.addressee = Some(list);
+            return h;
+        }
+        if p >= j {
+            h.addressee = Some(list);
+            h.body = end;
+            return h;
+        }
+        return h;
+    }
+    // A heading that opens with its deadline.
+    let found = deadline::find(text, doc.year);
+    if let Some(f) = found.first()
+        && f.dated()
+        && text[..f.start].trim().is_empty()
+        && ends_colon
+    {
+        let mut d = f.deadline.clone();
+        d.raw = text[f.start..f.end].to_string();
+        h.deadline = Some(d);
+    }
+    // "Title: body" where the body is an enumeration or has its own subject.
+    if let Some(c) = first_colon(text) {
+        let after = skip_spaces(doc.text, start + c + 1, end);
+        let rest = &doc.text[after..end];
+        let enumerated = rest.starts_with("(1)");
+        let ai = tok_at(doc.toks, after);
+        let subject = !rest.is_empty() && doc.roles.subject(ai, j).is_some();
+        if enumerated || subject {
+            h.body = after;
+            h.title_end = start + c;
+        }
+    }
+    h
+}
+
+fn skip_spaces(text: &str, mut p: usize, end: usize) -> usize {
+    while p < end && text.as_bytes()[p] == b' ' {
+        p += 1;
+    }
+    p
+}
+
+/// Headings of sections that narrate (results, shortcomings, causes) assign nothing.
+fn is_narrative(title: &str) -> bool {
+    let t = title.trim().to_lowercase();
+    let t = t.strip_prefix("về ").unwrap_or(&t);
+    let t = t.strip_prefix("việc ").unwrap_or(t);
+    [
+        "kết quả",
+        "đánh giá",
+        "tồn tại",
+        "hạn chế",
+        "nguyên nhân",
+        "tình hình",
+        "bối cảnh",
+        "thực trạng",
+        "bài học",
+    ]
+    .iter()
+    .any(|w| t.starts_with(w))
+}
+
+/// Sections of viewpoints, mottos and general aims: items there are tasks only
+/// when they carry their own deadline.
+fn is_viewpoint(title: &str) -> bool {
+    let t = title.to_lowercase();
+    ["quan điểm", "phương châm", "định hướng", "yêu cầu chung", "nhiệm vụ tổng quát"]
+        .iter()
+        .any(|w| t.contains(w))
+}
+
+fn join_ref(prefix: &str, label: &str) -> String {
+    if prefix.is_empty() {
+        label.to_string()
+    } else if label.is_empty() {
+        prefix.to_string()
+    } else {
+        format!("{prefix}.{label}")
+    }
+}
+
+fn walk(doc: &Doc, nodes: &[Node], id: usize, ctx: &Ctx, prefix: &str, out: &mut Vec<Draft>) {
+    for &c in &nodes[id].children {
+        let node = &nodes[c];
+        let reference = join_ref(prefix, &node.label);
+        let h = head(doc, node.body, node.end);
+        let title = &doc.text[node.body..h.title_end.max(node.body).min(node.end)];
+        let has_children = !node.children.is_empty();
+        let inline = if h.body < node.end {
+            inline_items(&doc.text[h.body..node.end])
+        } else {
+            Vec::new()
+        };
+        let container = has_children || !inline.is_empty() || h.deadline.is_some();
+        if container && is_narrative(title) {
+            continue;
+        }
+        let mut sub = ctx.clone();
+        if container && is_viewpoint(title) {
+            sub.viewpoint = true;
+        }
+        if let Some(d) = &h.deadline {
+            sub.deadline = Some(d.clone());
+        }
+        let person = {
+            let kw = &doc.lex.kw;
+            let i = tok_at(doc.toks, node.body);
+            doc.roles.seq(i, i + 2, &[kw.giao])
+                || doc.roles.seq(i, i + 2, &[kw.bo, kw.truong])
+                || doc.roles.seq(i, i + 2, &[kw.chu, kw.tich])
+                || doc.roles.seq(i, i + 3, &[kw.cac, kw.dong, kw.chi])
+        };
+        if let Some(a) = &h.addressee {
+            sub.lead = a.items.clone();
+            sub.person = person;
+        } else if container && (h.ends_colon || has_children) {
+            // "a) Bộ Y tế hoàn thành các nhiệm vụ sau:" addresses its items too.
+            let i = tok_at(doc.toks, node.body);
+            let j = tok_at(doc.toks, node.end);
+            if let Some(s) = doc.roles.subject(i, j) {
+                sub.lead = s.items.clone();
+                sub.person = person;
+            }
+        }
+        if !inline.is_empty() {
+            let items: Vec<(String, usize, usize)> = inline
+                .iter()
+                .map(|(l, s, e)| (join_ref(&reference, l), h.body + s, h.body + e))
+                .collect();
+            out.extend(items_tasks(doc, &items, &sub));
+        } else if !has_children && !h.ends_colon && h.body < node.end && h.deadline.is_none() {
+            out.extend(items_tasks(doc, &[(reference.clone(), h.body, node.end)], &sub));
+        } else if has_children && !h.ends_colon && h.addressee.is_none() && h.body < node.end {
+            // A container whose own line is a task with its own subject.
+            let i = tok_at(doc.toks, h.body);
+            let j = tok_at(doc.toks, node.end);
+            if doc.roles.subject(i, j).is_some() && !node.scope {
+                out.extend(items_tasks(doc, &[(reference.clone(), h.body, node.end)], &sub));
+            }
+        }
+        if has_children {
+            walk(doc, nodes, c, &sub, &reference, out);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Clauses and segments
+
+#[derive(Debug, Clone)]
+struct Clause {
+    start: usize,
+    end: usize,
+    /// After a clause-level "(ii)" marker and a connective ("đồng thời,").
+    astart: usize,
+    subject: Option<RoleList>,
+    /// Where the task's text starts when it opens with this clause.
+    text_start: usize,
+    new_start: bool,
+    capital: bool,
+    deadline: Option<Found>,
+    leading_deadline: bool,
+    deadline_only: bool,
+    person: bool,
+}
+
+/// Splits an item's text into clauses at ";" and at sentence ends, outside
+/// brackets and quotes.
+fn split_clauses(text: &str, base: usize) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut s = 0usize;
+    let mut depth = 0i32;
+    let mut quote = false;
+    let mut i = 0usize;
+    let mut close_paren_limit = 0usize;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'(' => {
+                // Only a bracket that closes soon opens a group (unbalanced ones are common).
+                let limit = (i + 300).min(b.len());
+                if let Some(k) = b[i + 1..limit].iter().position(|&x| x == b')' || x == b'(') {
+                    if b[i + 1 + k] == b')' {
+                        depth += 1;
+                        close_paren_limit = i + 1 + k;
+                    }
+                }
+            }
+            b')' if depth > 0 && i <= close_paren_limit => depth -= 1,
+            b';' if depth == 0 && !quote => {
+                out.push((base + s, base + i));
+                s = i + 1;
+            }
+            b'.' if depth == 0 && !quote => {
+                let rest = &text[i + 1..];
+                let next = rest.trim_start_matches([' ', '/', '.']);
+                let spaced = rest.starts_with(' ');
+                let upper = next.chars().next().is_some_and(|c| c.is_uppercase() || c == '“');
+                let prev_word = text[..i].rsplit([' ', '(']).next().unwrap_or("");
+                let abbrev = prev_word.chars().count() <= 3
+                    && prev_word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit());
+                if spaced && upper && !abbrev {
+                    out.push((base + s, base + i));
+                    s = i + 1;
+                }
+            }
+            _ => {}
+        }
+        // Quotes are multi-byte: check the characters starting here.
+        if c == 0xE2 && i + 2 < b.len() && b[i + 1] == 0x80 {
+            match b[i + 2] {
+                0x9C => {
+                    // “ opens only if ” follows soon.
+                    let limit = (i + 400).min(b.len());
+                    quote = b[i + 3..limit].windows(3).any(|w| w == "”".as_bytes());
+                }
+                0x9D => quote = false,
+                0xA6 if depth == 0 && !quote => {
+                    // "…" followed by a capital ends a sentence.
+                    let rest = &text[i + 3..];
+                    if rest.starts_with(' ')
+                        && rest.trim_start().chars().next().is_some_and(char::is_uppercase)
+                    {
+                        out.push((base + s, base + i + 3));
+                        s = i + 3;
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    out.push((base + s, base + b.len()));
+    out.into_iter()
+        .map(|(a, e)| {
+            let t = &text[a - base..e - base];
+            let lead = t.len() - t.trim_start().len();
+            let trail = t.len() - t.trim_end().len();
+            (a + lead, e - trail)
+        })
+        .filter(|(a, e)| e > a)
+        .collect()
+}
+
+const DO_VERBS: [&[&str]; 9] = [
+    &["hoan", "thanh"],
+    &["thuc", "hien", "xong"],
+    &["xong"],
+    &["bao", "cao"],
+    &["cong", "bo"],
+    &["trinh"],
+    &["phan", "dau"],
+    &["gui"],
+    &["nhiem", "vu", "thuong", "xuyen"],
+];
+
+/// Superior authorities that act in a sentence without being assigned anything.
+const SUPERIORS: [&[&str]; 5] = [
+    &["chinh", "phu"],
+    &["thu", "tuong"],
+    &["quoc", "hoi"],
+    &["ban", "chi", "dao"],
+    &["bo", "chinh", "tri"],
+];
+
+fn starts_with_words(doc: &Doc, i: usize, end: usize, words: &[&str]) -> bool {
+    let ids: Vec<u32> = words.iter().map(|w| doc.lex.vocab.get(w)).collect();
+    !ids.contains(&u32::MAX) && doc.roles.seq(i, end, &ids)
+}
+
+fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
+    let kw = &doc.lex.kw;
+    let text = &doc.text[start..end];
+    // A clause-level "(ii)" marker, then connectives.
+    let mut astart = start;
+    if let Some((m, _, len)) = marker(text)
+        && matches!(m, Marker::ParenRoman | Marker::Paren)
+    {
+        astart = start + len;
+    }
+    let mut i = tok_at(doc.toks, astart);
+    let j = tok_at(doc.toks, end);
+    loop {
+        if doc.roles.seq(i, j, &[kw.dong, kw.thoi]) {
+            i += 2;
+        } else if doc.roles.seq(i, j, &[kw.va]) || doc.roles.seq(i, j, &[kw.trong, kw.r#do]) {
+            i += if doc.roles.seq(i, j, &[kw.va]) { 1 } else { 2 };
+        } else {
+            break;
+        }
+    }
+    let astart = if i < j { doc.toks[i].start as usize } else { astart };
+    let capital = i < j && doc.toks[i].cap();
+    let mut subject = doc.roles.subject(i, j);
+    let mut text_start = astart;
+    let mut person = i < j
+        && (doc.roles.seq(i, j, &[kw.giao])
+            || doc.roles.seq(i, j, &[kw.bo, kw.truong])
+            || doc.roles.seq(i, j, &[kw.chu, kw.tich]));
+    // A fronted phrase ("Về …, Để …, Trên cơ sở …,") before the subject.
+    if subject.is_none() {
+        let fronts: [&[u32]; 9] = [
+            &[kw.ve],
+            &[kw.de],
+            &[kw.tren, kw.co, kw.so],
+            &[kw.doi, kw.voi],
+            &[kw.can, kw.cu],
+            &[kw.theo, kw.r#do],
+            &[kw.trong],
+            &[kw.chi, kw.dao],
+            &[kw.sau, kw.khi],
+        ];
+        if fronts.iter().any(|f| doc.roles.seq(i, j, f)) {
+            let mut k = i + 1;
+            while k < j && k < i + 40 {
+                if doc.roles.gap(k).contains(',')
+                    && let Some(s) = doc.roles.subject(k, j)
+                {
+                    text_start = doc.toks[k].start as usize;
+                    subject = Some(s);
+                    break;
+                }
+                k += 1;
+            }
+        }
+    }
+    // A directive inside the clause: "giao X …", "Thủ tướng yêu cầu X …".
+    if subject.is_none() {
+        let mut k = i;
+        while k < j {
+            let dir = if doc.roles.seq(k, j, &[kw.giao]) {
+                Some(1)
+            } else if doc.roles.seq(k, j, &[kw.yeu, kw.cau]) || doc.roles.seq(k, j, &[kw.de, kw.nghi]) {
+                Some(2)
+            } else {
+                None
+            };
+            if let Some(n) = dir {
+                let by_pm = k >= 2 && doc.toks[k - 2].id == kw.thu && doc.toks[k - 1].id == kw.tuong;
+                let from = if by_pm { k - 2 } else { k };
+                if let Some(s) = doc.roles.subject(k + n, j) {
+                    // Not "được giao", "nhiệm vụ giao".
+                    let passive = k > i && doc.toks[k - 1].id == kw.duoc;
+                    if !passive {
+                        text_start = doc.toks[from].start as usize;
+                        subject = Some(s);
+                        person = true;
+                        break;
+                    }
+                } else if by_pm {
+                    // "Chỉ đạo … với các bộ ngành, địa phương, Thủ tướng yêu cầu …":
+                    // the addressees are named before the directive.
+                    let mut q = i;
+                    while q + 1 < k {
+                        if doc.toks[q].id == kw.voi
+                            && let Some(s) = doc.roles.list(q + 1, k)
+                        {
+                            text_start = doc.toks[from].start as usize;
+                            subject = Some(s);
+                            break;
+                        }
+                        q += 1;
+                    }
+                    if subject.is_some() {
+                        break;
+                    }
+                }
+            }
+            k += 1;
+        }
+    }
+    let chu_tri = [&[kw.chu, kw.tri][..], &[kw.phoi, kw.hop][..]]
+        .iter()
+        .any(|w| doc.roles.seq(i, j, w));
+    let superior = SUPERIORS.iter().any(|w| starts_with_words(doc, i, j, w));
+    let found: Vec<Found> = deadline::find(text, doc.year)
+        .into_iter()
+        .map(|mut f| {
+            f.start += start;
+            f.end += start;
+            f
+        })
+        .collect();
+    let picked = deadline::pick(&found).cloned();
+    let leading_deadline = picked.as_ref().is_some_and(|f| {
+        let before = &doc.text[astart.min(f.start)..f.start];
+        before.trim().is_empty() || {
+            let l = before.trim().to_lowercase();
+            ["trong", "trước", "đến", "hết", "đến hết"].contains(&l.as_str())
+        }
+    });
+    let deadline_only = picked.as_ref().is_some_and(|f| {
+        let do_verb = DO_VERBS.iter().any(|w| starts_with_words(doc, i, j, w));
+        let rest_words = doc.text[f.end..end].split_whitespace().count();
+        let before_words = doc.text[astart.min(f.start)..f.start].split_whitespace().count();
+        do_verb || (before_words <= 1 && rest_words <= 3)
+    });
+    let new_start = !first
+        && (subject.is_some()
+            || (capital && chu_tri)
+            || (leading_deadline && !deadline_only && j > i + 6));
+    Clause {
+        start,
+        end,
+        astart,
+        subject,
+        text_start,
+        new_start,
+        capital: capital && !superior,
+        deadline: picked,
+        leading_deadline,
+        deadline_only,
+        person,
+    }
+}
+
+/// A task being assembled from clauses.
+#[derive(Debug, Clone)]
+struct Seg {
+    item: usize,
+    start: usize,
+    text_start: usize,
+    end: usize,
+    subject: Option<RoleList>,
+    deadline: Option<Deadline>,
+    /// The deadline came from a separate clause that only gives it.
+    from_do: bool,
+    clauses: Vec<(usize, usize)>,
+    person: bool,
+}
+
+/// Tasks of a list of sibling items (inline "(1) …; (2) …" or one paragraph).
+fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Draft> {
+    let mut segs: Vec<Seg> = Vec::new();
+    for (n, (_, s, e)) in items.iter().enumerate() {
+        let mut s = *s;
+        if let Some((_, _, len)) = marker(&doc.text[s..*e]) {
+            s += len;
+        }
+        let first_seg = segs.len();
+        let mut clauses: Vec<Clause> = Vec::new();
+        for (cs, ce) in split_clauses(&doc.text[s..*e], s) {
+            let c = analyse_clause(doc, cs, ce, clauses.is_empty());
+            // "… trước ngày A và … trước ngày B": two tasks.
+            if let Some(split) = split_at_va(doc, &c) {
+                let a = analyse_clause(doc, cs, split.0, clauses.is_empty());
+                clauses.push(a);
+                let mut b = analyse_clause(doc, split.1, ce, false);
+                b.new_start = true;
+                clauses.push(b);
+            } else {
+                clauses.push(c);
+            }
+        }
+        let mut pending: Vec<&Clause> = Vec::new();
+        for c in &clauses {
+            let cur = segs.len().checked_sub(1).filter(|&k| k >= first_seg);
+            let Some(k) = cur else {
+                segs.push(Seg {
+                    item: n,
+                    start: c.astart,
+                    text_start: c.text_start,
+                    end: c.end,
+                    subject: c.subject.clone(),
+                    deadline: c.deadline.as_ref().map(|f| f.deadline.clone()),
+                    from_do: false,
+                    clauses: vec![(c.start, c.end)],
+                    person: c.person,
+                });
+                continue;
+            };
+            let absorb = |seg: &mut Seg, pending: &mut Vec<&Clause>| {
+                for p in pending.drain(..) {
+                    seg.end = p.end;
+                    seg.clauses.push((p.start, p.end));
+                }
+            };
+            if c.new_start {
+                absorb(&mut segs[k], &mut pending);
+                segs.push(new_seg(n, c, &[]));
+                continue;
+            }
+            match &c.deadline {
+                Some(f) => {
+                    let has = segs[k].deadline.is_some();
+                    if c.deadline_only {
+                        if !has {
+                            absorb(&mut segs[k], &mut pending);
+                            let seg = &mut segs[k];
+                            seg.end = c.end;
+                            seg.clauses.push((c.start, c.end));
+                            seg.deadline = Some(f.deadline.clone());
+                            seg.from_do = true;
+                        } else if !pending.is_empty() {
+                            // "…, nhiệm vụ thường xuyên; hướng dẫn …; yêu cầu …; hoàn
+                            // thành trong tháng 11/2025": the run after the first
+                            // deadline is a task of its own.
+                            let run: Vec<&Clause> = std::mem::take(&mut pending);
+                            let mut seg = new_seg(n, run[0], &run[1..]);
+                            seg.end = c.end;
+                            seg.clauses.push((c.start, c.end));
+                            seg.deadline = Some(f.deadline.clone());
+                            segs.push(seg);
+                        } else {
+                            let seg = &mut segs[k];
+                            seg.end = c.end;
+                            seg.clauses.push((c.start, c.end));
+                        }
+                    } else if !has && !c.capital && pending.is_empty() {
+                        let seg = &mut segs[k];
+                        seg.end = c.end;
+                        seg.clauses.push((c.start, c.end));
+                        seg.deadline = Some(f.deadline.clone());
+                    } else {
+                        absorb(&mut segs[k], &mut pending);
+                        segs.push(new_seg(n, c, &[]));
+                    }
+                }
+                None => {
+                    if segs[k].deadline.is_some() {
+                        pending.push(c);
+                    } else {
+                        let seg = &mut segs[k];
+                        seg.end = c.end;
+                        seg.clauses.push((c.start, c.end));
+                    }
+                }
+            }
+        }
+        if let Some(k) = segs.len().checked_sub(1).filter(|&k| k >= first_seg) {
+            for p in pending.drain(..) {
+                segs[k].end = p.end;
+                segs[k].clauses.push((p.start, p.end));
+            }
+        }
+    }
+    // A deadline given by a closing clause ("…; hoàn thành trong tháng 10/2025")
+    // also covers the preceding tasks of the paragraph that have none.
+    for k in (0..segs.len()).rev() {
+        if !segs[k].from_do {
+            continue;
+        }
+        let Some(d) = segs[k].deadline.clone() else { continue };
+        let mut m = k;
+        while m > 0 && segs[m - 1].deadline.is_none() {
+            segs[m - 1].deadline = Some(d.clone());
+            m -= 1;
+        }
+    }
+    // Leads: the segment's subject, else the item's first subject, else the context.
+    let mut out = Vec::new();
+    let mut suffix_count: Vec<usize> = vec![0; items.len()];
+    let mut item_lead: Vec<Option<Vec<RoleItem>>> = vec![None; items.len()];
+    for seg in &segs {
+        let own_deadline = seg.deadline.is_some();
+        let lead: Vec<RoleItem> = if let Some(s) = &seg.subject {
+            s.items.clone()
+        } else if let Some(l) = &item_lead[seg.item] {
+            l.clone()
+        } else {
+            ctx.lead.clone()
+        };
+        if item_lead[seg.item].is_none() {
+            item_lead[seg.item] = Some(lead.clone());
+        }
+        if lead.is_empty() {
+            continue;
+        }
+        if ctx.viewpoint && !own_deadline {
+            continue;
+        }
+        let mut coord: Vec<RoleItem> = Vec::new();
+        if let Some(s) = &seg.subject {
+            coord.extend(s.coord.iter().copied());
+        }
+        for &(cs, ce) in &seg.clauses {
+            let i = tok_at(doc.toks, cs);
+            let j = tok_at(doc.toks, ce);
+            coord.extend(doc.roles.coord_in(i, j));
+        }
+        let deadline = ctx.deadline.clone().or_else(|| seg.deadline.clone());
+        let n = suffix_count[seg.item];
+        suffix_count[seg.item] += 1;
+        let reference = if n == 0 {
+            items[seg.item].0.clone()
+        } else {
+            let letter = (b'a' + (n as u8).min(25)) as char;
+            format!("{}{}", items[seg.item].0, letter)
+        };
+        out.push(Draft {
+            reference,
+            start: seg.start,
+            text_start: seg.text_start,
+            end: seg.end,
+            lead,
+            coord,
+            deadline,
+            source_doc: None,
+            incomplete: None,
+            person: seg.person || ctx.person,
+        });
+    }
+    out
+}
+
+fn new_seg(item: usize, c: &Clause, rest: &[&Clause]) -> Seg {
+    let mut seg = Seg {
+        item,
+        start: c.astart,
+        text_start: c.text_start,
+        end: c.end,
+        subject: c.subject.clone(),
+        deadline: c.deadline.as_ref().map(|f| f.deadline.clone()),
+        from_do: false,
+        clauses: vec![(c.start, c.end)],
+        person: c.person,
+    };
+    for r in rest {
+        seg.end = r.end;
+        seg.clauses.push((r.start, r.end));
+    }
+    seg
+}
+
+/// "… trước ngày 25/11/2025 và triển khai … trước ngày 15/12/2025": where to cut.
+fn split_at_va(doc: &Doc, c: &Clause) -> Option<(usize, usize)> {
+    let text = &doc.text[c.start..c.end];
+    let found = deadline::find(text, doc.year);
+    let dated: Vec<&Found> = found.iter().filter(|f| f.dated()).collect();
+    if dated.len() < 2 {
+        return None;
+    }
+    let first = dated[0];
+    let after = &text[first.end..];
+    let trimmed = after.trim_start();
+    if !trimmed.starts_with("và ") {
+        return None;
+    }
+    let va = first.end + (after.len() - trimmed.len());
+    let second_start = va + "và ".len();
+    let second = dated.iter().find(|f| f.start >= second_start)?;
+    if second.deadline.kind != DeadlineKind::Date {
+        return None;
+    }
+    Some((c.start + first.end, c.start + second_start))
+}
+
+// ---------------------------------------------------------------------------------
+// Finishing
+
+pub fn name_of(doc: &Doc, agency: u32, as_of: Option<NaiveDate>) -> String {
+    let all = doc.lex.registry.all();
+    let a = &all[agency as usize];
+    if let Some(day) = as_of
+        && let Some(s) = doc.lex.registry.successor_on(&a.code, day)
+    {
+        return s.name.clone();
+    }
+    a.name.clone()
+}
+
+pub fn role_names(doc: &Doc, items: &[RoleItem], as_of: Option<NaiveDate>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for it in items {
+        let name = match it.role {
+            Role::Agency(a) => name_of(doc, a, as_of),
+            Role::Ministries => format!("@{GROUP_MINISTRIES}"),
+            Role::Localities => format!("@{GROUP_LOCALITIES}"),
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Drops groups qualified by "liên quan" when named agencies stand beside them
+/// (leads) or always (coordination).
+fn prune(items: &[RoleItem], coord: bool) -> Vec<RoleItem> {
+    let named = items.iter().any(|i| matches!(i.role, Role::Agency(_)));
+    items
+        .iter()
+        .filter(|i| !(i.lien_quan && !matches!(i.role, Role::Agency(_)) && (coord || named)))
+        .copied()
+        .collect()
+}
+
+/// The first words of a task: up to `TEXT_WORDS` words, within its span.
+fn first_words(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let mut words = 0usize;
+    let mut in_word = false;
+    let mut last_end = start;
+    for (i, c) in text[start..end].char_indices() {
+        if c == '\n' {
+            break;
+        }
+        let w = !c.is_whitespace();
+        if w && !in_word {
+            words += 1;
+            if words > TEXT_WORDS {
+                break;
+            }
+        }
+        if w {
+            last_end = start + i + c.len_utf8();
+        }
+        in_word = w;
+    }
+    (start, last_end)
+}
+
+fn finish(doc: &Doc, d: Draft, as_of: Option<NaiveDate>, authority: bool) -> Option<Task> {
+    let lead_items = prune(&d.lead, false);
+    let lead_set: Vec<Role> = lead_items.iter().map(|i| i.role).collect();
+    let coord_items: Vec<RoleItem> = prune(&d.coord, true)
+        .into_iter()
+        .filter(|i| !lead_set.contains(&i.role))
+        .collect();
+    let lead = role_names(doc, &lead_items, as_of);
+    if lead.is_empty() {
+        return None;
+    }
+    let coord = role_names(doc, &coord_items, as_of);
+    let ts = d.text_start.clamp(d.start, d.end);
+    let (a, b) = first_words(doc.text, ts, d.end);
+    let text = doc.text[a..b]
+        .trim_end_matches([',', ';', ':', '.', ' '])
+        .to_string();
+    if text.split_whitespace().count() < 2 {
+        return None;
+    }
+    let deadline = d.deadline.unwrap_or_else(Deadline::none);
+    let product = crate::appendix::product(&doc.text[d.start..d.end]);
+    let mut six = Vec::new();
+    if !d.person && lead_items.iter().all(|i| !matches!(i.role, Role::Agency(_))) {
+        six.push("no_person".to_string());
+    }
+    if deadline.kind == DeadlineKind::None {
+        six.push("no_deadline".to_string());
+    }
+    if product.is_none() {
+        six.push("no_product".to_string());
+    }
+    if !authority {
+        six.push("no_authority".to_string());
+    }
+    let incomplete = d.incomplete.map(|i| role_names(doc, &i, as_of));
+    Some(Task {
+        reference: d.reference,
+        text,
+        lead,
+        coord,
+        deadline,
+        product,
+        span: [a, d.end],
+        six_clear: six,
+        source_doc: d.source_doc,
+        incomplete,
+    })
+}
