@@ -77,7 +77,7 @@ fn patterns() -> &'static Patterns {
                 .expect("valid");
         // A noun the period belongs to ("nhiệm vụ … trong 6 tháng cuối năm").
         let noun_tail = Regex::new(
-            r"(?i)(?:nhiệm vụ|giải pháp|kế hoạch|trọng tâm|kết quả|tình hình|công tác|được giao|đã giao|chỉ tiêu|sơ kết|tổng kết)\s*,?\s*(?:trong|đến|của)?\s*$",
+            r"(?i)(?:nhiệm vụ|giải pháp|kế hoạch|trọng tâm|tình hình|công tác|được giao|đã giao|chỉ tiêu|sơ kết|tổng kết)\s*,?\s*(?:trong|đến|của)?\s*$",
         )
         .expect("valid");
         // Words that may stand before the deadline and belong to its raw text.

@@ -75,7 +75,7 @@ fn kind_of_code(code: &str) -> Option<&'static str> {
     })
 }
 
-const KIND_LINES: [(&str, &str); 8] = [
+pub const KIND_LINES: [(&str, &str); 8] = [
     ("THÔNG BÁO", "Thông báo"),
     ("KẾ HOẠCH", "Kế hoạch"),
     ("KẾT LUẬN", "Kết luận"),

@@ -216,6 +216,32 @@ fn regions(doc: &Doc, lines: &[(usize, usize)], formal: bool) -> Vec<Region> {
             out.push(Region::Body);
         }
     }
+    // The formal header (issuer, "Số:", place and date, kind and title in capitals)
+    // is not part of the body.
+    let upper = |l: &str| {
+        let mut letters = l.chars().filter(|c| c.is_alphabetic()).peekable();
+        letters.peek().is_some() && letters.all(|c| !c.is_lowercase())
+    };
+    if let Some(k) = lines.iter().take(200).position(|&(a, b)| {
+        let l = doc.text[a..b].trim();
+        header::KIND_LINES.iter().any(|(u, _)| l == *u)
+    }) {
+        let mut end = k;
+        while end + 1 < lines.len() {
+            let (a, b) = lines[end + 1];
+            let l = doc.text[a..b].trim();
+            if l.is_empty() || upper(l) {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        for r in out.iter_mut().take(end + 1) {
+            if *r == Region::Body {
+                *r = Region::Clutter;
+            }
+        }
+    }
     if !formal {
         // A news report: tasks come from the conclusion, not from the speeches.
         let concl = lines.iter().zip(&out).position(|(&(a, b), r)| {
@@ -393,6 +419,10 @@ fn is_scope_heading(doc: &Doc, a: usize, b: usize) -> bool {
         return false;
     };
     let line = doc.text[a..b].trim_end();
+    if line.chars().filter(|c| c.is_alphabetic()).all(|c| !c.is_lowercase()) {
+        // A line in capitals is the issuer's name in the header, not an addressee.
+        return false;
+    }
     if list.end >= j {
         return true;
     }
@@ -491,7 +521,7 @@ fn head(doc: &Doc, start: usize, end: usize) -> Head {
     let found = deadline::find(text, doc.year);
     if let Some(f) = found.first()
         && f.dated()
-        && text[..f.start].trim().is_empty()
+        && opens_with(&text[..f.start])
         && ends_colon
     {
         let mut d = f.deadline.clone();
@@ -511,6 +541,12 @@ fn head(doc: &Doc, start: usize, end: usize) -> Head {
         }
     }
     h
+}
+
+/// Whether a deadline preceded by these words opens its clause ("Trước ngày …,").
+fn opens_with(before: &str) -> bool {
+    let l = before.trim().to_lowercase();
+    ["", "trong", "trước", "đến", "hết", "đến hết", "chậm nhất", "từ nay đến"].contains(&l.as_str())
 }
 
 fn skip_spaces(text: &str, mut p: usize, end: usize) -> usize {
@@ -637,9 +673,7 @@ struct Clause {
     /// Where the task's text starts when it opens with this clause.
     text_start: usize,
     new_start: bool,
-    capital: bool,
     deadline: Option<Found>,
-    leading_deadline: bool,
     deadline_only: bool,
     person: bool,
 }
@@ -735,15 +769,6 @@ const DO_VERBS: [&[&str]; 9] = [
     &["nhiem", "vu", "thuong", "xuyen"],
 ];
 
-/// Superior authorities that act in a sentence without being assigned anything.
-const SUPERIORS: [&[&str]; 5] = [
-    &["chinh", "phu"],
-    &["thu", "tuong"],
-    &["quoc", "hoi"],
-    &["ban", "chi", "dao"],
-    &["bo", "chinh", "tri"],
-];
-
 fn starts_with_words(doc: &Doc, i: usize, end: usize, words: &[&str]) -> bool {
     let ids: Vec<u32> = words.iter().map(|w| doc.lex.vocab.get(w)).collect();
     !ids.contains(&u32::MAX) && doc.roles.seq(i, end, &ids)
@@ -771,7 +796,6 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
         }
     }
     let astart = if i < j { doc.toks[i].start as usize } else { astart };
-    let capital = i < j && doc.toks[i].cap();
     let mut subject = doc.roles.subject(i, j);
     let mut text_start = astart;
     let mut person = i < j
@@ -850,10 +874,6 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
             k += 1;
         }
     }
-    let chu_tri = [&[kw.chu, kw.tri][..], &[kw.phoi, kw.hop][..]]
-        .iter()
-        .any(|w| doc.roles.seq(i, j, w));
-    let superior = SUPERIORS.iter().any(|w| starts_with_words(doc, i, j, w));
     let found: Vec<Found> = deadline::find(text, doc.year)
         .into_iter()
         .map(|mut f| {
@@ -863,23 +883,13 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
         })
         .collect();
     let picked = deadline::pick(&found).cloned();
-    let leading_deadline = picked.as_ref().is_some_and(|f| {
-        let before = &doc.text[astart.min(f.start)..f.start];
-        before.trim().is_empty() || {
-            let l = before.trim().to_lowercase();
-            ["trong", "trước", "đến", "hết", "đến hết"].contains(&l.as_str())
-        }
-    });
     let deadline_only = picked.as_ref().is_some_and(|f| {
         let do_verb = DO_VERBS.iter().any(|w| starts_with_words(doc, i, j, w));
         let rest_words = doc.text[f.end..end].split_whitespace().count();
         let before_words = doc.text[astart.min(f.start)..f.start].split_whitespace().count();
         do_verb || (before_words <= 1 && rest_words <= 3)
     });
-    let new_start = !first
-        && (subject.is_some()
-            || (capital && chu_tri)
-            || (leading_deadline && !deadline_only && j > i + 6));
+    let new_start = !first && subject.is_some();
     Clause {
         start,
         end,
@@ -887,9 +897,7 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
         subject,
         text_start,
         new_start,
-        capital: capital && !superior,
         deadline: picked,
-        leading_deadline,
         deadline_only,
         person,
     }
@@ -964,15 +972,21 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
             match &c.deadline {
                 Some(f) => {
                     let has = segs[k].deadline.is_some();
-                    if c.deadline_only {
-                        if !has {
-                            absorb(&mut segs[k], &mut pending);
+                    if !has {
+                        // The deadline of the work begun before: "Chủ trì …; Phối hợp
+                        // …, hoàn thành trước ngày …".
+                        absorb(&mut segs[k], &mut pending);
+                        let seg = &mut segs[k];
+                        seg.end = c.end;
+                        seg.clauses.push((c.start, c.end));
+                        seg.deadline = Some(f.deadline.clone());
+                        seg.from_do = c.deadline_only;
+                    } else if c.deadline_only {
+                        if pending.is_empty() {
                             let seg = &mut segs[k];
                             seg.end = c.end;
                             seg.clauses.push((c.start, c.end));
-                            seg.deadline = Some(f.deadline.clone());
-                            seg.from_do = true;
-                        } else if !pending.is_empty() {
+                        } else {
                             // "…, nhiệm vụ thường xuyên; hướng dẫn …; yêu cầu …; hoàn
                             // thành trong tháng 11/2025": the run after the first
                             // deadline is a task of its own.
@@ -982,17 +996,9 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
                             seg.clauses.push((c.start, c.end));
                             seg.deadline = Some(f.deadline.clone());
                             segs.push(seg);
-                        } else {
-                            let seg = &mut segs[k];
-                            seg.end = c.end;
-                            seg.clauses.push((c.start, c.end));
                         }
-                    } else if !has && !c.capital && pending.is_empty() {
-                        let seg = &mut segs[k];
-                        seg.end = c.end;
-                        seg.clauses.push((c.start, c.end));
-                        seg.deadline = Some(f.deadline.clone());
                     } else {
+                        // A second piece of work with its own deadline.
                         absorb(&mut segs[k], &mut pending);
                         segs.push(new_seg(n, c, &[]));
                     }

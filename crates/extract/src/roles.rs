@@ -392,12 +392,15 @@ impl<'a> Roles<'a> {
             prev = kind;
             p = q;
             // "(VTV)", "(EVN)": an abbreviation of the same name.
-            if p < end && self.gap(p).trim_end().ends_with('(') {
+            if p < end && self.gap(p).trim() == "(" {
                 let mut r = p;
                 while r < end && r < p + 4 {
                     let closes = r + 1 >= self.toks.len() || self.gap(r + 1).trim_start().starts_with(')');
                     if closes {
-                        if self.toks[p..=r].iter().all(|t| t.upper() || t.digits()) {
+                        let toks = &self.toks[p..=r];
+                        if toks.iter().all(|t| t.upper() || t.digits())
+                            && toks.iter().any(|t| !t.digits())
+                        {
                             p = r + 1;
                         }
                         break;
@@ -481,7 +484,7 @@ impl<'a> Roles<'a> {
             if [k.da, k.duoc, k.la, k.r#do, k.cua].contains(&next) {
                 return None;
             }
-            if self.gap(list.end).contains(['(', '.']) {
+            if self.gap(list.end).trim_start().starts_with('.') {
                 return None;
             }
         }
