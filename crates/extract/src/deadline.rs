@@ -21,6 +21,9 @@ pub struct Found {
     pub start: usize,
     pub end: usize,
     pub deadline: Deadline,
+    /// "thường xuyên" as an adverb ("thường xuyên tổ chức diễn tập"): recurring
+    /// only when nothing else in the task gives a deadline.
+    pub weak: bool,
 }
 
 impl Found {
@@ -247,6 +250,7 @@ pub fn find(text: &str, year: Option<i32>) -> Vec<Found> {
             start,
             end,
             deadline,
+            weak: false,
         });
     }
     for m in p.recurring.find_iter(text) {
@@ -258,10 +262,12 @@ pub fn find(text: &str, year: Option<i32>) -> Vec<Found> {
         if in_ranges(&quoted, m.start()) {
             continue;
         }
+        let weak = !m.as_str().to_lowercase().starts_with("nhiệm vụ");
         out.push(Found {
             start: m.start(),
             end: m.end(),
             deadline: Deadline::recurring(),
+            weak,
         });
     }
     for m in p.event.find_iter(text) {
@@ -269,6 +275,7 @@ pub fn find(text: &str, year: Option<i32>) -> Vec<Found> {
             start: m.start(),
             end: m.end(),
             deadline: Deadline::event(),
+            weak: false,
         });
     }
     out.sort_by_key(|f| f.start);
@@ -294,9 +301,14 @@ pub fn pick(found: &[Found]) -> Option<&Found> {
         .or_else(|| {
             found
                 .iter()
-                .find(|f| f.deadline.kind == DeadlineKind::Recurring)
+                .find(|f| f.deadline.kind == DeadlineKind::Recurring && !f.weak)
         })
         .or_else(|| found.iter().find(|f| f.deadline.kind == DeadlineKind::Event))
+}
+
+/// An adverbial "thường xuyên", for a task that has no other deadline.
+pub fn weak(found: &[Found]) -> Option<&Found> {
+    found.iter().find(|f| f.weak)
 }
 
 #[cfg(test)]
@@ -305,7 +317,10 @@ mod tests {
 
     fn one(text: &str) -> (DeadlineKind, Option<String>) {
         let f = find(text, Some(2025));
-        let p = pick(&f).map(|f| f.deadline.clone()).unwrap_or_else(Deadline::none);
+        let p = pick(&f)
+            .or_else(|| weak(&f))
+            .map(|f| f.deadline.clone())
+            .unwrap_or_else(Deadline::none);
         (p.kind, p.due.map(|d| d.to_string()))
     }
 

@@ -674,6 +674,7 @@ struct Clause {
     text_start: usize,
     new_start: bool,
     deadline: Option<Found>,
+    weak: Option<Deadline>,
     deadline_only: bool,
     person: bool,
 }
@@ -802,39 +803,13 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
         && (doc.roles.seq(i, j, &[kw.giao])
             || doc.roles.seq(i, j, &[kw.bo, kw.truong])
             || doc.roles.seq(i, j, &[kw.chu, kw.tich]));
-    // A fronted phrase ("Về …, Để …, Trên cơ sở …,") before the subject.
-    if subject.is_none() {
-        let fronts: [&[u32]; 9] = [
-            &[kw.ve],
-            &[kw.de],
-            &[kw.tren, kw.co, kw.so],
-            &[kw.doi, kw.voi],
-            &[kw.can, kw.cu],
-            &[kw.theo, kw.r#do],
-            &[kw.trong],
-            &[kw.chi, kw.dao],
-            &[kw.sau, kw.khi],
-        ];
-        if fronts.iter().any(|f| doc.roles.seq(i, j, f)) {
-            let mut k = i + 1;
-            while k < j && k < i + 40 {
-                if doc.roles.gap(k).contains(',')
-                    && let Some(s) = doc.roles.subject(k, j)
-                {
-                    text_start = doc.toks[k].start as usize;
-                    subject = Some(s);
-                    break;
-                }
-                k += 1;
-            }
-        }
-    }
     // A directive inside the clause: "giao X …", "Thủ tướng yêu cầu X …".
     if subject.is_none() {
         let mut k = i;
         while k < j {
-            let dir = if doc.roles.seq(k, j, &[kw.giao]) {
-                Some(1)
+            let in_name = k > 0 && doc.toks[k - 1].id == kw.ngoai; // "Bộ Ngoại giao"
+            let dir = if doc.roles.seq(k, j, &[kw.giao]) && !in_name {
+                Some(if doc.roles.seq(k + 1, j, &[kw.cho]) { 2 } else { 1 })
             } else if doc.roles.seq(k, j, &[kw.yeu, kw.cau]) || doc.roles.seq(k, j, &[kw.de, kw.nghi]) {
                 Some(2)
             } else {
@@ -874,6 +849,36 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
             k += 1;
         }
     }
+    // A fronted phrase ("Về …, Để …, Trên cơ sở …,") before the subject.
+    if subject.is_none() {
+        let fronts: [&[u32]; 9] = [
+            &[kw.ve],
+            &[kw.de],
+            &[kw.tren, kw.co, kw.so],
+            &[kw.doi, kw.voi],
+            &[kw.can, kw.cu],
+            &[kw.theo, kw.r#do],
+            &[kw.trong],
+            &[kw.chi, kw.dao],
+            &[kw.sau, kw.khi],
+        ];
+        if fronts.iter().any(|f| doc.roles.seq(i, j, f)) {
+            let mut k = i + 1;
+            while k < j && k < i + 40 {
+                let inside_list = [kw.bo, kw.nganh, kw.quan, kw.phuong, kw.tinh, kw.pho]
+                    .contains(&doc.toks[k - 1].id);
+                if doc.roles.gap(k).contains(',')
+                    && !inside_list
+                    && let Some(s) = doc.roles.subject(k, j)
+                {
+                    text_start = doc.toks[k].start as usize;
+                    subject = Some(s);
+                    break;
+                }
+                k += 1;
+            }
+        }
+    }
     let found: Vec<Found> = deadline::find(text, doc.year)
         .into_iter()
         .map(|mut f| {
@@ -883,6 +888,7 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
         })
         .collect();
     let picked = deadline::pick(&found).cloned();
+    let weak = deadline::weak(&found).map(|f| f.deadline.clone());
     let deadline_only = picked.as_ref().is_some_and(|f| {
         let do_verb = DO_VERBS.iter().any(|w| starts_with_words(doc, i, j, w));
         let rest_words = doc.text[f.end..end].split_whitespace().count();
@@ -898,6 +904,7 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
         text_start,
         new_start,
         deadline: picked,
+        weak,
         deadline_only,
         person,
     }
@@ -914,6 +921,8 @@ struct Seg {
     deadline: Option<Deadline>,
     /// The deadline came from a separate clause that only gives it.
     from_do: bool,
+    /// An adverbial "thường xuyên" seen in the task.
+    weak: Option<Deadline>,
     clauses: Vec<(usize, usize)>,
     person: bool,
 }
@@ -953,6 +962,7 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
                     subject: c.subject.clone(),
                     deadline: c.deadline.as_ref().map(|f| f.deadline.clone()),
                     from_do: false,
+                    weak: c.weak.clone(),
                     clauses: vec![(c.start, c.end)],
                     person: c.person,
                 });
@@ -1065,7 +1075,17 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
             let j = tok_at(doc.toks, ce);
             coord.extend(doc.roles.coord_in(i, j));
         }
-        let deadline = ctx.deadline.clone().or_else(|| seg.deadline.clone());
+        let deadline = ctx
+            .deadline
+            .clone()
+            .or_else(|| seg.deadline.clone())
+            .or_else(|| seg.weak.clone())
+            .or_else(|| {
+                seg.clauses.iter().find_map(|&(cs, ce)| {
+                    let f = deadline::find(&doc.text[cs..ce], doc.year);
+                    deadline::weak(&f).map(|f| f.deadline.clone())
+                })
+            });
         let n = suffix_count[seg.item];
         suffix_count[seg.item] += 1;
         let reference = if n == 0 {
@@ -1099,12 +1119,16 @@ fn new_seg(item: usize, c: &Clause, rest: &[&Clause]) -> Seg {
         subject: c.subject.clone(),
         deadline: c.deadline.as_ref().map(|f| f.deadline.clone()),
         from_do: false,
+        weak: c.weak.clone(),
         clauses: vec![(c.start, c.end)],
         person: c.person,
     };
     for r in rest {
         seg.end = r.end;
         seg.clauses.push((r.start, r.end));
+        if seg.weak.is_none() {
+            seg.weak = r.weak.clone();
+        }
     }
     seg
 }

@@ -299,8 +299,15 @@ impl<'a> Roles<'a> {
     ) -> Option<(Vec<RoleItem>, usize, Option<AgencyKind>)> {
         let k = &self.lex.kw;
         let cities = [k.thanh, k.pho, k.truc, k.thuoc, k.trung, k.uong];
-        if self.toks[p].digits() && self.seq(p + 1, end, &cities) {
-            return Some((self.all_cities(), p + 1 + cities.len(), Some(AgencyKind::City)));
+        // "(Ủy ban nhân dân) 06 thành phố trực thuộc trung ương": the six cities.
+        let mut q = p;
+        if self.seq(q, end, &[k.ubnd]) {
+            q += 1;
+        } else if self.seq(q, end, &[k.uy, k.ban, k.nhan, k.dan]) {
+            q += 4;
+        }
+        if q < end && self.toks[q].digits() && self.seq(q + 1, end, &cities) {
+            return Some((self.all_cities(), q + 1 + cities.len(), Some(AgencyKind::City)));
         }
         if let Some(m) = self.lex.form_at(self.toks, p, end, false) {
             let pref = bare.unwrap_or(Pref::Any);
