@@ -338,10 +338,10 @@ mod tests {
         assert_eq!(one("Trong 6 tháng đầu năm 2025, tập trung"), (Half, d("2025-06-30")));
         assert_eq!(one("trong 6 tháng cuối năm"), (Half, d("2025-12-31")));
         assert_eq!(one("công bố kết quả trong năm 2026"), (Year, d("2026-12-31")));
-        assert_eq!(one("nhiệm vụ thường xuyên"), (Recurring, None));
+        assert_eq!(one("nhiệm vụ thường xuyên"), (Recurring, Option::None));
         assert_eq!(
             one("Hoàn thành cùng thời điểm Luật Khoa học, công nghệ và đổi mới sáng tạo có hiệu lực thi hành"),
-            (Event, None)
+            (Event, Option::None)
         );
         assert_eq!(one("chậm nhất trong quý IV/2025"), (Quarter, d("2025-12-31")));
         assert_eq!(one("hoàn thành tháng 11/2025"), (Month, d("2025-11-30")));

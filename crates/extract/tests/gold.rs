@@ -1,0 +1,83 @@
+//! Scores the extractor on every annotated seed document with the project's scorer
+//! (`data/corpus/score.py`, GOLD-FORMAT.md) and asserts the targets per document:
+//! task F1 ≥ 0.95, lead accuracy ≥ 0.90, deadline accuracy ≥ 0.95.
+//!
+//! The scorer's lines are printed (stderr) and written to
+//! `<target dir>/extraction-scores.txt`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tiendo_extract::{ExtractOptions, extract_path};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/corpus")
+}
+
+/// `<target>/` from `<target>/<profile>/deps/<test binary>`.
+fn target_dir() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.ancestors().nth(3).map(Path::to_path_buf))
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+fn field(line: &str, name: &str) -> f64 {
+    let mut words = line.split_whitespace();
+    while let Some(w) = words.next() {
+        if w == name
+            && let Some(v) = words.next()
+            && let Ok(x) = v.parse()
+        {
+            return x;
+        }
+    }
+    panic!("the scorer's line has no `{name}` value: {line}");
+}
+
+#[test]
+fn seed_documents_meet_the_targets() {
+    let dir = corpus();
+    let mut golds: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".gold.jsonl"))
+        .collect();
+    golds.sort();
+    assert!(!golds.is_empty(), "no *.gold.jsonl in {}", dir.display());
+    let python = Command::new("python3").arg("--version").output();
+    assert!(
+        python.is_ok_and(|o| o.status.success()),
+        "python3 is needed to run data/corpus/score.py (the project's scorer); install it"
+    );
+    let mut report = Vec::new();
+    let mut failures = Vec::new();
+    for gold in &golds {
+        let name = gold.file_name().unwrap_or_default().to_string_lossy().replace(".gold.jsonl", "");
+        let txt = dir.join(format!("{name}.txt"));
+        let x = extract_path(&txt, &ExtractOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let pred = std::env::temp_dir().join(format!("tiendo-extract-{}-{name}.json", std::process::id()));
+        std::fs::write(&pred, serde_json::to_string(&x).expect("serialises"))
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", pred.display()));
+        let out = Command::new("python3")
+            .arg(dir.join("score.py"))
+            .arg(gold)
+            .arg(&pred)
+            .output()
+            .expect("python3 runs");
+        let _ = std::fs::remove_file(&pred);
+        assert!(out.status.success(), "score.py failed: {}", String::from_utf8_lossy(&out.stderr));
+        let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        eprintln!("{name}: {line}");
+        report.push(format!("{name}: {line}"));
+        let (f1, lead, deadline) = (field(&line, "F1"), field(&line, "lead"), field(&line, "deadline"));
+        if f1 < 0.95 || lead < 0.90 || deadline < 0.95 {
+            failures.push(format!("{name}: F1 {f1} (≥ 0.95), lead {lead} (≥ 0.90), deadline {deadline} (≥ 0.95)"));
+        }
+    }
+    let path = target_dir().join("extraction-scores.txt");
+    let _ = std::fs::write(&path, report.join("\n") + "\n");
+    eprintln!("scores written to {}", path.display());
+    assert!(failures.is_empty(), "below target:\n{}", failures.join("\n"));
+}
