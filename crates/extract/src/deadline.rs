@@ -49,20 +49,20 @@ fn patterns() -> &'static Patterns {
         let main = Regex::new(concat!(
             r"(?i)",
             // d/m/yyyy, d tháng m năm yyyy (optionally after "ngày")
-            r"(?P<date>(?:ngày\s+)?\b(?P<d>\d{1,2})\s*(?:tháng\s*|/|-|\.)\s*(?P<m>\d{1,2})\s*(?:năm\s*|/|-|\.)\s*(?P<y>\d{4}))\b",
+            r"(?P<date>(?:ngày\s+)?(?-u:\b)(?P<d>\d{1,2})\s*(?:tháng\s*|/|-|\.)\s*(?P<m>\d{1,2})\s*(?:năm\s*|/|-|\.)\s*(?P<y>\d{4}))(?-u:\b)",
             // ngày d tháng m / ngày d/m (no year)
-            r"|(?P<dateny>ngày\s+(?P<d2>\d{1,2})\s*(?:tháng\s*|/)\s*(?P<m2>\d{1,2}))\b",
+            r"|(?P<dateny>ngày\s+(?P<d2>\d{1,2})\s*(?:tháng\s*|/)\s*(?P<m2>\d{1,2}))(?-u:\b)",
             // 6 tháng đầu/cuối năm [yyyy]
             r"|(?P<half>(?:6|sáu)\s+tháng\s+(?P<hw>đầu|cuối)\s+năm(?:\s+(?P<hy>\d{4}))?)",
             // [trong|hết|vào] tháng m[/yyyy | năm yyyy] (a year or a preposition needed)
-            r"|(?P<month>(?P<mp>(?:trong|hết|đến hết|cuối|vào)\s+)?tháng\s+(?P<mm>\d{1,2})\b(?:\s*(?:/|năm)\s*(?P<my>\d{4})\b)?)",
+            r"|(?P<month>(?P<mp>(?:trong|hết|đến hết|cuối|vào)\s+)?tháng\s+(?P<mm>\d{1,2})(?-u:\b)(?:\s*(?:/|năm)\s*(?P<my>\d{4})(?-u:\b))?)",
             // quý I..IV [/yyyy | năm yyyy]
-            r"|(?P<quarter>quý\s+(?P<q>IV|III|II|I|[1-4])\b(?:\s*(?:/|năm)\s*(?P<qy>\d{4}))?)",
+            r"|(?P<quarter>quý\s+(?P<q>IV|III|II|I|[1-4])(?-u:\b)(?:\s*(?:/|năm)\s*(?P<qy>\d{4}))?)",
             // trong năm yyyy, (đến) hết năm yyyy, cuối năm yyyy
-            r"|(?P<year>(?:trong|đến hết|hết|đến cuối|cuối|trong cả)\s+năm\s+(?P<yy>\d{4}))\b",
+            r"|(?P<year>(?:trong|đến hết|hết|đến cuối|cuối|trong cả)\s+năm\s+(?P<yy>\d{4}))(?-u:\b)",
         ))
         .expect("deadline pattern is valid");
-        let recurring = Regex::new(r"(?i)\b(?:nhiệm vụ\s+)?thường xuyên\b").expect("valid");
+        let recurring = Regex::new(r"(?i)(?-u:\b)(?:nhiệm vụ\s+)?thường xuyên(?-u:\b)").expect("valid");
         let event = Regex::new(
             r"(?i)(?:cùng thời điểm|đồng thời với thời điểm|ngay khi|ngay sau khi|kể từ khi)\s+[^.;]{0,160}?có hiệu lực(?:\s+thi hành)?",
         )
@@ -70,13 +70,13 @@ fn patterns() -> &'static Patterns {
         // The end of a cited document's number ("71/NQ-CP", "số 10704/VPCP-KSTT,")
         // or a word that makes the date a start, a signing or an issue date.
         let doc_ref_tail = Regex::new(concat!(
-            r"(?i)(?:\d[\w.]*[/-][\w./-]*\w|số\s+\d+\w*|\b(?:từ|kể từ|sau|ký|ban hành|",
+            r"(?i)(?:\d[\w.]*[/-][\w./-]*\w|số\s+\d+\w*|(?-u:\b)(?:từ|kể từ|sau|ký|ban hành|",
             r"nghị quyết|nghị định|thông báo|kết luận|công văn|văn bản|quyết định|chỉ thị|",
             r"kế hoạch|luật|thông tư|hội nghị))\s*,?\s*$"
         ))
         .expect("valid");
         let doc_id_tail =
-            Regex::new(r"(?i)(?:\d[\w.]*[/-][\w./-]*\w|số\s+\d+\w*|\b(?:từ|kể từ))\s*,?\s*$")
+            Regex::new(r"(?i)(?:\d[\w.]*[/-][\w./-]*\w|số\s+\d+\w*|(?-u:\b)(?:từ|kể từ))\s*,?\s*$")
                 .expect("valid");
         // A noun the period belongs to ("nhiệm vụ … trong 6 tháng cuối năm").
         let noun_tail = Regex::new(

@@ -48,7 +48,7 @@ fn re() -> &'static Re {
         )
         .expect("valid"),
         full_date: Regex::new(
-            r"(?i)\b(\d{1,2})\s*(?:/|\s+tháng\s+)(\d{1,2})\s*(?:/|\s+năm\s+)(\d{4})\b",
+            r"(?i)(?-u:\b)(\d{1,2})\s*(?:/|\s+tháng\s+)(\d{1,2})\s*(?:/|\s+năm\s+)(\d{4})(?-u:\b)",
         )
         .expect("valid"),
         issuer_line: Regex::new(r"(?i)^cơ quan ban hành\s*:?\s*(.+)$").expect("valid"),

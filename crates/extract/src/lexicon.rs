@@ -192,7 +192,7 @@ impl Lexicon {
         let mut buf = String::new();
         let mut start: Option<usize> = None;
         for (i, c) in text.char_indices() {
-            let word = c.is_alphanumeric() || (start.is_some() && is_combining_mark(c));
+            let word = is_word_char(c) || (start.is_some() && is_combining_mark(c));
             match (word, start) {
                 (true, None) => start = Some(i),
                 (false, Some(s)) => {
@@ -215,17 +215,35 @@ impl Lexicon {
         let mut letters = 0usize;
         let mut uppers = 0usize;
         let mut digits = 0usize;
-        for (k, c) in word.chars().enumerate() {
-            if c.is_alphabetic() {
+        let mut first = true;
+        let mut slow = false;
+        for c in word.chars() {
+            let (base, is_letter, is_upper) = if c.is_ascii() {
+                (
+                    c.to_ascii_lowercase(),
+                    c.is_ascii_alphabetic(),
+                    c.is_ascii_uppercase(),
+                )
+            } else if let Some((b, up)) = fold_char(c) {
+                (b as char, true, up)
+            } else {
+                slow = true;
+                (c, c.is_alphabetic(), c.is_uppercase())
+            };
+            if is_letter {
                 letters += 1;
-                if c.is_uppercase() {
+                if is_upper {
                     uppers += 1;
-                    if k == 0 {
+                    if first {
                         flags |= CAP;
                     }
                 }
             } else if c.is_ascii_digit() {
                 digits += 1;
+            }
+            first = false;
+            if !slow {
+                buf.push(base);
             }
         }
         if letters > 0 && uppers == letters {
@@ -234,11 +252,8 @@ impl Lexicon {
         if digits > 0 && letters == 0 {
             flags |= DIGITS;
         }
-        if word.is_ascii() {
-            for b in word.bytes() {
-                buf.push(b.to_ascii_lowercase() as char);
-            }
-        } else {
+        if slow {
+            buf.clear();
             for c in word.nfd() {
                 if is_combining_mark(c) {
                     continue;
@@ -293,6 +308,54 @@ impl Lexicon {
         i + ws.len() <= end.min(toks.len())
             && ws.iter().enumerate().all(|(k, w)| toks[i + k].id == *w)
     }
+}
+
+/// Letters and digits (fast for ASCII and Vietnamese letters).
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        fold_char(c).is_some() || c.is_alphanumeric()
+    }
+}
+
+/// Latin letters with diacritics (Latin-1, Latin Extended-A/B and Extended
+/// Additional, which hold every Vietnamese letter): their folded ASCII letter and
+/// whether they are upper case. Built once from the Unicode decompositions.
+fn fold_char(c: char) -> Option<(u8, bool)> {
+    use std::sync::OnceLock;
+    static TABLE: OnceLock<Vec<(u8, bool)>> = OnceLock::new();
+    const RANGES: [(u32, u32); 2] = [(0xC0, 0x250), (0x1E00, 0x1F00)];
+    let table = TABLE.get_or_init(|| {
+        let mut t = Vec::new();
+        for (lo, hi) in RANGES {
+            for cp in lo..hi {
+                let entry = char::from_u32(cp)
+                    .and_then(|ch| {
+                        let base = match ch {
+                            'đ' | 'Đ' => 'd',
+                            _ => ch.nfd().next()?,
+                        };
+                        let lower: Vec<char> = base.to_lowercase().collect();
+                        (lower.len() == 1 && lower[0].is_ascii_lowercase())
+                            .then(|| (lower[0] as u8, ch.is_uppercase()))
+                    })
+                    .unwrap_or((0, false));
+                t.push(entry);
+            }
+        }
+        t
+    });
+    let cp = c as u32;
+    let mut offset = 0u32;
+    for (lo, hi) in RANGES {
+        if (lo..hi).contains(&cp) {
+            let (b, up) = table[(offset + cp - lo) as usize];
+            return (b != 0).then_some((b, up));
+        }
+        offset += hi - lo;
+    }
+    None
 }
 
 /// The lexicon of a registry, built once per registry.

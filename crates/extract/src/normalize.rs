@@ -18,8 +18,15 @@ fn is_dropped(c: char) -> bool {
 
 /// Normalises a text (see the module documentation).
 pub fn normalise(raw: &str) -> String {
-    let nfc: std::borrow::Cow<str> = if unicode_normalization::is_nfc_quick(raw.chars())
-        == unicode_normalization::IsNormalized::Yes
+    // Text made only of characters that are their own NFC form whatever follows
+    // them (ASCII, precomposed Latin letters, punctuation) needs no check.
+    let simple = raw.chars().all(|c| {
+        let cp = c as u32;
+        cp < 0x300 || (0x1E00..0x1F00).contains(&cp) || (0x2010..0x2070).contains(&cp)
+    });
+    let nfc: std::borrow::Cow<str> = if simple
+        || unicode_normalization::is_nfc_quick(raw.chars())
+            == unicode_normalization::IsNormalized::Yes
     {
         std::borrow::Cow::Borrowed(raw)
     } else {

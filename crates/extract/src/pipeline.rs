@@ -199,7 +199,7 @@ fn regions(doc: &Doc, lines: &[(usize, usize)], formal: bool) -> Vec<Region> {
             continue;
         }
         if state == Region::Body
-            && (low.starts_with("nơi nhận") || line.to_lowercase().contains("trân trọng thông báo"))
+            && (low.starts_with("nơi nhận") || line.contains("rân trọng thông báo"))
         {
             state = Region::Closing;
         }
@@ -248,7 +248,11 @@ fn regions(doc: &Doc, lines: &[(usize, usize)], formal: bool) -> Vec<Region> {
             if *r != Region::Body {
                 return false;
             }
-            let l = doc.text[a..b].to_lowercase();
+            let l = &doc.text[a..b];
+            if !(l.contains("kết luận") || l.contains("Kết luận")) {
+                return false;
+            }
+            let l = l.to_lowercase();
             l.contains("kết luận")
                 && ["phát biểu", "hội nghị", "phiên họp", "cuộc họp", "buổi làm việc"]
                     .iter()
@@ -302,7 +306,7 @@ fn issuer(doc: &Doc, head: &header::Header, lines: &[(usize, usize)], regions: &
         }
     }
     for (&(a, b), r) in lines.iter().zip(regions) {
-        if *r == Region::Closing && doc.text[a..b].to_lowercase().contains("trân trọng thông báo") {
+        if *r == Region::Closing && doc.text[a..b].contains("rân trọng thông báo") {
             return first_agency(a, b);
         }
     }
@@ -518,7 +522,11 @@ fn head(doc: &Doc, start: usize, end: usize) -> Head {
         return h;
     }
     // A heading that opens with its deadline.
-    let found = deadline::find(text, doc.year);
+    let found = if ends_colon {
+        deadline::find(text, doc.year)
+    } else {
+        Vec::new()
+    };
     if let Some(f) = found.first()
         && f.dated()
         && opens_with(&text[..f.start])
@@ -1136,6 +1144,9 @@ fn new_seg(item: usize, c: &Clause, rest: &[&Clause]) -> Seg {
 /// "… trước ngày 25/11/2025 và triển khai … trước ngày 15/12/2025": where to cut.
 fn split_at_va(doc: &Doc, c: &Clause) -> Option<(usize, usize)> {
     let text = &doc.text[c.start..c.end];
+    if !c.deadline.as_ref().is_some_and(Found::dated) || !text.contains(" và ") {
+        return None;
+    }
     let found = deadline::find(text, doc.year);
     let dated: Vec<&Found> = found.iter().filter(|f| f.dated()).collect();
     if dated.len() < 2 {
