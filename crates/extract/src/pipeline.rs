@@ -106,6 +106,15 @@ pub fn run_with_date(
     if s < text.len() {
         lines.push((s, text.len()));
     }
+    if !looks_vietnamese(&text) {
+        return Extraction {
+            warnings: vec![
+                "the text does not look like Vietnamese (almost no Vietnamese letters): no tasks proposed".into(),
+            ],
+            text,
+            ..Extraction::default()
+        };
+    }
     let line_strs: Vec<&str> = lines.iter().take(200).map(|&(a, b)| &text[a..b]).collect();
     let head = header::read(&line_strs);
     let date = date_override.or(head.date);
@@ -158,6 +167,25 @@ pub fn run_with_date(
         warnings,
         text,
     }
+}
+
+/// Vietnamese writes most words with diacritics: a text where fewer than one letter
+/// in fifty carries one (English, Chinese, accent-stripped text) is not analysed.
+fn looks_vietnamese(text: &str) -> bool {
+    let mut letters = 0usize;
+    let mut marked = 0usize;
+    for c in text.chars() {
+        if c.is_ascii_alphabetic() {
+            letters += 1;
+        } else if c.is_alphabetic() {
+            letters += 1;
+            let cp = c as u32;
+            if (0xC0..0x250).contains(&cp) || (0x1EA0..0x1F00).contains(&cp) {
+                marked += 1;
+            }
+        }
+    }
+    letters == 0 || marked * 50 >= letters
 }
 
 fn lower_prefix(s: &str, n: usize) -> String {
