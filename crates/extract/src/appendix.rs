@@ -82,7 +82,7 @@ pub fn tasks(doc: &Doc, lines: &[(usize, usize)]) -> Vec<Draft> {
     while k < cells.len() && cols.len() < 12 {
         let (a, b) = cells[k];
         match column(&text[a..b]) {
-            Some(c) if !(c == Col::Number && !cols.is_empty()) => cols.push(c),
+            Some(c) if c != Col::Number || cols.is_empty() => cols.push(c),
             _ => break,
         }
         k += 1;
@@ -154,7 +154,8 @@ fn row_task(doc: &Doc, num: usize, row: &[(usize, usize)], cols: &[Col]) -> Opti
             }
         }
     }
-    let cell = |c: Option<usize>| -> Option<(usize, usize)> { c.and_then(|c| at[c]).map(|i| row[i]) };
+    let cell =
+        |c: Option<usize>| -> Option<(usize, usize)> { c.and_then(|c| at[c]).map(|i| row[i]) };
     let first_task = at[task_c]?;
     let (ta, _) = row[first_task];
     // The task may run over several lines, up to the next column's cell.

@@ -255,8 +255,7 @@ pub fn find(text: &str, year: Option<i32>) -> Vec<Found> {
     }
     for m in p.recurring.find_iter(text) {
         let head = before(text, m.start(), 24).to_lowercase();
-        if head.ends_with("chi ") || head.ends_with("kinh phí ") || head.ends_with("nguồn ")
-        {
+        if head.ends_with("chi ") || head.ends_with("kinh phí ") || head.ends_with("nguồn ") {
             continue;
         }
         if in_ranges(&quoted, m.start()) {
@@ -303,7 +302,11 @@ pub fn pick(found: &[Found]) -> Option<&Found> {
                 .iter()
                 .find(|f| f.deadline.kind == DeadlineKind::Recurring && !f.weak)
         })
-        .or_else(|| found.iter().find(|f| f.deadline.kind == DeadlineKind::Event))
+        .or_else(|| {
+            found
+                .iter()
+                .find(|f| f.deadline.kind == DeadlineKind::Event)
+        })
 }
 
 /// An adverbial "thường xuyên", for a task that has no other deadline.
@@ -328,35 +331,85 @@ mod tests {
     fn reads_the_seed_forms() {
         use DeadlineKind::*;
         let d = |s: &str| Some(s.to_string());
-        assert_eq!(one("hoàn thành trước ngày 25 tháng 11 năm 2025"), (Date, d("2025-11-25")));
-        assert_eq!(one("báo cáo trước ngày 10/10/2025"), (Date, d("2025-10-10")));
-        assert_eq!(one("báo cáo trong ngày 20 tháng 11"), (Date, d("2025-11-20")));
-        assert_eq!(one("hoàn thành trong tháng 10/2025"), (Month, d("2025-10-31")));
+        assert_eq!(
+            one("hoàn thành trước ngày 25 tháng 11 năm 2025"),
+            (Date, d("2025-11-25"))
+        );
+        assert_eq!(
+            one("báo cáo trước ngày 10/10/2025"),
+            (Date, d("2025-10-10"))
+        );
+        assert_eq!(
+            one("báo cáo trong ngày 20 tháng 11"),
+            (Date, d("2025-11-20"))
+        );
+        assert_eq!(
+            one("hoàn thành trong tháng 10/2025"),
+            (Month, d("2025-10-31"))
+        );
         assert_eq!(one("trong tháng 12 năm 2025"), (Month, d("2025-12-31")));
-        assert_eq!(one("hoàn thành trong Quý IV/2025"), (Quarter, d("2025-12-31")));
-        assert_eq!(one("Báo cáo lộ trình thực hiện trong Quý I năm 2025"), (Quarter, d("2025-03-31")));
-        assert_eq!(one("Trong 6 tháng đầu năm 2025, tập trung"), (Half, d("2025-06-30")));
+        assert_eq!(
+            one("hoàn thành trong Quý IV/2025"),
+            (Quarter, d("2025-12-31"))
+        );
+        assert_eq!(
+            one("Báo cáo lộ trình thực hiện trong Quý I năm 2025"),
+            (Quarter, d("2025-03-31"))
+        );
+        assert_eq!(
+            one("Trong 6 tháng đầu năm 2025, tập trung"),
+            (Half, d("2025-06-30"))
+        );
         assert_eq!(one("trong 6 tháng cuối năm"), (Half, d("2025-12-31")));
-        assert_eq!(one("công bố kết quả trong năm 2026"), (Year, d("2026-12-31")));
+        assert_eq!(
+            one("công bố kết quả trong năm 2026"),
+            (Year, d("2026-12-31"))
+        );
         assert_eq!(one("nhiệm vụ thường xuyên"), (Recurring, Option::None));
         assert_eq!(
-            one("Hoàn thành cùng thời điểm Luật Khoa học, công nghệ và đổi mới sáng tạo có hiệu lực thi hành"),
+            one(
+                "Hoàn thành cùng thời điểm Luật Khoa học, công nghệ và đổi mới sáng tạo có hiệu lực thi hành"
+            ),
             (Event, Option::None)
         );
-        assert_eq!(one("chậm nhất trong quý IV/2025"), (Quarter, d("2025-12-31")));
+        assert_eq!(
+            one("chậm nhất trong quý IV/2025"),
+            (Quarter, d("2025-12-31"))
+        );
         assert_eq!(one("hoàn thành tháng 11/2025"), (Month, d("2025-11-30")));
-        assert_eq!(one("tại phiên họp tháng 3 năm 2025"), (Month, d("2025-03-31")));
+        assert_eq!(
+            one("tại phiên họp tháng 3 năm 2025"),
+            (Month, d("2025-03-31"))
+        );
     }
 
     #[test]
     fn ignores_what_is_not_a_deadline() {
         use DeadlineKind::*;
-        assert_eq!(one("tại Nghị quyết số 71/NQ-CP ngày 01 tháng 4 năm 2025").0, None);
-        assert_eq!(one("Công văn số 10704/VPCP-KSTT ngày 04 tháng 11 năm 2025 về việc").0, None);
-        assert_eq!(one("Đề án 06 trong năm 2025 và những năm tiếp theo").0, None);
-        assert_eq!(one("hoàn thành các nhiệm vụ được giao trong năm 2025").0, None);
-        assert_eq!(one("nhiệm vụ, giải pháp trong 6 tháng cuối năm 2025").0, None);
-        assert_eq!(one("Chương trình “Phát triển nhân lực trong năm 2030”").0, None);
+        assert_eq!(
+            one("tại Nghị quyết số 71/NQ-CP ngày 01 tháng 4 năm 2025").0,
+            None
+        );
+        assert_eq!(
+            one("Công văn số 10704/VPCP-KSTT ngày 04 tháng 11 năm 2025 về việc").0,
+            None
+        );
+        assert_eq!(
+            one("Đề án 06 trong năm 2025 và những năm tiếp theo").0,
+            None
+        );
+        assert_eq!(
+            one("hoàn thành các nhiệm vụ được giao trong năm 2025").0,
+            None
+        );
+        assert_eq!(
+            one("nhiệm vụ, giải pháp trong 6 tháng cuối năm 2025").0,
+            None
+        );
+        assert_eq!(
+            one("Chương trình “Phát triển nhân lực trong năm 2030”").0,
+            None
+        );
         assert_eq!(one("chi thường xuyên, hoàn thành").0, None);
         assert_eq!(one("thực hiện từ ngày 01/7/2025").0, None);
         assert_eq!(one("Luật Giao dịch điện tử năm 2023").0, None);
@@ -365,6 +418,9 @@ mod tests {
     #[test]
     fn raw_keeps_the_words() {
         let f = find("hoàn thành trước ngày 25 tháng 11 năm 2025.", Some(2025));
-        assert_eq!(f[0].deadline.raw, "hoàn thành trước ngày 25 tháng 11 năm 2025");
+        assert_eq!(
+            f[0].deadline.raw,
+            "hoàn thành trước ngày 25 tháng 11 năm 2025"
+        );
     }
 }

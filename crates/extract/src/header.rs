@@ -92,7 +92,11 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
 
 fn is_upper_line(line: &str) -> bool {
     let letters = line.chars().filter(|c| c.is_alphabetic()).count();
-    letters >= 3 && line.chars().filter(|c| c.is_alphabetic()).all(|c| !c.is_lowercase())
+    letters >= 3
+        && line
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| !c.is_lowercase())
 }
 
 /// Reads the header from the first lines of a normalised text.
@@ -125,7 +129,11 @@ pub fn read(lines: &[&str]) -> Header {
         }
     }
     if h.kind.is_none() {
-        h.kind = h.number.as_deref().and_then(kind_of_code).map(str::to_string);
+        h.kind = h
+            .number
+            .as_deref()
+            .and_then(kind_of_code)
+            .map(str::to_string);
     }
     h.formal = h.number.is_some() || kind_line.is_some();
     if !h.formal {
@@ -207,12 +215,15 @@ pub fn read(lines: &[&str]) -> Header {
     }
     if h.title.is_none()
         && let Some(num) = &h.number
-        && let Some(l) = head.iter().find(|l| l.contains(num.as_str()) && l.len() > num.len() + 40)
+        && let Some(l) = head
+            .iter()
+            .find(|l| l.contains(num.as_str()) && l.len() > num.len() + 40)
         && let Some(pos) = l.find(num.as_str())
     {
         let rest = l[pos + num.len()..].trim_start_matches([' ', ',', ':']);
         let rest = rest.strip_prefix("năm ").map_or(rest, |r| {
-            r.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start()
+            r.trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_start()
         });
         if !rest.is_empty() {
             h.title = Some(truncate(rest, 300));
@@ -262,12 +273,20 @@ mod tests {
 
     #[test]
     fn reads_a_news_lead() {
-        let h = read(&["Thứ 7, 20/12/2025 | English", "Chiều 18/12, tại Trụ sở Chính phủ, Thủ tướng chủ trì Hội nghị"]);
+        let h = read(&[
+            "Thứ 7, 20/12/2025 | English",
+            "Chiều 18/12, tại Trụ sở Chính phủ, Thủ tướng chủ trì Hội nghị",
+        ]);
         assert!(!h.formal);
         assert_eq!(h.date.map(|d| d.to_string()).as_deref(), Some("2025-12-18"));
-        let h = read(&["Ngày 23/02/2025, Văn phòng Chính phủ có Thông báo số 56/TB-VPCP Kết luận Phiên họp tổng kết hoạt động năm 2024"]);
+        let h = read(&[
+            "Ngày 23/02/2025, Văn phòng Chính phủ có Thông báo số 56/TB-VPCP Kết luận Phiên họp tổng kết hoạt động năm 2024",
+        ]);
         assert_eq!(h.number.as_deref(), Some("56/TB-VPCP"));
         assert_eq!(h.date.map(|d| d.to_string()).as_deref(), Some("2025-02-23"));
-        assert_eq!(h.title.as_deref(), Some("Kết luận Phiên họp tổng kết hoạt động năm 2024"));
+        assert_eq!(
+            h.title.as_deref(),
+            Some("Kết luận Phiên họp tổng kết hoạt động năm 2024")
+        );
     }
 }

@@ -19,12 +19,18 @@ pub enum ExtractError {
         source: std::io::Error,
     },
     #[error("{path} is {size} bytes; the largest document accepted is {limit} bytes")]
-    TooLarge { path: PathBuf, size: u64, limit: u64 },
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
     #[error("{path} is empty")]
     Empty { path: PathBuf },
     #[error("{path} is not a text, DOCX or PDF document: {what}")]
     NotADocument { path: PathBuf, what: String },
-    #[error("{path} is not UTF-8 text (nor UTF-16 with a byte-order mark): invalid byte at offset {offset}")]
+    #[error(
+        "{path} is not UTF-8 text (nor UTF-16 with a byte-order mark): invalid byte at offset {offset}"
+    )]
     NotUtf8 { path: PathBuf, offset: usize },
     #[error("{path} is a damaged DOCX file: {problem}")]
     BadDocx { path: PathBuf, problem: String },
@@ -252,7 +258,9 @@ pub(crate) mod docx {
             let ln = u16_at(zip, local + 26).ok_or("short header")? as usize;
             let le = u16_at(zip, local + 28).ok_or("short header")? as usize;
             let start = local + 30 + ln + le;
-            let data = zip.get(start..start + csize).ok_or("member runs past the end")?;
+            let data = zip
+                .get(start..start + csize)
+                .ok_or("member runs past the end")?;
             return match method {
                 0 => Ok(Some(data.to_vec())),
                 8 => inflate(data, false, usize_.clamp(1, MAX_XML)).map(Some),
@@ -307,7 +315,9 @@ pub(crate) mod docx {
                 }
                 out.push_str(c);
             }
-            let Some(gt) = rest[lt..].find('>') else { break };
+            let Some(gt) = rest[lt..].find('>') else {
+                break;
+            };
             let tag = &rest[lt + 1..lt + gt];
             rest = &rest[lt + gt + 1..];
             let closing = tag.starts_with('/');

@@ -33,9 +33,6 @@ pub struct Tok {
 }
 
 impl Tok {
-    pub fn cap(&self) -> bool {
-        self.flags & CAP != 0
-    }
     pub fn upper(&self) -> bool {
         self.flags & UPPER != 0
     }
@@ -58,15 +55,14 @@ macro_rules! keywords {
 }
 
 keywords!(
-    cac, bo, nganh, co, quan, ngang, thuoc, chinh, phu, trung, uong, dia, phuong, tinh, thanh,
-    pho, truc, uy, ban, nhan, dan, ubnd, chu, tich, truong, thu, lien, va, cung, voi, phoi, hop,
-    tri, giao, yeu, cau, de, nghi, dong, chi, tong, giam, doc, dang, lanh, dao, nguoi, dau,
-    r#do, la, duoc, da, lam, viec, viet, nam, tp, cap, don, vi, cua, tat, ca, ve, tren, so,
-    doi, can, trong, theo, tai, cho, nhu, sau, khi, nhung, hoan, xong, thuc, hien, bao, cong,
-    trinh, phan, gui, tuong, thong, qua, ket, luan, nhiem, vu, xuyen, r#in, tu, ngay,
-    thang, quy, han, hang, chuc, nang, ha, noi, nay, ung, ho, chuong, xa, huong, tap,
-    trien, khai, tiep, ngoai, nuoc, doanh, nghiep, truyen, hinh, toan, quoc, nhom, linh, vuc,
-    kinh, phi, khan, thoi, cu, dung,
+    cac, bo, nganh, co, quan, ngang, thuoc, chinh, phu, trung, uong, dia, phuong, tinh, thanh, pho,
+    truc, uy, ban, nhan, dan, ubnd, chu, tich, truong, thu, lien, va, cung, voi, phoi, hop, tri,
+    giao, yeu, cau, de, nghi, dong, chi, tong, giam, doc, dang, lanh, dao, nguoi, dau, r#do, la,
+    duoc, da, lam, viec, viet, nam, tp, cap, don, vi, cua, tat, ca, ve, tren, so, doi, can, trong,
+    theo, tai, cho, nhu, sau, khi, nhung, hoan, xong, thuc, hien, bao, cong, trinh, phan, gui,
+    tuong, thong, qua, ket, luan, nhiem, vu, xuyen, r#in, tu, ngay, thang, quy, han, hang, chuc,
+    nang, ha, noi, nay, ung, ho, chuong, xa, huong, tap, trien, khai, tiep, ngoai, nuoc, doanh,
+    nghiep, truyen, hinh, toan, quoc, nhom, linh, vuc, kinh, phi, khan, thoi, cu, dung,
 );
 
 /// The folded-word vocabulary.
@@ -361,7 +357,8 @@ fn fold_char(c: char) -> Option<(u8, bool)> {
 /// The lexicon of a registry, built once per registry.
 pub fn lexicon_for(registry: &'static AgencyRegistry) -> std::sync::Arc<Lexicon> {
     use std::sync::{Arc, Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<Vec<(usize, Arc<Lexicon>)>>> = OnceLock::new();
+    type Cache = Mutex<Vec<(usize, Arc<Lexicon>)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let key = registry as *const AgencyRegistry as usize;
     let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
     let mut guard = match cache.lock() {

@@ -61,7 +61,6 @@ struct Ctx {
 struct Node {
     marker: Option<Marker>,
     label: String,
-    start: usize,
     body: usize,
     end: usize,
     children: Vec<usize>,
@@ -92,7 +91,8 @@ pub fn run_with_date(
             ..Extraction::default()
         };
     }
-    let registry: &'static AgencyRegistry = options.registry.unwrap_or_else(AgencyRegistry::builtin);
+    let registry: &'static AgencyRegistry =
+        options.registry.unwrap_or_else(AgencyRegistry::builtin);
     let lex = lexicon_for(registry);
     let text = normalise(input);
     let mut lines: Vec<(usize, usize)> = Vec::new();
@@ -147,7 +147,9 @@ pub fn run_with_date(
     }
     let mut warnings = Vec::new();
     if date.is_none() {
-        warnings.push("no document date found: names are today's and year-less deadlines are left out".into());
+        warnings.push(
+            "no document date found: names are today's and year-less deadlines are left out".into(),
+        );
     }
     let tasks = drafts
         .into_iter()
@@ -160,7 +162,6 @@ pub fn run_with_date(
         issuer: issuer.map(|i| name_of(&doc, i, options.as_of_names)),
         title: head.title.clone(),
     };
-    drop(doc);
     Extraction {
         document,
         tasks,
@@ -282,9 +283,15 @@ fn regions(doc: &Doc, lines: &[(usize, usize)], formal: bool) -> Vec<Region> {
             }
             let l = l.to_lowercase();
             l.contains("kết luận")
-                && ["phát biểu", "hội nghị", "phiên họp", "cuộc họp", "buổi làm việc"]
-                    .iter()
-                    .any(|w| l.contains(w))
+                && [
+                    "phát biểu",
+                    "hội nghị",
+                    "phiên họp",
+                    "cuộc họp",
+                    "buổi làm việc",
+                ]
+                .iter()
+                .any(|w| l.contains(w))
                 && !l.contains("thông báo số")
         });
         if let Some(c) = concl {
@@ -300,7 +307,12 @@ fn regions(doc: &Doc, lines: &[(usize, usize)], formal: bool) -> Vec<Region> {
 
 /// The issuing agency: from the metadata, the number's code, the closing formula
 /// ("Văn phòng Chính phủ trân trọng thông báo …") or a header line in capitals.
-fn issuer(doc: &Doc, head: &header::Header, lines: &[(usize, usize)], regions: &[Region]) -> Option<u32> {
+fn issuer(
+    doc: &Doc,
+    head: &header::Header,
+    lines: &[(usize, usize)],
+    regions: &[Region],
+) -> Option<u32> {
     let first_agency = |a: usize, b: usize| -> Option<u32> {
         let i = tok_at(doc.toks, a);
         let j = tok_at(doc.toks, b);
@@ -340,7 +352,11 @@ fn issuer(doc: &Doc, head: &header::Header, lines: &[(usize, usize)], regions: &
     }
     for &(a, b) in lines.iter().take(30) {
         let l = doc.text[a..b].trim();
-        if !l.is_empty() && l.chars().filter(|c| c.is_alphabetic()).all(|c| !c.is_lowercase()) {
+        if !l.is_empty()
+            && l.chars()
+                .filter(|c| c.is_alphabetic())
+                .all(|c| !c.is_lowercase())
+        {
             let i = tok_at(doc.toks, a);
             let j = tok_at(doc.toks, b);
             if let Some(m) = doc.lex.form_at(doc.toks, i, j, false)
@@ -361,7 +377,6 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
     let mut nodes = vec![Node {
         marker: None,
         label: String::new(),
-        start: 0,
         body: 0,
         end: 0,
         children: Vec::new(),
@@ -395,7 +410,6 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
             nodes.push(Node {
                 marker: Some(m),
                 label,
-                start: a,
                 body: a + len,
                 end: b,
                 children: Vec::new(),
@@ -422,7 +436,6 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
         nodes.push(Node {
             marker: None,
             label: unmarked_count[parent].to_string(),
-            start: a,
             body: a,
             end: b,
             children: Vec::new(),
@@ -451,7 +464,11 @@ fn is_scope_heading(doc: &Doc, a: usize, b: usize) -> bool {
         return false;
     };
     let line = doc.text[a..b].trim_end();
-    if line.chars().filter(|c| c.is_alphabetic()).all(|c| !c.is_lowercase()) {
+    if line
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(|c| !c.is_lowercase())
+    {
         // A line in capitals is the issuer's name in the header, not an addressee.
         return false;
     }
@@ -533,7 +550,11 @@ fn head(doc: &Doc, start: usize, end: usize) -> Head {
         } else {
             end
         };
-        let gap_start = if p > 0 { doc.toks[p - 1].end as usize } else { start };
+        let gap_start = if p > 0 {
+            doc.toks[p - 1].end as usize
+        } else {
+            start
+        };
         let gap = &doc.text[gap_start.min(gap_end)..gap_end.min(end).max(gap_start.min(gap_end))];
         if gap.contains(':') {
             let colon = gap_start + gap.find(':').unwrap_or(0) + 1;
@@ -582,7 +603,17 @@ fn head(doc: &Doc, start: usize, end: usize) -> Head {
 /// Whether a deadline preceded by these words opens its clause ("Trước ngày …,").
 fn opens_with(before: &str) -> bool {
     let l = before.trim().to_lowercase();
-    ["", "trong", "trước", "đến", "hết", "đến hết", "chậm nhất", "từ nay đến"].contains(&l.as_str())
+    [
+        "",
+        "trong",
+        "trước",
+        "đến",
+        "hết",
+        "đến hết",
+        "chậm nhất",
+        "từ nay đến",
+    ]
+    .contains(&l.as_str())
 }
 
 fn skip_spaces(text: &str, mut p: usize, end: usize) -> usize {
@@ -616,9 +647,15 @@ fn is_narrative(title: &str) -> bool {
 /// when they carry their own deadline.
 fn is_viewpoint(title: &str) -> bool {
     let t = title.to_lowercase();
-    ["quan điểm", "phương châm", "định hướng", "yêu cầu chung", "nhiệm vụ tổng quát"]
-        .iter()
-        .any(|w| t.contains(w))
+    [
+        "quan điểm",
+        "phương châm",
+        "định hướng",
+        "yêu cầu chung",
+        "nhiệm vụ tổng quát",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
 }
 
 fn join_ref(prefix: &str, label: &str) -> String {
@@ -681,13 +718,21 @@ fn walk(doc: &Doc, nodes: &[Node], id: usize, ctx: &Ctx, prefix: &str, out: &mut
                 .collect();
             out.extend(items_tasks(doc, &items, &sub));
         } else if !has_children && !h.ends_colon && h.body < node.end && h.deadline.is_none() {
-            out.extend(items_tasks(doc, &[(reference.clone(), h.body, node.end)], &sub));
+            out.extend(items_tasks(
+                doc,
+                &[(reference.clone(), h.body, node.end)],
+                &sub,
+            ));
         } else if has_children && !h.ends_colon && h.addressee.is_none() && h.body < node.end {
             // A container whose own line is a task with its own subject.
             let i = tok_at(doc.toks, h.body);
             let j = tok_at(doc.toks, node.end);
             if doc.roles.subject(i, j).is_some() && !node.scope {
-                out.extend(items_tasks(doc, &[(reference.clone(), h.body, node.end)], &sub));
+                out.extend(items_tasks(
+                    doc,
+                    &[(reference.clone(), h.body, node.end)],
+                    &sub,
+                ));
             }
         }
         if has_children {
@@ -731,11 +776,11 @@ fn split_clauses(text: &str, base: usize) -> Vec<(usize, usize)> {
             b'(' => {
                 // Only a bracket that closes soon opens a group (unbalanced ones are common).
                 let limit = (i + 300).min(b.len());
-                if let Some(k) = b[i + 1..limit].iter().position(|&x| x == b')' || x == b'(') {
-                    if b[i + 1 + k] == b')' {
-                        depth += 1;
-                        close_paren_limit = i + 1 + k;
-                    }
+                if let Some(k) = b[i + 1..limit].iter().position(|&x| x == b')' || x == b'(')
+                    && b[i + 1 + k] == b')'
+                {
+                    depth += 1;
+                    close_paren_limit = i + 1 + k;
                 }
             }
             b')' if depth > 0 && i <= close_paren_limit => depth -= 1,
@@ -747,10 +792,15 @@ fn split_clauses(text: &str, base: usize) -> Vec<(usize, usize)> {
                 let rest = &text[i + 1..];
                 let next = rest.trim_start_matches([' ', '/', '.']);
                 let spaced = rest.starts_with(' ');
-                let upper = next.chars().next().is_some_and(|c| c.is_uppercase() || c == '“');
+                let upper = next
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c == '“');
                 let prev_word = text[..i].rsplit([' ', '(']).next().unwrap_or("");
                 let abbrev = prev_word.chars().count() <= 3
-                    && prev_word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit());
+                    && prev_word
+                        .chars()
+                        .all(|c| c.is_uppercase() || c.is_ascii_digit());
                 if spaced && upper && !abbrev {
                     out.push((base + s, base + i));
                     s = i + 1;
@@ -771,7 +821,11 @@ fn split_clauses(text: &str, base: usize) -> Vec<(usize, usize)> {
                     // "…" followed by a capital ends a sentence.
                     let rest = &text[i + 3..];
                     if rest.starts_with(' ')
-                        && rest.trim_start().chars().next().is_some_and(char::is_uppercase)
+                        && rest
+                            .trim_start()
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_uppercase)
                     {
                         out.push((base + s, base + i + 3));
                         s = i + 3;
@@ -832,7 +886,11 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
             break;
         }
     }
-    let astart = if i < j { doc.toks[i].start as usize } else { astart };
+    let astart = if i < j {
+        doc.toks[i].start as usize
+    } else {
+        astart
+    };
     let mut subject = doc.roles.subject(i, j);
     let mut text_start = astart;
     let mut person = i < j
@@ -845,14 +903,21 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
         while k < j {
             let in_name = k > 0 && doc.toks[k - 1].id == kw.ngoai; // "Bộ Ngoại giao"
             let dir = if doc.roles.seq(k, j, &[kw.giao]) && !in_name {
-                Some(if doc.roles.seq(k + 1, j, &[kw.cho]) { 2 } else { 1 })
-            } else if doc.roles.seq(k, j, &[kw.yeu, kw.cau]) || doc.roles.seq(k, j, &[kw.de, kw.nghi]) {
+                Some(if doc.roles.seq(k + 1, j, &[kw.cho]) {
+                    2
+                } else {
+                    1
+                })
+            } else if doc.roles.seq(k, j, &[kw.yeu, kw.cau])
+                || doc.roles.seq(k, j, &[kw.de, kw.nghi])
+            {
                 Some(2)
             } else {
                 None
             };
             if let Some(n) = dir {
-                let by_pm = k >= 2 && doc.toks[k - 2].id == kw.thu && doc.toks[k - 1].id == kw.tuong;
+                let by_pm =
+                    k >= 2 && doc.toks[k - 2].id == kw.thu && doc.toks[k - 1].id == kw.tuong;
                 let from = if by_pm { k - 2 } else { k };
                 if let Some(s) = doc.roles.subject(k + n, j) {
                     // Not "được giao", "nhiệm vụ giao".
@@ -928,7 +993,9 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
     let deadline_only = picked.as_ref().is_some_and(|f| {
         let do_verb = DO_VERBS.iter().any(|w| starts_with_words(doc, i, j, w));
         let rest_words = doc.text[f.end..end].split_whitespace().count();
-        let before_words = doc.text[astart.min(f.start)..f.start].split_whitespace().count();
+        let before_words = doc.text[astart.min(f.start)..f.start]
+            .split_whitespace()
+            .count();
         do_verb || (before_words <= 1 && rest_words <= 3)
     });
     let new_start = !first && subject.is_some();
@@ -1073,7 +1140,9 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
         if !segs[k].from_do {
             continue;
         }
-        let Some(d) = segs[k].deadline.clone() else { continue };
+        let Some(d) = segs[k].deadline.clone() else {
+            continue;
+        };
         let mut m = k;
         while m > 0 && segs[m - 1].deadline.is_none() {
             segs[m - 1].deadline = Some(d.clone());
@@ -1282,7 +1351,11 @@ fn finish(doc: &Doc, d: Draft, as_of: Option<NaiveDate>, authority: bool) -> Opt
     let deadline = d.deadline.unwrap_or_else(Deadline::none);
     let product = crate::appendix::product(&doc.text[d.start..d.end]);
     let mut six = Vec::new();
-    if !d.person && lead_items.iter().all(|i| !matches!(i.role, Role::Agency(_))) {
+    if !d.person
+        && lead_items
+            .iter()
+            .all(|i| !matches!(i.role, Role::Agency(_)))
+    {
         six.push("no_person".to_string());
     }
     if deadline.kind == DeadlineKind::None {

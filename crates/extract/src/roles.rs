@@ -38,8 +38,7 @@ pub struct RoleList {
     pub items: Vec<RoleItem>,
     /// Agencies named after "cùng (với)" inside the list ("Bộ Y tế cùng với Bộ Công an").
     pub coord: Vec<RoleItem>,
-    /// Token range of the list.
-    pub start: usize,
+    /// Token index after the list.
     pub end: usize,
 }
 
@@ -195,9 +194,9 @@ impl<'a> Roles<'a> {
             return None;
         }
         let words = [
-            k.cac, k.bo, k.nganh, k.co, k.quan, k.ngang, k.thuoc, k.chinh, k.phu, k.trung,
-            k.uong, k.dia, k.phuong, k.tinh, k.thanh, k.pho, k.truc, k.uy, k.ban, k.nhan, k.dan,
-            k.ubnd, k.cap, k.thu, k.truong, k.chu, k.tich, k.don, k.vi, k.xa, k.tp,
+            k.cac, k.bo, k.nganh, k.co, k.quan, k.ngang, k.thuoc, k.chinh, k.phu, k.trung, k.uong,
+            k.dia, k.phuong, k.tinh, k.thanh, k.pho, k.truc, k.uy, k.ban, k.nhan, k.dan, k.ubnd,
+            k.cap, k.thu, k.truong, k.chu, k.tich, k.don, k.vi, k.xa, k.tp,
         ];
         let mut q = p + start.len();
         while q < end.min(self.toks.len()) {
@@ -229,7 +228,10 @@ impl<'a> Roles<'a> {
         let span = &self.toks[p..q];
         let has = |w: u32| span.iter().any(|t| t.id == w);
         let has2 = |a: u32, b: u32| span.windows(2).any(|w| w[0].id == a && w[1].id == b);
-        let ministries = has(k.bo) || has(k.nganh) || has(k.ngang) || has2(k.thu, k.truong)
+        let ministries = has(k.bo)
+            || has(k.nganh)
+            || has(k.ngang)
+            || has2(k.thu, k.truong)
             || (has2(k.co, k.quan) && (has2(k.chinh, k.phu) || has2(k.trung, k.uong)));
         let localities = has2(k.dia, k.phuong)
             || has(k.tinh)
@@ -307,7 +309,11 @@ impl<'a> Roles<'a> {
             q += 4;
         }
         if q < end && self.toks[q].digits() && self.seq(q + 1, end, &cities) {
-            return Some((self.all_cities(), q + 1 + cities.len(), Some(AgencyKind::City)));
+            return Some((
+                self.all_cities(),
+                q + 1 + cities.len(),
+                Some(AgencyKind::City),
+            ));
         }
         if let Some(m) = self.lex.form_at(self.toks, p, end, false) {
             let pref = bare.unwrap_or(Pref::Any);
@@ -381,20 +387,22 @@ impl<'a> Roles<'a> {
         self.list_inner(i, end, Some(Pref::Any), 0)
     }
 
-    fn list_inner(&self, i: usize, end: usize, bare: Option<Pref>, depth: usize) -> Option<RoleList> {
+    fn list_inner(
+        &self,
+        i: usize,
+        end: usize,
+        bare: Option<Pref>,
+        depth: usize,
+    ) -> Option<RoleList> {
         let k = &self.lex.kw;
         let end = end.min(self.toks.len());
         let mut out = RoleList {
-            start: i,
             end: i,
             ..RoleList::default()
         };
         let mut p = i;
         let mut prev: Option<AgencyKind> = None;
-        loop {
-            let Some((items, q, kind)) = self.element(p, end, prev, bare, depth) else {
-                break;
-            };
+        while let Some((items, q, kind)) = self.element(p, end, prev, bare, depth) {
             out.items.extend(items);
             prev = kind;
             p = q;
@@ -402,7 +410,8 @@ impl<'a> Roles<'a> {
             if p < end && self.gap(p).trim() == "(" {
                 let mut r = p;
                 while r < end && r < p + 4 {
-                    let closes = r + 1 >= self.toks.len() || self.gap(r + 1).trim_start().starts_with(')');
+                    let closes =
+                        r + 1 >= self.toks.len() || self.gap(r + 1).trim_start().starts_with(')');
                     if closes {
                         let toks = &self.toks[p..=r];
                         if toks.iter().all(|t| t.upper() || t.digits())
@@ -440,7 +449,11 @@ impl<'a> Roles<'a> {
             out.end = p;
             // "cùng (với) …": coordinating agencies.
             if p < end && self.id(p) == k.cung && self.plain(p) {
-                let q = if self.id(p + 1) == k.voi { p + 2 } else { p + 1 };
+                let q = if self.id(p + 1) == k.voi {
+                    p + 2
+                } else {
+                    p + 1
+                };
                 if depth < MAX_DEPTH
                     && let Some(sub) = self.list_inner(q, end, None, depth + 1)
                     && !sub.items.is_empty()
@@ -561,25 +574,41 @@ mod tests {
     #[test]
     fn enumerations_share_a_head_noun() {
         assert_eq!(
-            names("Các bộ: Y tế, Văn hóa, Thể thao và Du lịch, Tài chính hoàn thành", "2025-07-16"),
+            names(
+                "Các bộ: Y tế, Văn hóa, Thể thao và Du lịch, Tài chính hoàn thành",
+                "2025-07-16"
+            ),
             ["Bộ Y tế", "Bộ Văn hóa, Thể thao và Du lịch", "Bộ Tài chính"]
         );
         assert_eq!(
-            names("Ủy ban nhân dân các tỉnh, thành phố: Cao Bằng, Quảng Trị hoàn thành", "2025-07-16"),
-            ["Ủy ban nhân dân tỉnh Cao Bằng", "Ủy ban nhân dân tỉnh Quảng Trị"]
+            names(
+                "Ủy ban nhân dân các tỉnh, thành phố: Cao Bằng, Quảng Trị hoàn thành",
+                "2025-07-16"
+            ),
+            [
+                "Ủy ban nhân dân tỉnh Cao Bằng",
+                "Ủy ban nhân dân tỉnh Quảng Trị"
+            ]
         );
         assert_eq!(
             names(
                 "Các bộ, cơ quan: Công Thương, Thanh tra Chính phủ, Ngân hàng Nhà nước Việt Nam khẩn trương",
                 "2025-07-16"
             ),
-            ["Bộ Công Thương", "Thanh tra Chính phủ", "Ngân hàng Nhà nước Việt Nam"]
+            [
+                "Bộ Công Thương",
+                "Thanh tra Chính phủ",
+                "Ngân hàng Nhà nước Việt Nam"
+            ]
         );
     }
 
     #[test]
     fn groups_and_titles() {
-        assert_eq!(names("Các bộ, ngành, địa phương căn cứ", "2025-11-16"), ["@bo-nganh", "@dia-phuong"]);
+        assert_eq!(
+            names("Các bộ, ngành, địa phương căn cứ", "2025-11-16"),
+            ["@bo-nganh", "@dia-phuong"]
+        );
         assert_eq!(
             names(
                 "Các đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ, Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương phải",
@@ -587,13 +616,22 @@ mod tests {
             ),
             ["@bo-nganh", "@dia-phuong"]
         );
-        assert_eq!(names("Giao Bộ trưởng Bộ Công an chỉ đạo:", "2025-09-24"), ["Bộ Công an"]);
+        assert_eq!(
+            names("Giao Bộ trưởng Bộ Công an chỉ đạo:", "2025-09-24"),
+            ["Bộ Công an"]
+        );
         assert_eq!(
             names("Giao Tổng Thanh tra Chính phủ chỉ đạo:", "2025-09-24"),
             ["Thanh tra Chính phủ"]
         );
-        assert_eq!(names("Bộ Thông tin và Truyền thông", "2025-02-23"), ["Bộ Thông tin và Truyền thông"]);
-        assert_eq!(names("Bộ Thông tin và Truyền thông", "2025-11-16"), ["Bộ Khoa học và Công nghệ"]);
+        assert_eq!(
+            names("Bộ Thông tin và Truyền thông", "2025-02-23"),
+            ["Bộ Thông tin và Truyền thông"]
+        );
+        assert_eq!(
+            names("Bộ Thông tin và Truyền thông", "2025-11-16"),
+            ["Bộ Khoa học và Công nghệ"]
+        );
         assert!(names("Bộ Nội vụ đã trình", "2025-11-16").is_empty());
     }
 }

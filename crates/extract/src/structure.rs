@@ -129,7 +129,10 @@ mod tests {
         assert_eq!(marker("5. Nhiệm vụ").map(|m| m.1), Some("5".into()));
         assert_eq!(marker("đ) Bộ Xây dựng").map(|m| m.1), Some("đ".into()));
         assert_eq!(marker("(1) Trước ngày").map(|m| m.1), Some("(1)".into()));
-        assert_eq!(marker("(ii) Rà soát").map(|m| m.0), Some(Marker::ParenRoman));
+        assert_eq!(
+            marker("(ii) Rà soát").map(|m| m.0),
+            Some(Marker::ParenRoman)
+        );
         assert_eq!(marker("- Triển khai").map(|m| m.0), Some(Marker::Bullet));
         assert_eq!(marker("Ngày 15"), None);
         assert_eq!(marker("1.5 triệu"), None);

@@ -56,7 +56,11 @@ pub fn render_table(extractions: &[(String, Extraction)]) -> String {
         let d = &x.document;
         let mut title = name.clone();
         if let Some(n) = &d.number {
-            title.push_str(&format!(" — {} số {}", d.kind.as_deref().unwrap_or("Văn bản"), n));
+            title.push_str(&format!(
+                " — {} số {}",
+                d.kind.as_deref().unwrap_or("Văn bản"),
+                n
+            ));
         } else if let Some(k) = &d.kind {
             title.push_str(&format!(" — {k}"));
         }

@@ -53,11 +53,15 @@ fn seed_documents_meet_the_targets() {
     let mut report = Vec::new();
     let mut failures = Vec::new();
     for gold in &golds {
-        let name = gold.file_name().unwrap_or_default().to_string_lossy().replace(".gold.jsonl", "");
+        let name = gold
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .replace(".gold.jsonl", "");
         let txt = dir.join(format!("{name}.txt"));
-        let x = extract_path(&txt, &ExtractOptions::default())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let pred = std::env::temp_dir().join(format!("tiendo-extract-{}-{name}.json", std::process::id()));
+        let x = extract_path(&txt, &ExtractOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let pred =
+            std::env::temp_dir().join(format!("tiendo-extract-{}-{name}.json", std::process::id()));
         std::fs::write(&pred, serde_json::to_string(&x).expect("serialises"))
             .unwrap_or_else(|e| panic!("cannot write {}: {e}", pred.display()));
         let out = Command::new("python3")
@@ -67,17 +71,31 @@ fn seed_documents_meet_the_targets() {
             .output()
             .expect("python3 runs");
         let _ = std::fs::remove_file(&pred);
-        assert!(out.status.success(), "score.py failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "score.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
         eprintln!("{name}: {line}");
         report.push(format!("{name}: {line}"));
-        let (f1, lead, deadline) = (field(&line, "F1"), field(&line, "lead"), field(&line, "deadline"));
+        let (f1, lead, deadline) = (
+            field(&line, "F1"),
+            field(&line, "lead"),
+            field(&line, "deadline"),
+        );
         if f1 < 0.95 || lead < 0.90 || deadline < 0.95 {
-            failures.push(format!("{name}: F1 {f1} (≥ 0.95), lead {lead} (≥ 0.90), deadline {deadline} (≥ 0.95)"));
+            failures.push(format!(
+                "{name}: F1 {f1} (≥ 0.95), lead {lead} (≥ 0.90), deadline {deadline} (≥ 0.95)"
+            ));
         }
     }
     let path = target_dir().join("extraction-scores.txt");
     let _ = std::fs::write(&path, report.join("\n") + "\n");
     eprintln!("scores written to {}", path.display());
-    assert!(failures.is_empty(), "below target:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "below target:\n{}",
+        failures.join("\n")
+    );
 }

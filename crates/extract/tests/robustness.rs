@@ -23,7 +23,10 @@ fn empty_and_blank_inputs() {
     assert!(extract_text("", &opts()).tasks.is_empty());
     assert!(extract_text("   \n\n\t ", &opts()).tasks.is_empty());
     let p = tmp("empty.txt", b"");
-    assert!(matches!(extract_path(&p, &opts()), Err(ExtractError::Empty { .. })));
+    assert!(matches!(
+        extract_path(&p, &opts()),
+        Err(ExtractError::Empty { .. })
+    ));
     let _ = std::fs::remove_file(p);
 }
 
@@ -45,11 +48,20 @@ fn binary_and_non_utf8() {
     }
     let p = tmp("junk.bin", &junk);
     let e = extract_path(&p, &opts()).unwrap_err();
-    assert!(matches!(e, ExtractError::NotADocument { .. } | ExtractError::NotUtf8 { .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            ExtractError::NotADocument { .. } | ExtractError::NotUtf8 { .. }
+        ),
+        "{e}"
+    );
     let _ = std::fs::remove_file(p);
     // Windows-1258 bytes are not UTF-8.
     let p = tmp("cp1258.txt", b"B\xd4 Y t\xea\n");
-    assert!(matches!(extract_path(&p, &opts()), Err(ExtractError::NotUtf8 { .. })));
+    assert!(matches!(
+        extract_path(&p, &opts()),
+        Err(ExtractError::NotUtf8 { .. })
+    ));
     let _ = std::fs::remove_file(p);
     // Whatever the bytes, the text path never panics.
     let lossy = String::from_utf8_lossy(&junk);
@@ -71,7 +83,8 @@ fn utf16_text_file() {
 #[test]
 fn huge_input_is_refused_quickly() {
     let t = Instant::now();
-    let big = "Bộ Y tế xây dựng Kế hoạch, hoàn thành trong tháng 12/2025. ".repeat(100 * 1024 * 1024 / 60);
+    let big = "Bộ Y tế xây dựng Kế hoạch, hoàn thành trong tháng 12/2025. "
+        .repeat(100 * 1024 * 1024 / 60);
     assert!(big.len() >= 100 * 1000 * 1000);
     let x = extract_text(&big, &opts());
     assert!(x.tasks.is_empty());
@@ -85,7 +98,11 @@ fn huge_input_is_refused_quickly() {
     assert!(matches!(e, ExtractError::TooLarge { .. }), "{e}");
     assert!(e.to_string().contains("bytes"));
     let _ = std::fs::remove_file(p);
-    assert!(t.elapsed() < Duration::from_secs(30), "took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        t.elapsed()
+    );
 }
 
 #[test]
@@ -118,7 +135,11 @@ fn pathological_text_stays_linear() {
     let _ = extract_text(&s, &opts());
     let one_line = s.replace('\n', " ");
     let _ = extract_text(&one_line, &opts());
-    assert!(t.elapsed() < Duration::from_secs(60), "took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        t.elapsed()
+    );
 }
 
 #[test]
@@ -135,14 +156,29 @@ fn malformed_docx_and_pdf() {
     let e = extract_path(&p, &opts()).unwrap_err();
     assert!(matches!(e, ExtractError::BadDocx { .. }), "{e}");
     let _ = std::fs::remove_file(p);
-    let p = tmp("bad.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF");
+    let p = tmp(
+        "bad.pdf",
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF",
+    );
     let e = extract_path(&p, &opts()).unwrap_err();
-    assert!(matches!(e, ExtractError::NoTextLayer { .. } | ExtractError::BadPdf { .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            ExtractError::NoTextLayer { .. } | ExtractError::BadPdf { .. }
+        ),
+        "{e}"
+    );
     let _ = std::fs::remove_file(p);
     let p = tmp("named.pdf", b"hello");
-    assert!(matches!(extract_path(&p, &opts()), Err(ExtractError::BadPdf { .. })));
+    assert!(matches!(
+        extract_path(&p, &opts()),
+        Err(ExtractError::BadPdf { .. })
+    ));
     let _ = std::fs::remove_file(p);
-    let p = tmp("trunc.pdf", b"%PDF-1.4\n1 0 obj\n<< /Length 9999 /Filter /FlateDecode >>\nstream\nxx");
+    let p = tmp(
+        "trunc.pdf",
+        b"%PDF-1.4\n1 0 obj\n<< /Length 9999 /Filter /FlateDecode >>\nstream\nxx",
+    );
     let _ = extract_path(&p, &opts());
     let _ = std::fs::remove_file(p);
 }
@@ -155,7 +191,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= b as u32;
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -214,7 +254,10 @@ fn zip(name: &str, content: &[u8]) -> Vec<u8> {
 fn reads_a_docx() {
     let mut xml_ok = String::from(r#"<w:document><w:body>"#);
     for line in NOTICE.lines() {
-        let mid = line.char_indices().nth(line.chars().count() / 2).map_or(0, |(i, _)| i);
+        let mid = line
+            .char_indices()
+            .nth(line.chars().count() / 2)
+            .map_or(0, |(i, _)| i);
         xml_ok.push_str(&format!(
             r#"<w:p><w:r><w:t>{}</w:t></w:r><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
             &line[..mid],
@@ -230,7 +273,10 @@ fn reads_a_docx() {
     let _ = std::fs::remove_file(p);
     // A ZIP that is not a DOCX.
     let p = tmp("other.zip", &zip("readme.txt", b"hello"));
-    assert!(matches!(extract_path(&p, &opts()), Err(ExtractError::NotADocument { .. })));
+    assert!(matches!(
+        extract_path(&p, &opts()),
+        Err(ExtractError::NotADocument { .. })
+    ));
     let _ = std::fs::remove_file(p);
 }
 
@@ -265,7 +311,11 @@ fn pdf(lines: &[&str], encrypt: bool, with_text: bool) -> Vec<u8> {
     objs.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
     objs.push(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec());
     objs.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_vec());
-    let mut o4 = format!("<< /Length {} /Filter /FlateDecode >>\nstream\n", content_z.len()).into_bytes();
+    let mut o4 = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        content_z.len()
+    )
+    .into_bytes();
     o4.extend(&content_z);
     o4.extend(b"\nendstream");
     objs.push(o4);
@@ -288,7 +338,13 @@ fn pdf(lines: &[&str], encrypt: bool, with_text: bool) -> Vec<u8> {
         out.extend(format!("{off:010} 00000 n \n").as_bytes());
     }
     let enc = if encrypt { " /Encrypt 9 0 R" } else { "" };
-    out.extend(format!("trailer\n<< /Size {} /Root 1 0 R{enc} >>\nstartxref\n{xref}\n%%EOF\n", objs.len() + 1).as_bytes());
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R{enc} >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
     out
 }
 
@@ -297,13 +353,19 @@ fn reads_a_pdf_text_layer() {
     let lines: Vec<&str> = NOTICE.lines().collect();
     let p = tmp("notice.pdf", &pdf(&lines, false, true));
     let x = extract_path(&p, &opts()).expect("pdf reads");
-    assert_eq!(x.document.date.map(|d| d.to_string()).as_deref(), Some("2025-11-16"));
+    assert_eq!(
+        x.document.date.map(|d| d.to_string()).as_deref(),
+        Some("2025-11-16")
+    );
     assert_eq!(x.tasks.len(), 2, "{}", x.normalised_text());
     assert_eq!(x.tasks[0].lead, ["Bộ Y tế"]);
     let _ = std::fs::remove_file(p);
 
     let p = tmp("locked.pdf", &pdf(&lines, true, true));
-    assert!(matches!(extract_path(&p, &opts()), Err(ExtractError::EncryptedPdf { .. })));
+    assert!(matches!(
+        extract_path(&p, &opts()),
+        Err(ExtractError::EncryptedPdf { .. })
+    ));
     let _ = std::fs::remove_file(p);
 
     let p = tmp("scan.pdf", &pdf(&lines, false, false));
@@ -317,7 +379,10 @@ fn reads_a_pdf_text_layer() {
 fn truncated_documents_do_not_panic() {
     let lines: Vec<&str> = NOTICE.lines().collect();
     let full = pdf(&lines, false, true);
-    let docx = zip("word/document.xml", b"<w:document><w:body><w:p><w:r><w:t>Bo</w:t></w:r></w:p></w:body></w:document>");
+    let docx = zip(
+        "word/document.xml",
+        b"<w:document><w:body><w:p><w:r><w:t>Bo</w:t></w:r></w:p></w:body></w:document>",
+    );
     for cut in (0..full.len()).step_by(37) {
         let p = tmp("cut.pdf", &full[..cut]);
         let _ = extract_path(&p, &opts());

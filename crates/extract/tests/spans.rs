@@ -18,7 +18,12 @@ fn texts_are_verbatim_at_their_spans() {
         assert!(!x.tasks.is_empty(), "{}: no tasks", path.display());
         for t in &x.tasks {
             let [s, e] = t.span;
-            assert!(s < e && e <= norm.len(), "{}: bad span {:?}", t.reference, t.span);
+            assert!(
+                s < e && e <= norm.len(),
+                "{}: bad span {:?}",
+                t.reference,
+                t.span
+            );
             let passage = norm.get(s..e).expect("span on char boundaries");
             assert!(
                 passage.starts_with(&t.text),

@@ -32,7 +32,10 @@ fn is_ws(b: u8) -> bool {
 }
 
 fn is_delim(b: u8) -> bool {
-    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+    matches!(
+        b,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
 }
 
 /// The integer just before `end` (skipping spaces): (value, start).
@@ -48,7 +51,11 @@ fn int_before(b: &[u8], end: usize) -> Option<(u32, usize)> {
     if i == stop {
         return None;
     }
-    std::str::from_utf8(&b[i..stop]).ok()?.parse().ok().map(|v| (v, i))
+    std::str::from_utf8(&b[i..stop])
+        .ok()?
+        .parse()
+        .ok()
+        .map(|v| (v, i))
 }
 
 /// Every "N G obj … endobj" of the file.
@@ -61,8 +68,12 @@ fn objects(bytes: &[u8], budget: &mut usize) -> Result<HashMap<u32, Obj>, String
         if !after_ok || p == 0 || !is_ws(bytes[p - 1]) {
             continue;
         }
-        let Some((_gen, gs)) = int_before(bytes, p) else { continue };
-        let Some((num, _)) = int_before(bytes, gs) else { continue };
+        let Some((_gen, gs)) = int_before(bytes, p) else {
+            continue;
+        };
+        let Some((num, _)) = int_before(bytes, gs) else {
+            continue;
+        };
         let body_start = p + 3;
         let end = find(bytes, b"endobj", body_start).unwrap_or(bytes.len());
         let body = &bytes[body_start..end];
@@ -119,7 +130,8 @@ fn objects(bytes: &[u8], budget: &mut usize) -> Result<HashMap<u32, Obj>, String
             .split_ascii_whitespace()
             .filter_map(|t| t.parse().ok())
             .collect();
-        let pairs: Vec<(usize, usize)> = nums.chunks_exact(2).take(n).map(|c| (c[0], c[1])).collect();
+        let pairs: Vec<(usize, usize)> =
+            nums.chunks_exact(2).take(n).map(|c| (c[0], c[1])).collect();
         for (k, &(num, off)) in pairs.iter().enumerate() {
             let s = first + off;
             let e = pairs.get(k + 1).map_or(data.len(), |&(_, o)| first + o);
@@ -168,7 +180,10 @@ fn refs_after(body: &[u8], key: &[u8]) -> Vec<u32> {
             &rest[k..]
         };
         let span = if trimmed.first() == Some(&b'[') {
-            let e = trimmed.iter().position(|&c| c == b']').unwrap_or(trimmed.len());
+            let e = trimmed
+                .iter()
+                .position(|&c| c == b']')
+                .unwrap_or(trimmed.len());
             &trimmed[1..e]
         } else {
             let e = find(trimmed, b"R", 0).map_or(trimmed.len(), |e| e + 1);
@@ -224,7 +239,9 @@ fn inline_dict<'a>(body: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
 
 /// "/F1 5 0 R /F2 6 0 R" → {F1: 5, F2: 6}.
 fn name_refs(dict: &[u8]) -> HashMap<Vec<u8>, u32> {
-    let text = String::from_utf8_lossy(dict).replace(['<', '>'], " ").replace('/', " /");
+    let text = String::from_utf8_lossy(dict)
+        .replace(['<', '>'], " ")
+        .replace('/', " /");
     let toks: Vec<&str> = text.split_ascii_whitespace().collect();
     let mut out = HashMap::new();
     for w in toks.windows(4) {
@@ -257,7 +274,10 @@ fn hex_bytes(s: &[u8]) -> Vec<u8> {
 }
 
 fn utf16be(b: &[u8]) -> String {
-    let units: Vec<u16> = b.chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
+    let units: Vec<u16> = b
+        .chunks(2)
+        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+        .collect();
     String::from_utf16_lossy(&units)
 }
 
@@ -272,7 +292,10 @@ fn hex_tokens(s: &[u8]) -> Vec<(Vec<u8>, bool)> {
     while i < s.len() {
         match s[i] {
             b'<' => {
-                let e = s[i..].iter().position(|&c| c == b'>').map_or(s.len(), |e| e + i);
+                let e = s[i..]
+                    .iter()
+                    .position(|&c| c == b'>')
+                    .map_or(s.len(), |e| e + i);
                 out.push((hex_bytes(&s[i + 1..e]), false));
                 i = e + 1;
             }
@@ -425,7 +448,10 @@ fn lex(data: &[u8]) -> Vec<Tok<'_>> {
         } else if c == b'>' && data.get(i + 1) == Some(&b'>') {
             i += 2;
         } else if c == b'<' {
-            let e = data[i..].iter().position(|&x| x == b'>').map_or(data.len(), |e| e + i);
+            let e = data[i..]
+                .iter()
+                .position(|&x| x == b'>')
+                .map_or(data.len(), |e| e + i);
             out.push(Tok::Str(hex_bytes(&data[i + 1..e])));
             i = e + 1;
         } else if c == b'[' {
@@ -447,7 +473,9 @@ fn lex(data: &[u8]) -> Vec<Tok<'_>> {
             while i < data.len() && (data[i].is_ascii_digit() || data[i] == b'.') {
                 i += 1;
             }
-            let v = std::str::from_utf8(&data[s..i]).ok().and_then(|t| t.parse().ok());
+            let v = std::str::from_utf8(&data[s..i])
+                .ok()
+                .and_then(|t| t.parse().ok());
             out.push(Tok::Num(v.unwrap_or(0.0)));
         } else {
             let s = i;
@@ -487,7 +515,12 @@ fn decode_str(s: &[u8], cmap: Option<&CMap>, out: &mut String) {
 }
 
 /// The text of one page's content.
-fn page_text(content: &[u8], fonts: &HashMap<Vec<u8>, u32>, cmaps: &HashMap<u32, CMap>, out: &mut String) {
+fn page_text(
+    content: &[u8],
+    fonts: &HashMap<Vec<u8>, u32>,
+    cmaps: &HashMap<u32, CMap>,
+    out: &mut String,
+) {
     let toks = lex(content);
     let mut stack: Vec<&Tok> = Vec::new();
     let mut font: Option<&CMap> = None;
@@ -604,7 +637,12 @@ pub fn text(path: &Path, bytes: &[u8]) -> Result<String, ExtractError> {
         let mut from = 0;
         while let Some(p) = find(b, b"/Type", from) {
             from = p + 5;
-            let rest: Vec<u8> = b[from..].iter().copied().skip_while(|c| is_ws(*c)).take(t.len() + 1).collect();
+            let rest: Vec<u8> = b[from..]
+                .iter()
+                .copied()
+                .skip_while(|c| is_ws(*c))
+                .take(t.len() + 1)
+                .collect();
             if rest.starts_with(t) && rest.get(t.len()).is_none_or(|c| !c.is_ascii_alphanumeric()) {
                 return true;
             }
@@ -634,7 +672,11 @@ pub fn text(path: &Path, bytes: &[u8]) -> Result<String, ExtractError> {
         }
     }
     if pages.is_empty() {
-        let mut ids: Vec<u32> = objs.iter().filter(|(_, o)| is_type(o, b"/Page")).map(|(&i, _)| i).collect();
+        let mut ids: Vec<u32> = objs
+            .iter()
+            .filter(|(_, o)| is_type(o, b"/Page"))
+            .map(|(&i, _)| i)
+            .collect();
         ids.sort_unstable();
         pages = ids;
     }
@@ -658,7 +700,10 @@ pub fn text(path: &Path, bytes: &[u8]) -> Result<String, ExtractError> {
             if let Some(res) = res {
                 let font_dict: Option<Vec<u8>> = match inline_dict(&res, b"/Font") {
                     Some(d) => Some(d.to_vec()),
-                    None => refs_after(&res, b"/Font").first().and_then(|r| objs.get(r)).map(|r| r.body.clone()),
+                    None => refs_after(&res, b"/Font")
+                        .first()
+                        .and_then(|r| objs.get(r))
+                        .map(|r| r.body.clone()),
                 };
                 if let Some(fd) = font_dict {
                     fonts = name_refs(&fd);
