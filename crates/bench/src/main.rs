@@ -170,6 +170,9 @@ impl Rng {
     }
 }
 
+/// `(id, task_id, agency_id, spans)`, as `Store::bulk_insert_assignments` takes them.
+type BulkAssignment = (i64, i64, i64, Vec<(Micros, AssignmentState)>);
+
 const HOUR: i64 = 3_600_000_000;
 const DAY: i64 = 24 * HOUR;
 
@@ -340,7 +343,7 @@ async fn generate(
     let mut task_id = 0i64;
     let mut assignment_id = 0i64;
     let mut task_rows: Vec<(i64, NewTask, Micros)> = Vec::new();
-    let mut assignment_rows: Vec<(i64, i64, i64, Vec<(Micros, AssignmentState)>)> = Vec::new();
+    let mut assignment_rows: Vec<BulkAssignment> = Vec::new();
     let mut write_time = Duration::ZERO;
     let mut spans_total = 0usize;
     for doc in 0..n_docs {

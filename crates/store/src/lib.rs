@@ -273,7 +273,7 @@ forward! {
     read fn task_history(task_id: i64, confined_to: Option<i64>) -> Vec<Event>;
 
     write fn bulk_insert_tasks(tasks: &[(i64, NewTask, Micros)]) -> usize;
-    write fn bulk_insert_assignments(assignments: &[(i64, i64, i64, Vec<(Micros, AssignmentState)>)]) -> usize;
+    write fn bulk_insert_assignments(assignments: &[sqlite::BulkAssignment]) -> usize;
     write fn bulk_finish() -> ();
 }
 

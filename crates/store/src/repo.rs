@@ -1968,6 +1968,10 @@ async fn events_page(pool: &Pool, wh: Sql, page: i64, per_page: i64) -> Result<(
 // (assigned by the caller), and are written with multi-row `INSERT … VALUES`
 // statements (both backends accept them), one transaction per call.
 
+/// An assignment to bulk insert: `(id, task_id, agency_id, spans)`, the spans as
+/// `(known_from, state)` in order.
+pub type BulkAssignment = (i64, i64, i64, Vec<(Micros, AssignmentState)>);
+
 /// Rows per multi-row statement, kept under SQLite's 32,766 parameters.
 const BULK_ROWS: usize = 500;
 
@@ -2065,7 +2069,7 @@ pub async fn bulk_insert_tasks(backend: &Backend, tasks: &[(i64, NewTask, Micros
 /// row per span into `assignment_states`, and one history entry per span.
 pub async fn bulk_insert_assignments(
     backend: &Backend,
-    assignments: &[(i64, i64, i64, Vec<(Micros, AssignmentState)>)],
+    assignments: &[BulkAssignment],
 ) -> Result<usize, StoreError> {
     let (_guard, mut tx) = backend.begin().await?;
     let entered = now_micros();
