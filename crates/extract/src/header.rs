@@ -201,7 +201,7 @@ pub fn read(lines: &[&str]) -> Header {
         let mut parts = Vec::new();
         for l in head.iter().skip(k + 1) {
             let t = l.trim();
-            if !is_upper_line(t) || t.starts_with("Số") {
+            if !is_upper_line(t) || t.starts_with("Số") || crate::structure::marker(t).is_some() {
                 break;
             }
             parts.push(t);

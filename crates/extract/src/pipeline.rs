@@ -259,7 +259,7 @@ fn regions(doc: &Doc, lines: &[(usize, usize)], formal: bool) -> Vec<Region> {
         while end + 1 < lines.len() {
             let (a, b) = lines[end + 1];
             let l = doc.text[a..b].trim();
-            if l.is_empty() || upper(l) {
+            if l.is_empty() || (upper(l) && marker(l).is_none()) {
                 end += 1;
             } else {
                 break;

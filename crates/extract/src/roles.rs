@@ -519,9 +519,24 @@ impl<'a> Roles<'a> {
         let mut out = Vec::new();
         let mut p = i;
         while p < end {
+            // "X và Y phối hợp …": the list stands before the verb.
+            if p > i
+                && self.comma(p)
+                && let Some(list) = self.list(p, end)
+                && self.seq(list.end, end, &[k.phoi, k.hop])
+            {
+                out.extend(list.items);
+                p = list.end;
+                continue;
+            }
             let q = if self.seq(p, end, &[k.phoi, k.hop]) {
                 let mut q = p + 2;
-                if self.id(q) == k.voi || self.id(q) == k.cung {
+                // "phối hợp chặt chẽ với"
+                if let Some(v) = (q..(q + 3).min(end)).find(|&v| self.id(v) == k.voi)
+                    && (q..=v).all(|x| self.plain(x))
+                {
+                    q = v + 1;
+                } else if self.id(q) == k.cung {
                     q += 1;
                 }
                 Some(q)
@@ -532,7 +547,23 @@ impl<'a> Roles<'a> {
             } else {
                 None
             };
-            match q.and_then(|q| self.list(q, end)) {
+            let Some(q) = q else {
+                p += 1;
+                continue;
+            };
+            let list = self.list(q, end).or_else(|| {
+                // "phối hợp, đôn đốc các địa phương": one more verb before the list.
+                (1..=2)
+                    .filter(|&n| q < end && self.comma(q) && (q + 1..q + n).all(|x| self.plain(x)))
+                    .find_map(|n| self.list(q + n, end))
+            });
+            let list = list.or_else(|| {
+                // "các ngân hàng (Vietinbank, BIDV, …)": the names are in brackets.
+                (q + 1..(q + 6).min(end))
+                    .find(|&x| self.gap(x).trim_end().ends_with('('))
+                    .and_then(|x| self.list(x, end))
+            });
+            match list {
                 Some(list) => {
                     out.extend(list.items);
                     out.extend(list.coord);
