@@ -30,6 +30,7 @@ pub fn router(service: Service) -> Router {
         .route("/api/openapi.json", get(openapi_json))
         .nest("/api/v1", api::router())
         .fallback(not_found)
+        .merge(tiendo_web::router())
         .with_state(service)
         .layer(RequestBodyLimitLayer::new(16 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(

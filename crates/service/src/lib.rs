@@ -7,6 +7,7 @@ pub mod demo;
 pub mod error;
 pub mod import;
 pub mod input;
+pub mod views;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};

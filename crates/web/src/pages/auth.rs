@@ -1,0 +1,167 @@
+//! Sign-in and sign-out. The session is the service's sign-in token, in an
+//! HttpOnly, SameSite=Lax cookie (Secure over TLS). The sign-in form is protected
+//! by a double-submit value (a random cookie repeated in a hidden field).
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use tiendo_core::policy::Role;
+use tiendo_service::Service;
+
+use crate::ctx::*;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    ctx: Ctx,
+    pre: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+fn random_hex() -> String {
+    let mut b = [0u8; 16];
+    let _ = getrandom::fill(&mut b);
+    hex::encode(b)
+}
+
+fn login_page(
+    ctx: Ctx,
+    pre: String,
+    secure: bool,
+    next: String,
+    username: String,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let mut r = render_status(
+        status,
+        &LoginPage {
+            ctx,
+            pre: pre.clone(),
+            next,
+            username,
+            error,
+        },
+    );
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(PRE_COOKIE, &pre, Some(3600), secure),
+    );
+    r
+}
+
+pub async fn login_form(State(service): State<Service>, parts: Parts) -> Response {
+    let ctx = base_ctx(&parts);
+    let secure = is_https(&parts);
+    let q =
+        QueryPairs(serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).unwrap_or_default());
+    let next = safe_next(q.get("next")).unwrap_or_default();
+    // Already signed in: straight on.
+    if let Some(token) = cookie(&parts.headers, SESSION_COOKIE)
+        && service.authenticate(&token).await.is_ok()
+    {
+        return Redirect::to(if next.is_empty() { "/" } else { &next }).into_response();
+    }
+    let pre = cookie(&parts.headers, PRE_COOKIE)
+        .filter(|c| c.len() == 32 && c.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(random_hex);
+    login_page(ctx, pre, secure, next, String::new(), None, StatusCode::OK)
+}
+
+pub async fn login_alias(parts: Parts) -> Response {
+    let q = parts
+        .uri
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    Redirect::to(&format!("{LOGIN_PATH}{q}")).into_response()
+}
+
+pub async fn login(State(service): State<Service>, parts: Parts, body: Bytes) -> Response {
+    let ctx = base_ctx(&parts);
+    let secure = is_https(&parts);
+    let form = Form::parse(&body);
+    let next = safe_next(form.get("next")).unwrap_or_default();
+    let username = form.raw("username");
+    let pre = cookie(&parts.headers, PRE_COOKIE).unwrap_or_default();
+    let sent = form.get("csrf").unwrap_or_default();
+    if pre.is_empty() || !same(&pre, sent) {
+        return forbidden_page(
+            &ctx,
+            ctx.t(
+                "Biểu mẫu đăng nhập đã hết hạn hoặc không gửi từ trang của tiendo. Hãy mở lại trang đăng nhập.",
+                "The sign-in form has expired or was not sent from a tiendo page. Open the sign-in page again.",
+            ),
+        );
+    }
+    let password = form.get("password").unwrap_or_default().to_string();
+    match service.login(&username, &password).await {
+        Ok((token, user)) => {
+            let target = if !next.is_empty() {
+                next
+            } else if Role::parse(&user.role) == Some(Role::Focal) {
+                "/viec-cua-toi".to_string()
+            } else {
+                "/".to_string()
+            };
+            let mut r = Redirect::to(&target).into_response();
+            let age = service.config.session_hours * 3600;
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &token.token, Some(age), secure),
+            );
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(PRE_COOKIE, "", Some(0), secure),
+            );
+            r
+        }
+        Err(e) => {
+            let message = match e {
+                tiendo_service::ServiceError::Unauthenticated(_) => ctx
+                    .t(
+                        "Sai tên đăng nhập hoặc mật khẩu.",
+                        "Wrong username or password.",
+                    )
+                    .to_string(),
+                other => {
+                    tracing::error!(error = %other, "sign-in");
+                    ctx.t(
+                        "Không đăng nhập được; hãy thử lại.",
+                        "Could not sign in; try again.",
+                    )
+                    .to_string()
+                }
+            };
+            login_page(
+                ctx,
+                pre,
+                secure,
+                next,
+                username,
+                Some(message),
+                StatusCode::UNAUTHORIZED,
+            )
+        }
+    }
+}
+
+pub async fn logout(web: Web, body: Bytes) -> Out {
+    let form = Form::parse(&body);
+    web.check_csrf(&form)?;
+    web.service
+        .logout(&web.actor, &web.token)
+        .await
+        .or_page(&web.ctx)?;
+    let mut r = Redirect::to(LOGIN_PATH).into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", Some(0), web.secure),
+    );
+    Ok(r)
+}

@@ -1,0 +1,208 @@
+//! The dashboard: counts by status, overdue work by agency (a chart drawn on the
+//! server), tasks due in the next 14 days, recent reports. Every number links to
+//! the task list with the matching filter.
+
+use askama::Template;
+use chrono::Duration;
+use tiendo_store::{ReportFilter, TaskFilter, TaskSort};
+
+use super::tasks::{TaskRow, task_row};
+use super::{Badge, short};
+use crate::chart::{self, Bar};
+use crate::ctx::*;
+use crate::i18n;
+
+pub struct CountBox {
+    pub badge: Badge,
+    pub count: String,
+    pub href: String,
+}
+
+pub struct AgencyLine {
+    pub name: String,
+    pub href: String,
+    pub tasks_href: String,
+    pub count: String,
+    pub max_late: String,
+}
+
+pub struct ReportLine {
+    pub date: String,
+    pub agency: String,
+    pub task: String,
+    pub href: String,
+    pub percent: String,
+    pub state: String,
+    pub state_class: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    ctx: Ctx,
+    counts: Vec<CountBox>,
+    total: String,
+    chart: String,
+    agencies: Vec<AgencyLine>,
+    overdue_total: String,
+    overdue_href: String,
+    rows: Vec<TaskRow>,
+    soon_total: String,
+    soon_href: String,
+    reports: Vec<ReportLine>,
+    path_only: String,
+}
+
+pub fn review_state(ctx: &Ctx, s: &str) -> (String, &'static str) {
+    let label = match s {
+        "pending" => ctx.t("Chờ duyệt", "Awaiting review"),
+        "accepted" => ctx.t("Đã chấp nhận", "Accepted"),
+        "returned" => ctx.t("Trả lại", "Returned"),
+        _ => ctx.t("Báo cáo định kỳ", "Progress update"),
+    };
+    let class = match s {
+        "pending" => "due_soon",
+        "accepted" => "completed_on_time",
+        "returned" => "overdue",
+        _ => "in_progress",
+    };
+    (label.to_string(), class)
+}
+
+pub async fn page(web: Web) -> Out {
+    let web = web.nav("dashboard");
+    let ctx = &web.ctx;
+    let s = &web.service;
+    let day = ctx.day;
+    let counts = s.status_counts(&web.actor, day, None).await.or_page(ctx)?;
+    let total: i64 = counts.iter().map(|(_, n)| n).sum();
+    let count_boxes = counts
+        .iter()
+        .map(|(st, n)| CountBox {
+            badge: Badge::new(ctx, *st),
+            count: ctx.lang.int(*n),
+            href: ctx.link(&format!("/nhiem-vu?status={}", st.as_str())),
+        })
+        .collect();
+    let overdue = s.overdue_by_agency(&web.actor, day).await.or_page(ctx)?;
+    let overdue_total: i64 = overdue.iter().map(|a| a.count).sum();
+    let tasks_href = |code: &str| {
+        ctx.link(&build(
+            "/nhiem-vu",
+            &[
+                ("agency".into(), code.to_string()),
+                ("status".into(), "overdue".into()),
+            ],
+        ))
+    };
+    let bars: Vec<Bar> = overdue
+        .iter()
+        .take(15)
+        .map(|a| Bar {
+            label: a.agency_name.clone(),
+            value: a.count,
+            shown: ctx.lang.int(a.count),
+            href: tasks_href(&a.agency_code),
+        })
+        .collect();
+    let chart = if bars.is_empty() {
+        String::new()
+    } else {
+        chart::bars(
+            ctx.t(
+                "Số phân công quá hạn theo cơ quan",
+                "Overdue assignments by agency",
+            ),
+            &bars,
+        )
+    };
+    let agencies = overdue
+        .iter()
+        .take(10)
+        .map(|a| AgencyLine {
+            name: a.agency_name.clone(),
+            href: ctx.link(&format!("/co-quan/{}", a.agency_id)),
+            tasks_href: tasks_href(&a.agency_code),
+            count: ctx.lang.int(a.count),
+            max_late: ctx.lang.int(a.max_days_late),
+        })
+        .collect();
+    // Tasks whose deadline falls in the next 14 days.
+    let to = day + Duration::days(14);
+    let soon = s
+        .list_tasks(
+            &web.actor,
+            TaskFilter {
+                agency_id: None,
+                document_id: None,
+                status: None,
+                as_of: day,
+                known_only: ctx.as_of.is_some(),
+                due_from: Some(day),
+                due_to: Some(to),
+                field: None,
+                words: Vec::new(),
+                confined_to: None,
+                due_soon_days: 0,
+                sort: TaskSort::Due,
+                page: 1,
+                per_page: 10,
+            },
+        )
+        .await
+        .or_page(ctx)?;
+    let soon_href = ctx.link(&format!("/nhiem-vu?due_from={day}&due_to={to}"));
+    // Recent reports, as far as they existed on the day.
+    let recent = s
+        .list_reports(
+            &web.actor,
+            ReportFilter {
+                page: 1,
+                per_page: 60,
+                ..Default::default()
+            },
+        )
+        .await
+        .or_page(ctx)?;
+    let mut reports = Vec::new();
+    for r in recent
+        .items
+        .iter()
+        .filter(|r| i18n::instant_day(&r.created_at).is_some_and(|d| d <= day))
+        .take(8)
+    {
+        let task = s
+            .get_task(&web.actor, r.task_id, day)
+            .await
+            .map(|t| short(&t.text, 140))
+            .unwrap_or_default();
+        let (state, state_class) = review_state(ctx, &r.review_state);
+        reports.push(ReportLine {
+            date: i18n::date(r.reported_on),
+            agency: s.agency_name(r.agency_id),
+            task,
+            href: ctx.link(&format!("/phan-cong/{}", r.assignment_id)),
+            percent: r
+                .percent
+                .map(|p| format!("{p}%"))
+                .unwrap_or_else(|| "—".into()),
+            state,
+            state_class,
+        });
+    }
+    let page = DashboardPage {
+        counts: count_boxes,
+        total: ctx.lang.int(total),
+        chart,
+        agencies,
+        overdue_total: ctx.lang.int(overdue_total),
+        overdue_href: ctx.link("/nhiem-vu?status=overdue"),
+        rows: soon.items.iter().map(|t| task_row(ctx, t)).collect(),
+        soon_total: ctx.lang.int(soon.total),
+        soon_href,
+        reports,
+        path_only: "/".into(),
+        ctx: ctx.clone(),
+    };
+    Ok(render(&page))
+}

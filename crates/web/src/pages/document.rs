@@ -1,0 +1,221 @@
+//! Documents: the list, and a document with every task and how far it has come.
+
+use askama::Template;
+use axum::extract::Path;
+use tiendo_core::status::Status;
+use tiendo_core::text::nfc;
+use tiendo_store::{DocumentFilter, TaskFilter, TaskSort};
+
+use super::{Badge, short};
+use crate::ctx::*;
+use crate::i18n;
+
+pub struct DocLine {
+    pub citation: String,
+    pub title: String,
+    pub href: String,
+    pub kind: String,
+    pub issued: String,
+    pub tasks: String,
+}
+
+#[derive(Template)]
+#[template(path = "documents.html")]
+struct DocumentsPage {
+    ctx: Ctx,
+    q: String,
+    docs: Vec<DocLine>,
+    total: String,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+pub async fn list(web: Web, q: QueryPairs) -> Out {
+    let web = web.nav("documents");
+    let ctx = &web.ctx;
+    let query = q.get("q").map(nfc).unwrap_or_default();
+    let page_no = q.int("page").unwrap_or(1).max(1);
+    let per_page = 50;
+    let res = web
+        .service
+        .list_documents(
+            &web.actor,
+            DocumentFilter {
+                q: (!query.is_empty()).then(|| query.clone()),
+                page: page_no,
+                per_page,
+                ..Default::default()
+            },
+        )
+        .await
+        .or_page(ctx)?;
+    let link = |n: i64| {
+        let mut p = vec![("q".to_string(), query.clone())];
+        if n > 1 {
+            p.push(("page".into(), n.to_string()));
+        }
+        ctx.link(&build("/van-ban", &p))
+    };
+    let pages = ((res.total + per_page - 1) / per_page).max(1);
+    Ok(render(&DocumentsPage {
+        docs: res
+            .items
+            .iter()
+            .map(|d| DocLine {
+                citation: d.number.clone().unwrap_or_else(|| d.kind.clone()),
+                title: short(&d.title, 300),
+                href: ctx.link(&format!("/van-ban/{}", d.id)),
+                kind: d.kind.clone(),
+                issued: i18n::opt_date(d.issued_on),
+                tasks: ctx.lang.int(d.task_count),
+            })
+            .collect(),
+        total: ctx.lang.int(res.total),
+        prev: (page_no > 1).then(|| link(page_no - 1)),
+        next: (page_no < pages).then(|| link(page_no + 1)),
+        q: query,
+        ctx: ctx.clone(),
+    }))
+}
+
+pub struct DocTask {
+    pub reference: String,
+    pub text: String,
+    pub href: String,
+    pub lead: String,
+    pub deadline: String,
+    pub badge: Badge,
+    pub done: i64,
+    pub total: i64,
+    pub progress: String,
+}
+
+pub struct Share {
+    pub badge: Badge,
+    pub count: String,
+    pub href: String,
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocumentPage {
+    ctx: Ctx,
+    citation: String,
+    title: String,
+    meta: Vec<(String, String)>,
+    tasks: Vec<DocTask>,
+    shares: Vec<Share>,
+    total: String,
+    on_time_share: String,
+    done_share: String,
+    body: Option<String>,
+    tasks_href: String,
+    path_only: String,
+}
+
+pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
+    let web = web.nav("documents");
+    let ctx = &web.ctx;
+    let s = &web.service;
+    let day = ctx.day;
+    let doc = s.get_document(&web.actor, id).await.or_page(ctx)?;
+    let body = s.get_document_body(&web.actor, id).await.or_page(ctx)?;
+    let tasks = s
+        .list_tasks(
+            &web.actor,
+            TaskFilter {
+                agency_id: None,
+                document_id: Some(id),
+                status: None,
+                as_of: day,
+                known_only: ctx.as_of.is_some(),
+                due_from: None,
+                due_to: None,
+                field: None,
+                words: Vec::new(),
+                confined_to: None,
+                due_soon_days: 0,
+                sort: TaskSort::Document,
+                page: 1,
+                per_page: 1000,
+            },
+        )
+        .await
+        .or_page(ctx)?;
+    let ids: Vec<i64> = tasks.items.iter().map(|t| t.id).collect();
+    let progress = s.task_progress(&web.actor, &ids, day).await.or_page(ctx)?;
+    let mut totals = std::collections::HashMap::<Status, i64>::new();
+    for p in progress.values() {
+        for (st, n) in &p.by_status {
+            *totals.entry(*st).or_default() += n;
+        }
+    }
+    let all: i64 = totals.values().sum();
+    let cancelled = totals.get(&Status::Cancelled).copied().unwrap_or(0);
+    let on_time = totals.get(&Status::CompletedOnTime).copied().unwrap_or(0);
+    let late = totals.get(&Status::CompletedLate).copied().unwrap_or(0);
+    let live = all - cancelled;
+    let task_link = |status: &str| {
+        ctx.link(&build(
+            "/nhiem-vu",
+            &[
+                ("document".into(), id.to_string()),
+                ("status".into(), status.to_string()),
+            ],
+        ))
+    };
+    let mut meta = vec![(ctx.t("Loại", "Kind").to_string(), doc.kind.clone())];
+    if let Some(d) = doc.issued_on {
+        meta.push((ctx.t("Ngày ban hành", "Issued on").into(), i18n::date(d)));
+    }
+    if let Some(i) = &doc.issuer {
+        meta.push((ctx.t("Cơ quan ban hành", "Issuer").into(), i.clone()));
+    }
+    if let Some(sg) = &doc.signer {
+        meta.push((ctx.t("Người ký", "Signed by").into(), sg.clone()));
+    }
+    let page = DocumentPage {
+        citation: doc.citation.clone(),
+        title: doc.title.clone(),
+        meta,
+        tasks: tasks
+            .items
+            .iter()
+            .map(|t| {
+                let p = progress.get(&t.id).cloned().unwrap_or_default();
+                DocTask {
+                    reference: t.ref_.clone().unwrap_or_default(),
+                    text: short(&t.text, 260),
+                    href: ctx.link(&format!("/nhiem-vu/{}", t.id)),
+                    lead: t
+                        .lead
+                        .iter()
+                        .map(|p| p.name.clone())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    deadline: super::tasks::deadline_label(ctx, &t.deadline),
+                    badge: Badge::of(ctx, t.status),
+                    done: p.completed(),
+                    total: p.total,
+                    progress: format!("{}/{}", ctx.lang.int(p.completed()), ctx.lang.int(p.total)),
+                }
+            })
+            .collect(),
+        shares: Status::ALL
+            .iter()
+            .map(|st| Share {
+                badge: Badge::new(ctx, *st),
+                count: ctx.lang.int(totals.get(st).copied().unwrap_or(0)),
+                href: task_link(st.as_str()),
+            })
+            .collect(),
+        total: ctx.lang.int(all),
+        on_time_share: ctx.lang.percent(on_time, live),
+        done_share: ctx.lang.percent(on_time + late, live),
+        body,
+        tasks_href: ctx.link(&format!("/nhiem-vu?document={id}&sort=document")),
+        path_only: format!("/van-ban/{id}"),
+        ctx: ctx.clone(),
+    };
+    Ok(render(&page))
+}

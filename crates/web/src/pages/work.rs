@@ -1,0 +1,765 @@
+//! A focal point's work: its agency's open assignments by urgency, an
+//! assignment's page, and the forms to report progress, commit to a date and ask
+//! for an extension. Errors appear next to their field and nothing typed is lost.
+//! Every write goes through the service, which refuses another agency's work.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use tiendo_core::model::Assignment;
+use tiendo_core::policy::{Role, Write};
+use tiendo_core::status::Status;
+use tiendo_core::time::parse_day;
+use tiendo_service::ServiceError;
+use tiendo_service::input::{CommitmentInput, DeadlineInput, ExtensionInput, ReportInput};
+use tiendo_store::{AssignmentFilter, CommitmentFilter, ExtensionFilter, ReportFilter};
+
+use super::dashboard::review_state;
+use super::task::{commitment_outcome, extension_state};
+use super::tasks::deadline_label;
+use super::{Badge, short};
+use crate::ctx::*;
+use crate::i18n::{self, Lang};
+
+/// The values and errors of a form.
+#[derive(Debug, Clone, Default)]
+pub struct Fields {
+    pub values: HashMap<String, String>,
+    pub errors: HashMap<String, String>,
+}
+
+impl Fields {
+    pub fn from_form(form: &Form) -> Fields {
+        Fields {
+            values: form.pairs.iter().cloned().collect(),
+            errors: HashMap::new(),
+        }
+    }
+
+    pub fn v(&self, k: &str) -> &str {
+        self.values.get(k).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn e(&self, k: &str) -> &str {
+        self.errors.get(k).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn has(&self, k: &str) -> bool {
+        self.errors.contains_key(k)
+    }
+
+    pub fn checked(&self, k: &str) -> bool {
+        matches!(self.v(k), "on" | "true" | "1")
+    }
+
+    pub fn is(&self, k: &str, v: &str) -> bool {
+        self.v(k) == v
+    }
+
+    pub fn err(&mut self, k: &str, msg: impl Into<String>) {
+        self.errors
+            .entry(k.to_string())
+            .or_insert_with(|| msg.into());
+    }
+
+    pub fn any(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// Puts a service error next to its field (or at the top, under "form").
+    pub fn service_error(&mut self, lang: Lang, e: &ServiceError, known: &[&str]) {
+        match e {
+            ServiceError::Invalid { field, message } => {
+                let f = field.split(['.', '[']).next().unwrap_or(field);
+                let key = if known.contains(&f) { f } else { "form" };
+                self.err(key, i18n::message(lang, message));
+            }
+            ServiceError::Conflict(m) => self.err("form", i18n::message(lang, m)),
+            other => self.err("form", other.to_string()),
+        }
+    }
+}
+
+pub struct WorkLine {
+    pub task: String,
+    pub task_href: String,
+    pub href: String,
+    pub deadline: String,
+    pub urgency: String,
+    pub badge: Badge,
+    pub report_href: String,
+    pub commit_href: String,
+    pub extend_href: String,
+}
+
+pub struct WorkGroup {
+    pub title: String,
+    pub id: &'static str,
+    pub total: String,
+    pub lines: Vec<WorkLine>,
+}
+
+pub struct ReturnedLine {
+    pub task: String,
+    pub href: String,
+    pub note: String,
+    pub date: String,
+}
+
+#[derive(Template)]
+#[template(path = "work.html")]
+struct WorkPage {
+    ctx: Ctx,
+    agency: String,
+    agency_href: String,
+    groups: Vec<WorkGroup>,
+    returned: Vec<ReturnedLine>,
+    for_focal: bool,
+}
+
+fn urgency(ctx: &Ctx, a: &Assignment) -> String {
+    match (a.status, a.deadline.due) {
+        (Status::Overdue, _) => match ctx.lang {
+            Lang::Vi => format!("Trễ {} ngày", ctx.lang.int(a.days_late)),
+            Lang::En => format!("{} days late", ctx.lang.int(a.days_late)),
+        },
+        (_, Some(due)) if due >= ctx.day => {
+            let left = (due - ctx.day).num_days();
+            match ctx.lang {
+                Lang::Vi => format!("Còn {} ngày", ctx.lang.int(left)),
+                Lang::En => format!("{} days left", ctx.lang.int(left)),
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+fn work_line(ctx: &Ctx, a: &Assignment) -> WorkLine {
+    WorkLine {
+        task: short(&a.task_text, 240),
+        task_href: ctx.link(&format!("/nhiem-vu/{}", a.task_id)),
+        href: ctx.link(&format!("/phan-cong/{}", a.id)),
+        deadline: deadline_label(ctx, &a.deadline),
+        urgency: urgency(ctx, a),
+        badge: Badge::new(ctx, a.status),
+        report_href: format!("/phan-cong/{}/bao-cao", a.id),
+        commit_href: format!("/phan-cong/{}/cam-ket", a.id),
+        extend_href: format!("/phan-cong/{}/gia-han", a.id),
+    }
+}
+
+pub async fn my_work(web: Web) -> Out {
+    let web = web.nav("work");
+    let ctx = &web.ctx;
+    let s = &web.service;
+    let Some(agency) = web
+        .actor
+        .agency_id
+        .filter(|_| web.actor.role == Role::Focal)
+    else {
+        return Ok(render(&WorkPage {
+            ctx: ctx.clone(),
+            agency: String::new(),
+            agency_href: String::new(),
+            groups: Vec::new(),
+            returned: Vec::new(),
+            for_focal: false,
+        }));
+    };
+    let mut groups = Vec::new();
+    for (status, id, vi, en) in [
+        (Status::Overdue, "g-overdue", "Quá hạn", "Overdue"),
+        (Status::DueSoon, "g-soon", "Sắp đến hạn", "Due soon"),
+        (
+            Status::InProgress,
+            "g-progress",
+            "Đang thực hiện",
+            "In progress",
+        ),
+        (
+            Status::Recurring,
+            "g-recurring",
+            "Thường xuyên",
+            "Recurring",
+        ),
+    ] {
+        let page = s
+            .list_assignments(
+                &web.actor,
+                AssignmentFilter {
+                    task_id: None,
+                    agency_id: Some(agency),
+                    document_id: None,
+                    status: Some(status),
+                    as_of: ctx.day,
+                    due_soon_days: 0,
+                    confined_to: None,
+                    page: 1,
+                    per_page: 200,
+                },
+            )
+            .await
+            .or_page(ctx)?;
+        groups.push(WorkGroup {
+            title: ctx.t(vi, en).to_string(),
+            id,
+            total: ctx.lang.int(page.total),
+            lines: page.items.iter().map(|a| work_line(ctx, a)).collect(),
+        });
+    }
+    let returned = s
+        .list_reports(
+            &web.actor,
+            ReportFilter {
+                agency_id: Some(agency),
+                review_state: Some("returned".into()),
+                page: 1,
+                per_page: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .or_page(ctx)?;
+    let mut returned_lines = Vec::new();
+    for r in &returned.items {
+        let task = s
+            .get_task(&web.actor, r.task_id, ctx.day)
+            .await
+            .map(|t| short(&t.text, 200))
+            .unwrap_or_default();
+        returned_lines.push(ReturnedLine {
+            task,
+            href: ctx.link(&format!("/phan-cong/{}", r.assignment_id)),
+            note: r.review_note.clone().unwrap_or_default(),
+            date: i18n::date(r.reported_on),
+        });
+    }
+    Ok(render(&WorkPage {
+        ctx: ctx.clone(),
+        agency: s.agency_name(agency),
+        agency_href: ctx.link(&format!("/co-quan/{agency}")),
+        groups,
+        returned: returned_lines,
+        for_focal: true,
+    }))
+}
+
+pub struct ReportItem {
+    pub date: String,
+    pub percent: String,
+    pub claims: bool,
+    pub narrative: String,
+    pub difficulties: String,
+    pub proposals: String,
+    pub evidence: String,
+    pub state: String,
+    pub state_class: &'static str,
+    pub note: String,
+}
+
+pub struct SimpleItem {
+    pub date: String,
+    pub text: String,
+    pub state: String,
+    pub state_class: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "assignment.html")]
+struct AssignmentPage {
+    ctx: Ctx,
+    id: i64,
+    task: String,
+    task_href: String,
+    agency: String,
+    agency_href: String,
+    deadline: String,
+    badge: Badge,
+    urgency: String,
+    completed: String,
+    reports: Vec<ReportItem>,
+    extensions: Vec<SimpleItem>,
+    commitments: Vec<SimpleItem>,
+    can_write: bool,
+}
+
+pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
+    let nav = if web.actor.role == Role::Focal {
+        "work"
+    } else {
+        "tasks"
+    };
+    let mut web = web.nav(nav);
+    web.ctx.notice = notice(&web.ctx, q.get("ok"));
+    let ctx = &web.ctx;
+    let s = &web.service;
+    let a = s
+        .get_assignment(&web.actor, id, ctx.day)
+        .await
+        .or_page(ctx)?;
+    let reports = s
+        .list_reports(
+            &web.actor,
+            ReportFilter {
+                assignment_id: Some(id),
+                page: 1,
+                per_page: 200,
+                ..Default::default()
+            },
+        )
+        .await
+        .or_page(ctx)?;
+    let extensions = s
+        .list_extensions(
+            &web.actor,
+            ExtensionFilter {
+                assignment_id: Some(id),
+                page: 1,
+                per_page: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .or_page(ctx)?;
+    let commitments = s
+        .list_commitments(
+            &web.actor,
+            CommitmentFilter {
+                assignment_id: Some(id),
+                page: 1,
+                per_page: 100,
+                ..Default::default()
+            },
+            ctx.day,
+        )
+        .await
+        .or_page(ctx)?;
+    let open = !a.cancelled && a.completed_on.is_none();
+    let page = AssignmentPage {
+        id,
+        task: a.task_text.clone(),
+        task_href: ctx.link(&format!("/nhiem-vu/{}", a.task_id)),
+        agency: a.agency_name.clone(),
+        agency_href: ctx.link(&format!("/co-quan/{}", a.agency_id)),
+        deadline: deadline_label(ctx, &a.deadline),
+        badge: Badge::new(ctx, a.status),
+        urgency: urgency(ctx, &a),
+        completed: i18n::opt_date(a.completed_on),
+        reports: reports
+            .items
+            .iter()
+            .map(|r| {
+                let (state, state_class) = review_state(ctx, &r.review_state);
+                ReportItem {
+                    date: i18n::date(r.reported_on),
+                    percent: r.percent.map(|p| format!("{p}%")).unwrap_or_default(),
+                    claims: r.claims_completion,
+                    narrative: r.narrative.clone(),
+                    difficulties: r.difficulties.clone().unwrap_or_default(),
+                    proposals: r.proposals.clone().unwrap_or_default(),
+                    evidence: r.evidence_number.clone().unwrap_or_default(),
+                    state,
+                    state_class,
+                    note: r.review_note.clone().unwrap_or_default(),
+                }
+            })
+            .collect(),
+        extensions: extensions
+            .items
+            .iter()
+            .map(|x| {
+                let (state, state_class) = extension_state(ctx, &x.state);
+                SimpleItem {
+                    date: i18n::instant(&x.created_at),
+                    text: format!(
+                        "{} → {}: {}{}",
+                        deadline_label(ctx, &x.previous_deadline),
+                        deadline_label(ctx, &x.requested_deadline),
+                        x.reason,
+                        x.decision_note
+                            .as_ref()
+                            .map(|n| format!(" — {n}"))
+                            .unwrap_or_default()
+                    ),
+                    state,
+                    state_class,
+                }
+            })
+            .collect(),
+        commitments: commitments
+            .items
+            .iter()
+            .map(|c| {
+                let (state, state_class) = commitment_outcome(ctx, &c.outcome);
+                SimpleItem {
+                    date: i18n::instant(&c.created_at),
+                    text: format!(
+                        "{} {}{}{}",
+                        ctx.t("Hoàn thành trước", "Complete by"),
+                        i18n::date(c.committed_on),
+                        c.letter_number
+                            .as_ref()
+                            .map(|n| format!(" · {n}"))
+                            .unwrap_or_default(),
+                        c.note
+                            .as_ref()
+                            .map(|n| format!(" — {n}"))
+                            .unwrap_or_default()
+                    ),
+                    state,
+                    state_class,
+                }
+            })
+            .collect(),
+        can_write: open
+            && ctx.as_of.is_none()
+            && web.actor.may(Write::Report {
+                agency: a.agency_id,
+            }),
+        ctx: ctx.clone(),
+    };
+    Ok(render(&page))
+}
+
+fn notice(ctx: &Ctx, ok: Option<&str>) -> Option<String> {
+    Some(
+        match ok? {
+            "report" => ctx.t(
+                "Đã gửi báo cáo tiến độ.",
+                "The progress report has been sent.",
+            ),
+            "commitment" => ctx.t("Đã ghi nhận cam kết.", "The commitment has been recorded."),
+            "extension" => ctx.t(
+                "Đã gửi đề nghị gia hạn.",
+                "The extension request has been sent.",
+            ),
+            "accepted" => ctx.t("Đã chấp nhận báo cáo.", "The report was accepted."),
+            "returned" => ctx.t("Đã trả lại báo cáo.", "The report was returned."),
+            "approved" => ctx.t("Đã chấp thuận gia hạn.", "The extension was approved."),
+            "refused" => ctx.t("Đã từ chối gia hạn.", "The extension was refused."),
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+pub fn notice_for(ctx: &Ctx, ok: Option<&str>) -> Option<String> {
+    notice(ctx, ok)
+}
+
+/// Which form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Report,
+    Commitment,
+    Extension,
+}
+
+#[derive(Template)]
+#[template(path = "work_form.html")]
+struct FormPage {
+    ctx: Ctx,
+    kind: &'static str,
+    title: String,
+    action: String,
+    back: String,
+    task: String,
+    agency: String,
+    deadline: String,
+    badge: Badge,
+    f: Fields,
+}
+
+/// The assignment of a form, if the actor may write on it; the 403 page if not.
+async fn form_target(
+    web: &Web,
+    id: i64,
+    kind: Kind,
+) -> Result<Assignment, axum::response::Response> {
+    let ctx = &web.ctx;
+    let a = web
+        .service
+        .get_assignment(&web.actor, id, ctx.today)
+        .await
+        .or_page(ctx)?;
+    let write = match kind {
+        Kind::Report => Write::Report {
+            agency: a.agency_id,
+        },
+        Kind::Commitment => Write::Commit {
+            agency: a.agency_id,
+        },
+        Kind::Extension => Write::RequestExtension {
+            agency: a.agency_id,
+        },
+    };
+    if !web.actor.may(write) {
+        return Err(forbidden_page(
+            ctx,
+            ctx.t(
+                "Chỉ đầu mối của cơ quan được giao (hoặc cơ quan thường trực) mới được báo cáo, cam kết hay đề nghị gia hạn cho phân công này.",
+                "Only the focal point of the assigned agency (or the standing office) may report, commit or ask for an extension on this assignment.",
+            ),
+        ));
+    }
+    Ok(a)
+}
+
+fn form_page(web: &Web, a: &Assignment, kind: Kind, f: Fields) -> FormPage {
+    let ctx = &web.ctx;
+    let (k, title, path) = match kind {
+        Kind::Report => (
+            "report",
+            ctx.t("Báo cáo tiến độ", "Progress report"),
+            "bao-cao",
+        ),
+        Kind::Commitment => (
+            "commitment",
+            ctx.t("Cam kết thời hạn hoàn thành", "Commit to a completion date"),
+            "cam-ket",
+        ),
+        Kind::Extension => (
+            "extension",
+            ctx.t("Đề nghị gia hạn", "Ask for an extension"),
+            "gia-han",
+        ),
+    };
+    FormPage {
+        ctx: ctx.clone(),
+        kind: k,
+        title: title.to_string(),
+        action: format!("/phan-cong/{}/{path}", a.id),
+        back: format!("/phan-cong/{}", a.id),
+        task: a.task_text.clone(),
+        agency: a.agency_name.clone(),
+        deadline: deadline_label(ctx, &a.deadline),
+        badge: Badge::new(ctx, a.status),
+        f,
+    }
+}
+
+async fn show_form(web: Web, id: i64, kind: Kind) -> Out {
+    let web = web.nav("work");
+    let a = form_target(&web, id, kind).await?;
+    let mut f = Fields::default();
+    if kind == Kind::Extension {
+        f.values.insert("kind".into(), "date".into());
+    }
+    Ok(render(&form_page(&web, &a, kind, f)))
+}
+
+pub async fn report_form(web: Web, Path(id): Path<i64>) -> Out {
+    show_form(web, id, Kind::Report).await
+}
+
+pub async fn commitment_form(web: Web, Path(id): Path<i64>) -> Out {
+    show_form(web, id, Kind::Commitment).await
+}
+
+pub async fn extension_form(web: Web, Path(id): Path<i64>) -> Out {
+    show_form(web, id, Kind::Extension).await
+}
+
+fn required(f: &mut Fields, lang: Lang, key: &str) -> Option<String> {
+    let v = f.v(key).trim().to_string();
+    if v.is_empty() {
+        f.err(key, lang.t("Cần nhập nội dung này.", "This is required."));
+        None
+    } else {
+        Some(v)
+    }
+}
+
+fn date_field(f: &mut Fields, lang: Lang, key: &str, needed: bool) -> Option<chrono::NaiveDate> {
+    let v = f.v(key).trim().to_string();
+    if v.is_empty() {
+        if needed {
+            f.err(key, lang.t("Cần chọn ngày.", "Pick a date."));
+        }
+        return None;
+    }
+    let d = parse_day(&v);
+    if d.is_none() {
+        f.err(
+            key,
+            lang.t(
+                "Ngày không hợp lệ (dạng dd/mm/yyyy).",
+                "Not a date (use dd/mm/yyyy).",
+            ),
+        );
+    }
+    d
+}
+
+fn opt_text(f: &Fields, key: &str) -> Option<String> {
+    let v = f.v(key).trim();
+    (!v.is_empty()).then(|| v.to_string())
+}
+
+/// Handles a posted form: CSRF, the page's own checks, then the service (which
+/// checks the permission again and refuses another agency's assignment).
+async fn submit(web: Web, id: i64, kind: Kind, body: Bytes) -> Out {
+    let web = web.nav("work");
+    let form = Form::parse(&body);
+    web.check_csrf(&form)?;
+    let ctx = &web.ctx;
+    let lang = ctx.lang;
+    let mut f = Fields::from_form(&form);
+    let result = match kind {
+        Kind::Report => {
+            let narrative = required(&mut f, lang, "narrative");
+            let claims = f.checked("claims_completion");
+            let percent = match f.v("percent").trim() {
+                "" => None,
+                p => match p.parse::<i32>() {
+                    Ok(n) if (0..=100).contains(&n) => Some(n),
+                    _ => {
+                        f.err(
+                            "percent",
+                            lang.t("Nhập một số từ 0 đến 100.", "Enter a number from 0 to 100."),
+                        );
+                        None
+                    }
+                },
+            };
+            let completed_on = date_field(&mut f, lang, "completed_on", false);
+            if completed_on.is_some() && !claims {
+                f.err(
+                    "completed_on",
+                    lang.t(
+                        "Chỉ điền ngày hoàn thành khi báo cáo đã hoàn thành.",
+                        "Give a completion date only when reporting completion.",
+                    ),
+                );
+            }
+            if f.any() {
+                None
+            } else {
+                let input = ReportInput {
+                    assignment_id: id,
+                    reported_on: None,
+                    percent,
+                    claims_completion: claims,
+                    completed_on,
+                    narrative: narrative.unwrap_or_default(),
+                    difficulties: opt_text(&f, "difficulties"),
+                    proposals: opt_text(&f, "proposals"),
+                    evidence_number: opt_text(&f, "evidence_number"),
+                };
+                Some(
+                    web.service
+                        .create_report(&web.actor, &input)
+                        .await
+                        .map(|_| "report"),
+                )
+            }
+        }
+        Kind::Commitment => {
+            let on = date_field(&mut f, lang, "committed_on", true);
+            if f.any() {
+                None
+            } else {
+                let input = CommitmentInput {
+                    assignment_id: id,
+                    committed_on: on.unwrap_or(ctx.today),
+                    letter_number: opt_text(&f, "letter_number"),
+                    note: opt_text(&f, "note"),
+                };
+                Some(
+                    web.service
+                        .create_commitment(&web.actor, &input)
+                        .await
+                        .map(|_| "commitment"),
+                )
+            }
+        }
+        Kind::Extension => {
+            let due = date_field(&mut f, lang, "due", true);
+            let reason = required(&mut f, lang, "reason");
+            let dk = f.v("kind").to_string();
+            if !["date", "month", "quarter", "half", "year"].contains(&dk.as_str()) {
+                f.err(
+                    "kind",
+                    lang.t("Chọn loại thời hạn.", "Pick a kind of deadline."),
+                );
+            }
+            if f.any() {
+                None
+            } else {
+                let input = ExtensionInput {
+                    assignment_id: id,
+                    deadline: DeadlineInput {
+                        kind: dk,
+                        due,
+                        raw: String::new(),
+                    },
+                    reason: reason.unwrap_or_default(),
+                };
+                Some(
+                    web.service
+                        .request_extension(&web.actor, &input)
+                        .await
+                        .map(|_| "extension"),
+                )
+            }
+        }
+    };
+    match result {
+        Some(Ok(ok)) => Ok(see_other(&format!("/phan-cong/{id}?ok={ok}"))),
+        Some(Err(e @ (ServiceError::Forbidden(_) | ServiceError::NotFound(_)))) => {
+            Err(error_page(ctx, e))
+        }
+        Some(Err(ServiceError::Invalid { field, message })) if field == "assignment_id" => {
+            Err(not_found_page(ctx, &message))
+        }
+        Some(Err(e)) => {
+            let known = [
+                "narrative",
+                "percent",
+                "completed_on",
+                "difficulties",
+                "proposals",
+                "evidence_number",
+                "committed_on",
+                "letter_number",
+                "note",
+                "deadline",
+                "reason",
+            ];
+            f.service_error(lang, &e, &known);
+            if let Some(m) = f.errors.remove("deadline") {
+                f.err("due", m);
+            }
+            if matches!(e, ServiceError::Internal(_)) {
+                return Err(error_page(ctx, e));
+            }
+            let a = form_target(&web, id, kind).await?;
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(&web, &a, kind, f),
+            ))
+        }
+        None => {
+            let a = form_target(&web, id, kind).await?;
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(&web, &a, kind, f),
+            ))
+        }
+    }
+}
+
+pub async fn report_submit(web: Web, Path(id): Path<i64>, body: Bytes) -> Out {
+    submit(web, id, Kind::Report, body).await
+}
+
+pub async fn commitment_submit(web: Web, Path(id): Path<i64>, body: Bytes) -> Out {
+    submit(web, id, Kind::Commitment, body).await
+}
+
+pub async fn extension_submit(web: Web, Path(id): Path<i64>, body: Bytes) -> Out {
+    submit(web, id, Kind::Extension, body).await
+}

@@ -1,0 +1,641 @@
+//! The web pages through the whole router (as `tiendo serve` answers), on SQLite
+//! and, when configured, PostgreSQL: sign-in, pages for each role, CSRF, the
+//! server refusing another agency's form, labels and links of every page.
+
+mod common;
+
+use std::collections::{BTreeSet, VecDeque};
+
+use axum::http::StatusCode;
+use common::{Client, PASSWORD, services, signed_in, tag_attr, unescape, user};
+use tiendo_core::policy::{Actor, Role};
+use tiendo_core::status::Status;
+use tiendo_core::time::today;
+use tiendo_service::Service;
+use tiendo_store::{AssignmentFilter, ReportFilter};
+
+/// The focal point's agency in these tests, and one assignment of it and of another.
+const FOCAL_AGENCY: &str = "Bộ Công an";
+
+fn office() -> Actor {
+    Actor {
+        user_id: 0,
+        username: "test".into(),
+        role: Role::Admin,
+        agency_id: None,
+    }
+}
+
+/// An open assignment of the agency (`mine`) or of another agency (`!mine`).
+async fn open_assignment(service: &Service, agency: i64, mine: bool) -> i64 {
+    for status in [Status::Overdue, Status::InProgress, Status::DueSoon] {
+        let page = service
+            .list_assignments(
+                &office(),
+                AssignmentFilter {
+                    task_id: None,
+                    agency_id: None,
+                    document_id: None,
+                    status: Some(status),
+                    as_of: today(),
+                    due_soon_days: 0,
+                    confined_to: None,
+                    page: 1,
+                    per_page: 1000,
+                },
+            )
+            .await
+            .expect("assignments");
+        if let Some(a) = page.items.iter().find(|a| (a.agency_id == agency) == mine) {
+            return a.id;
+        }
+    }
+    panic!("no open assignment (mine: {mine})");
+}
+
+fn focal_agency_id(service: &Service) -> i64 {
+    service
+        .resolve_agency("agency", FOCAL_AGENCY, None)
+        .expect("agency")
+        .id
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_session_cookie_and_sign_out_revokes_it() {
+    for (backend, service) in services().await {
+        user(&service, "lanhdao", "viewer", None).await;
+        let mut c = Client::new(&service);
+        // Pages need a session: the sign-in page, with where to come back.
+        let a = c.get("/nhiem-vu?status=overdue").await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "[{backend}]");
+        assert_eq!(
+            a.location(),
+            "/dang-nhap?next=%2Fnhiem-vu%3Fstatus%3Doverdue"
+        );
+        assert_eq!(c.get("/login").await.status, StatusCode::SEE_OTHER);
+        // A wrong password shows the form again with the message, the name kept.
+        let page = c.get("/dang-nhap").await;
+        let csrf = page.csrf();
+        let bad = c
+            .post(
+                "/dang-nhap",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "lanhdao"),
+                    ("password", "sai"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNAUTHORIZED, "[{backend}]");
+        assert!(bad.body.contains("Sai tên đăng nhập hoặc mật khẩu"));
+        assert!(bad.body.contains("value=\"lanhdao\""));
+        // The right one sets the session cookie: HttpOnly, SameSite=Lax, no Secure over HTTP.
+        let csrf = bad.csrf();
+        let ok = c
+            .post(
+                "/dang-nhap",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "lanhdao"),
+                    ("password", PASSWORD),
+                    ("next", "/nhiem-vu?status=overdue"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "[{backend}] {}", ok.body);
+        assert_eq!(ok.location(), "/nhiem-vu?status=overdue");
+        let session = ok
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with("tiendo_session="))
+            .expect("session cookie");
+        assert!(session.contains("HttpOnly"), "{session}");
+        assert!(session.contains("SameSite=Lax"), "{session}");
+        assert!(session.contains("Path=/"), "{session}");
+        assert!(!session.contains("Secure"), "{session}");
+        let token = session
+            .trim_start_matches("tiendo_session=")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(service.authenticate(&token).await.is_ok());
+        let home = c.get("/").await;
+        assert_eq!(home.status, StatusCode::OK, "[{backend}]");
+        // Signing out revokes the token, not just the cookie.
+        let csrf = home.csrf();
+        let out = c.post("/dang-xuat", &[("csrf", &csrf)]).await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        assert_eq!(out.location(), "/dang-nhap");
+        assert!(service.authenticate(&token).await.is_err());
+        assert_eq!(c.get("/").await.status, StatusCode::SEE_OTHER);
+
+        // Behind a TLS proxy the cookie is Secure.
+        let mut tls = Client::new(&service);
+        tls.headers
+            .push(("x-forwarded-proto".into(), "https".into()));
+        let a = tls.sign_in("lanhdao", PASSWORD).await;
+        assert!(
+            a.set_cookies()
+                .iter()
+                .any(|c| c.starts_with("tiendo_session=") && c.contains("; Secure")),
+            "{:?}",
+            a.set_cookies()
+        );
+    }
+}
+
+/// The pages every role opens, with a task, a document and an agency it may see.
+async fn pages_for(service: &Service, role: &str) -> Vec<String> {
+    let bca = focal_agency_id(service);
+    let assignment = open_assignment(service, bca, true).await;
+    let a = service
+        .get_assignment(&office(), assignment, today())
+        .await
+        .unwrap();
+    let task = service
+        .get_task(&office(), a.task_id, today())
+        .await
+        .unwrap();
+    let mut pages = vec![
+        "/".to_string(),
+        "/?as_of=2025-07-16".into(),
+        "/?lang=en".into(),
+        "/nhiem-vu".into(),
+        "/nhiem-vu?status=overdue&sort=-due&per_page=50".into(),
+        "/nhiem-vu?q=du+lieu&as_of=2025-07-16".into(),
+        format!("/nhiem-vu/{}", task.id),
+        format!("/nhiem-vu/{}?as_of=2025-07-16", task.id),
+        "/van-ban".into(),
+        format!("/van-ban/{}", task.document_id),
+        "/co-quan".into(),
+        format!("/co-quan/{bca}"),
+        format!("/co-quan/{bca}?as_of=2025-07-16"),
+        "/viec-cua-toi".into(),
+        format!("/phan-cong/{assignment}"),
+        "/nhiem-vu.csv".into(),
+        "/nhiem-vu.xlsx?status=overdue".into(),
+    ];
+    if role != "viewer" {
+        pages.push(format!("/phan-cong/{assignment}/bao-cao"));
+        pages.push(format!("/phan-cong/{assignment}/cam-ket"));
+        pages.push(format!("/phan-cong/{assignment}/gia-han"));
+    }
+    if role == "admin" {
+        pages.push("/duyet".into());
+    }
+    pages
+}
+
+#[tokio::test]
+async fn every_page_answers_for_each_role() {
+    for (backend, service) in services().await {
+        service.load_demo().await.expect("demo");
+        for (name, role, agency) in [
+            ("vanphong", "admin", None),
+            ("daumoi.bca", "focal", Some(FOCAL_AGENCY)),
+            ("lanhdao", "viewer", None),
+        ] {
+            let mut c = signed_in(&service, name, role, agency).await;
+            for path in pages_for(&service, role).await {
+                let a = c.get(&path).await;
+                assert_eq!(
+                    a.status,
+                    StatusCode::OK,
+                    "[{backend}] {role} GET {path}: {}",
+                    a.body
+                );
+                if path.contains("as_of=2025-07-16") {
+                    assert!(
+                        a.body.contains("class=\"banner past\"") && a.body.contains("16/07/2025"),
+                        "[{backend}] {path}: no as-of banner"
+                    );
+                }
+            }
+            // Pages of the standing office and of focal points only.
+            let review = c.get("/duyet").await.status;
+            assert_eq!(
+                review == StatusCode::OK,
+                role == "admin",
+                "[{backend}] {role} /duyet: {review}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn dashboard_counts_link_to_the_task_list_and_english_switches() {
+    for (backend, service) in services().await {
+        service.load_demo().await.expect("demo");
+        let mut c = signed_in(&service, "lanhdao", "viewer", None).await;
+        let a = c.get("/?as_of=2025-07-16").await;
+        assert_eq!(a.status, StatusCode::OK);
+        assert!(
+            a.body
+                .contains("href=\"/nhiem-vu?status=overdue&#38;as_of=2025-07-16\"")
+                || a.body
+                    .contains("href=\"/nhiem-vu?status=overdue&amp;as_of=2025-07-16\""),
+            "[{backend}]"
+        );
+        assert!(
+            a.body.contains("<svg class=\"chart\""),
+            "[{backend}] no chart"
+        );
+        assert!(a.body.contains("lang=\"vi\""));
+        // The overdue count on 16/07/2025 is the report's.
+        let report = service
+            .overdue_report(&office(), "2025-07-16".parse().unwrap())
+            .await
+            .unwrap();
+        let list = c.get("/nhiem-vu?status=overdue&as_of=2025-07-16").await;
+        assert!(
+            list.body
+                .contains(&format!("<strong>{}</strong> nhiệm vụ", report.rows.len())),
+            "[{backend}] {} overdue tasks expected",
+            report.rows.len()
+        );
+        // English, remembered in a cookie.
+        let en = c.get("/?lang=en").await;
+        assert!(en.body.contains("lang=\"en\"") && en.body.contains("Progress overview"));
+        assert!(
+            en.set_cookies()
+                .iter()
+                .any(|c| c.starts_with("tiendo_lang=en"))
+        );
+        let again = c.get("/nhiem-vu").await;
+        assert!(again.body.contains("lang=\"en\""));
+        // Search without diacritics finds the Vietnamese text.
+        let found = c.get("/nhiem-vu?q=co+so+du+lieu").await;
+        assert!(
+            found.body.contains("cơ sở dữ liệu") || found.body.contains("Cơ sở dữ liệu"),
+            "[{backend}]"
+        );
+        // Exports: CSV with a byte-order mark, XLSX as a zip.
+        let csv = c.get("/nhiem-vu.csv?status=overdue&as_of=2025-07-16").await;
+        assert!(csv.body.starts_with('\u{feff}'));
+        assert_eq!(
+            csv.body.lines().count(),
+            report.rows.len() + 1,
+            "[{backend}]"
+        );
+        let xlsx = c.get("/nhiem-vu.xlsx").await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        assert!(
+            xlsx.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .contains("spreadsheetml")
+        );
+    }
+}
+
+#[tokio::test]
+async fn posts_without_the_csrf_field_are_refused() {
+    for (backend, service) in services().await {
+        service.load_demo().await.expect("demo");
+        let mine = open_assignment(&service, focal_agency_id(&service), true).await;
+        let mut c = signed_in(&service, "daumoi.bca", "focal", Some(FOCAL_AGENCY)).await;
+        let form = c.get(&format!("/phan-cong/{mine}/bao-cao")).await;
+        assert_eq!(form.status, StatusCode::OK);
+        let path = format!("/phan-cong/{mine}/bao-cao");
+        for csrf in [
+            None,
+            Some("0".repeat(64)),
+            Some(form.csrf().replace('a', "b")),
+        ] {
+            let mut pairs = vec![("narrative", "Đã hoàn thành dự thảo")];
+            if let Some(t) = &csrf {
+                pairs.push(("csrf", t));
+            }
+            let a = c.post(&path, &pairs).await;
+            assert_eq!(a.status, StatusCode::FORBIDDEN, "[{backend}] csrf {csrf:?}");
+            assert!(a.body.contains("mã chống giả mạo"));
+        }
+        let a = c.post("/dang-xuat", &[]).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN);
+        // The sign-in form needs its own double-submit value.
+        let mut fresh = Client::new(&service);
+        let a = fresh
+            .post(
+                "/dang-nhap",
+                &[
+                    ("username", "daumoi.bca"),
+                    ("password", PASSWORD),
+                    ("csrf", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "[{backend}]");
+        // Nothing was written.
+        let reports = service
+            .list_reports(
+                &office(),
+                ReportFilter {
+                    page: 1,
+                    per_page: 10,
+                    assignment_id: Some(mine),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(reports.total, 0);
+        // With the field, the report goes through.
+        let csrf = form.csrf();
+        let a = c
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("narrative", "Đã hoàn thành dự thảo"),
+                    ("percent", "60"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "[{backend}] {}", a.body);
+        assert_eq!(a.location(), format!("/phan-cong/{mine}?ok=report"));
+    }
+}
+
+#[tokio::test]
+async fn a_focal_point_cannot_write_on_another_agencys_assignment() {
+    for (backend, service) in services().await {
+        service.load_demo().await.expect("demo");
+        let bca = focal_agency_id(&service);
+        let theirs = open_assignment(&service, bca, false).await;
+        let mut c = signed_in(&service, "daumoi.bca", "focal", Some(FOCAL_AGENCY)).await;
+        let home = c.get("/viec-cua-toi").await;
+        let csrf = home.csrf();
+        for (form, fields) in [
+            (
+                "bao-cao",
+                vec![("narrative", "Giả mạo"), ("percent", "100")],
+            ),
+            ("cam-ket", vec![("committed_on", "2030-01-01")]),
+            (
+                "gia-han",
+                vec![
+                    ("kind", "date"),
+                    ("due", "2030-01-01"),
+                    ("reason", "Giả mạo"),
+                ],
+            ),
+        ] {
+            let path = format!("/phan-cong/{theirs}/{form}");
+            // The form is not shown …
+            let a = c.get(&path).await;
+            assert_eq!(a.status, StatusCode::FORBIDDEN, "[{backend}] GET {path}");
+            // … and the server refuses the POST itself, with a valid session and CSRF.
+            let mut pairs = fields.clone();
+            pairs.push(("csrf", &csrf));
+            let a = c.post(&path, &pairs).await;
+            assert_eq!(
+                a.status,
+                StatusCode::FORBIDDEN,
+                "[{backend}] POST {path}: {}",
+                a.body
+            );
+            assert!(a.body.contains("Không có quyền truy cập"));
+        }
+        // Nor does it see the assignment, the agency or the queue.
+        assert_eq!(
+            c.get(&format!("/phan-cong/{theirs}")).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let other_agency = service
+            .get_assignment(&office(), theirs, today())
+            .await
+            .unwrap()
+            .agency_id;
+        assert_eq!(
+            c.get(&format!("/co-quan/{other_agency}")).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(c.get("/duyet").await.status, StatusCode::FORBIDDEN);
+        let reports = service
+            .list_reports(
+                &office(),
+                ReportFilter {
+                    page: 1,
+                    per_page: 10,
+                    assignment_id: Some(theirs),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(reports.total, 0, "[{backend}]");
+        // A viewer writes nothing either.
+        let mut v = signed_in(&service, "lanhdao", "viewer", None).await;
+        let csrf = v.get("/").await.csrf();
+        let a = v
+            .post(
+                &format!("/phan-cong/{theirs}/bao-cao"),
+                &[("csrf", &csrf), ("narrative", "x")],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "[{backend}]");
+    }
+}
+
+#[tokio::test]
+async fn report_errors_keep_what_was_typed_and_the_office_accepts_completion() {
+    for (backend, service) in services().await {
+        service.load_demo().await.expect("demo");
+        let mine = open_assignment(&service, focal_agency_id(&service), true).await;
+        let mut focal = signed_in(&service, "daumoi.bca", "focal", Some(FOCAL_AGENCY)).await;
+        let path = format!("/phan-cong/{mine}/bao-cao");
+        let csrf = focal.get(&path).await.csrf();
+        // Missing narrative and a bad percent: 422, errors by the fields, text kept.
+        let a = focal
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("percent", "140"),
+                    ("difficulties", "Thiếu kinh phí <b>2025</b>"),
+                    ("narrative", "  "),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
+        assert!(a.body.contains("id=\"narrative-error\""));
+        assert!(a.body.contains("id=\"percent-error\""));
+        assert!(a.body.contains("value=\"140\""));
+        assert!(
+            a.body.contains("Thiếu kinh phí ") && !a.body.contains("<b>2025</b>"),
+            "typed text is kept, escaped"
+        );
+        // A completion report goes to the office's queue.
+        let a = focal
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("claims_completion", "on"),
+                    ("narrative", "Đã ban hành Nghị định"),
+                    ("evidence_number", "12/2025/NĐ-CP"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "[{backend}] {}", a.body);
+        let mut office_c = signed_in(&service, "vanphong", "admin", None).await;
+        let queue = office_c.get("/duyet").await;
+        assert!(
+            queue.body.contains("12/2025/NĐ-CP"),
+            "[{backend}] not in the queue"
+        );
+        let pending = service
+            .list_reports(
+                &office(),
+                ReportFilter {
+                    review_state: Some("pending".into()),
+                    page: 1,
+                    per_page: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let report = pending
+            .items
+            .iter()
+            .find(|r| r.assignment_id == mine)
+            .expect("pending");
+        let review = format!("/bao-cao/{}/duyet", report.id);
+        // Returning needs a reason, shown next to the note; the note typed is kept.
+        let a = office_c
+            .post(&review, &[("csrf", &queue.csrf()), ("decision", "return")])
+            .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
+        assert!(a.body.contains(&format!("id=\"err-r{}\"", report.id)));
+        // Accepting confirms the completion: the assignment's status changes.
+        let a = office_c
+            .post(&review, &[("csrf", &queue.csrf()), ("decision", "accept")])
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "[{backend}] {}", a.body);
+        let now = service
+            .get_assignment(&office(), mine, today())
+            .await
+            .unwrap();
+        assert!(now.status.is_completed(), "[{backend}] {:?}", now.status);
+        let page = office_c.get(&format!("/phan-cong/{mine}")).await;
+        assert!(page.body.contains("Đã chấp nhận"));
+    }
+}
+
+/// Labels of a page: every visible input, select and textarea has a <label for>
+/// (or an aria-label).
+fn unlabelled(html: &str) -> Vec<String> {
+    let mut label_for = BTreeSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<label") {
+        let end = rest[i..].find('>').map(|e| i + e).unwrap_or(rest.len());
+        if let Some(f) = tag_attr(&rest[i..=end.min(rest.len() - 1)], "for") {
+            label_for.insert(f);
+        }
+        rest = &rest[end..];
+    }
+    let mut bad = Vec::new();
+    for control in ["<input", "<select", "<textarea"] {
+        let mut rest = html;
+        while let Some(i) = rest.find(control) {
+            let end = rest[i..].find('>').map(|e| i + e).unwrap_or(rest.len() - 1);
+            let tag = &rest[i..=end];
+            let kind = tag_attr(tag, "type").unwrap_or_default();
+            let labelled = tag_attr(tag, "id").is_some_and(|id| label_for.contains(&id))
+                || tag.contains(" aria-label=\"");
+            if !matches!(kind.as_str(), "hidden" | "submit" | "button") && !labelled {
+                bad.push(tag.to_string());
+            }
+            rest = &rest[end..];
+        }
+    }
+    bad
+}
+
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("href=\"/") {
+        let start = i + 6;
+        let Some(len) = rest[start..].find('"') else {
+            break;
+        };
+        out.push(unescape(&rest[start..start + len]));
+        rest = &rest[start + len..];
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_page_labels_its_inputs_and_has_no_broken_links() {
+    let (backend, service) = services().await.into_iter().next().expect("sqlite");
+    service.load_demo().await.expect("demo");
+    for (name, role, agency) in [
+        ("vanphong", "admin", None),
+        ("daumoi.bca", "focal", Some(FOCAL_AGENCY)),
+        ("lanhdao", "viewer", None),
+    ] {
+        let mut c = signed_in(&service, name, role, agency).await;
+        let mut seen = BTreeSet::new();
+        let mut queue: VecDeque<String> = [
+            "/".to_string(),
+            "/?as_of=2025-07-16".into(),
+            "/viec-cua-toi".into(),
+            "/duyet".into(),
+        ]
+        .into();
+        let mut visited = 0;
+        // Bounded: enough pages to reach every kind (list, task, document, agency, assignment, forms).
+        while let Some(path) = queue.pop_front() {
+            if visited >= 120 {
+                break;
+            }
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            visited += 1;
+            let a = c.get(&path).await;
+            let allowed_403 = path == "/duyet" && role != "admin";
+            assert!(
+                a.status == StatusCode::OK || (allowed_403 && a.status == StatusCode::FORBIDDEN),
+                "[{backend}] {role}: {path} answers {}",
+                a.status
+            );
+            let ct = a
+                .headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if !ct.starts_with("text/html") {
+                continue;
+            }
+            let bad = unlabelled(&a.body);
+            assert!(
+                bad.is_empty(),
+                "[{backend}] {role}: {path} has unlabelled controls: {bad:?}"
+            );
+            assert!(a.body.contains("<html lang=\""), "{path}");
+            for link in links(&a.body) {
+                if link.starts_with("/api/")
+                    || link.starts_with("/static/")
+                    || link.contains("lang=")
+                {
+                    continue;
+                }
+                if !seen.contains(&link) {
+                    queue.push_back(link);
+                }
+            }
+        }
+        assert!(
+            visited >= 40,
+            "[{backend}] {role}: only {visited} pages reached"
+        );
+    }
+    // The static assets the pages use answer too.
+    let mut c = Client::new(&service);
+    assert_eq!(c.get("/static/app.css").await.status, StatusCode::OK);
+    assert_eq!(c.get("/static/favicon.svg").await.status, StatusCode::OK);
+}
