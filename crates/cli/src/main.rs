@@ -96,6 +96,37 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Indicators: their status, one indicator's series, recording figures.
+    Indicator {
+        #[command(subcommand)]
+        command: IndicatorCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum IndicatorCommand {
+    /// Every indicator with its target, latest value and status.
+    List {
+        #[arg(long)]
+        as_of: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// One indicator: its national series, targets and evaluation (JSON).
+    Show {
+        code: String,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Record measurements from a JSON file: [{"agency", "period", "value", "source"}, …].
+    Record {
+        code: String,
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -331,6 +362,54 @@ async fn run(cli: Cli) -> Result<()> {
                 print!("{}", overdue_table(&report));
             }
         }
+        Command::Indicator { command } => match command {
+            IndicatorCommand::List { as_of, data } => {
+                let day = day_arg("as-of", as_of.as_deref())?;
+                let service = open(&data, Config::default()).await?;
+                let list = service
+                    .list_indicators(None, day)
+                    .await
+                    .map_err(|e| anyhow!("{e}"))?;
+                println!("CHỈ TIÊU tại ngày {}\n", format_date_vi(day));
+                for i in list {
+                    let latest = i
+                        .latest
+                        .map(|p| format!("{} {} ({})", p.value, i.unit, p.period))
+                        .unwrap_or_else(|| "—".into());
+                    let target = i
+                        .target
+                        .map(|t| format!("{} {} trước {}", t.value, i.unit, format_date_vi(t.due)))
+                        .unwrap_or_else(|| "—".into());
+                    println!(
+                        "{:<30} {:<18} mới nhất: {latest}; mục tiêu: {target}\n    {}",
+                        i.code, i.status_label, i.name
+                    );
+                }
+            }
+            IndicatorCommand::Show { code, as_of, data } => {
+                let day = day_arg("as-of", as_of.as_deref())?;
+                let service = open(&data, Config::default()).await?;
+                let detail = service
+                    .indicator_detail(&code, day)
+                    .await
+                    .map_err(|e| anyhow!("{e}"))?;
+                println!("{}", serde_json::to_string_pretty(&detail)?);
+            }
+            IndicatorCommand::Record { code, file, data } => {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let rows: Vec<tiendo_service::indicators::MeasurementInput> =
+                    serde_json::from_str(&text).with_context(|| {
+                        format!("{}: not a JSON list of measurements", file.display())
+                    })?;
+                let service = open(&data, Config::default()).await?;
+                let n = service
+                    .record_measurements(&system_actor(), &code, &rows)
+                    .await
+                    .map_err(|e| anyhow!("{e}"))?;
+                println!("recorded {n} measurement(s) of {code}");
+            }
+        },
         Command::Demo { data } => {
             let service = open(&data, Config::default()).await?;
             let s = service.load_demo().await.map_err(|e| anyhow!("{e}"))?;

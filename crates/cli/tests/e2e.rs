@@ -19,11 +19,19 @@ impl Drop for Server {
 }
 
 /// One HTTP/1.1 request over a fresh connection; returns the status and body.
-fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> std::io::Result<(u16, String)> {
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let body = body.unwrap_or("");
-    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     write!(
         stream,
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
@@ -32,13 +40,24 @@ fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: Option<&
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
     let text = String::from_utf8_lossy(&raw).to_string();
-    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     Ok((status, body))
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[test]
@@ -49,7 +68,13 @@ fn serve_on_an_empty_folder_gives_the_365_appendix_as_of_16_07_2025() {
     let started = Instant::now();
     let server = Server(
         Command::new(BIN)
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data", dir.to_str().unwrap()])
+            .args([
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--data",
+                dir.to_str().unwrap(),
+            ])
             .env_remove("DATABASE_URL")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -65,45 +90,110 @@ fn serve_on_an_empty_folder_gives_the_365_appendix_as_of_16_07_2025() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(up, "tiendo serve did not answer /health within 60 s");
-    eprintln!("tiendo serve with demo data answered in {:.2} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "tiendo serve with demo data answered in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let out = Command::new(BIN)
-        .args(["user", "add", "--username", "lanhdao", "--password", "mật khẩu tốt", "--role", "viewer", "--data", dir.to_str().unwrap()])
+        .args([
+            "user",
+            "add",
+            "--username",
+            "lanhdao",
+            "--password",
+            "mật khẩu tốt",
+            "--role",
+            "viewer",
+            "--data",
+            dir.to_str().unwrap(),
+        ])
         .env_remove("DATABASE_URL")
         .output()
         .expect("run tiendo user add");
-    assert!(out.status.success(), "user add: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "user add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
-    let (status, body) = http(port, "GET", "/api/v1/reports/overdue?as_of=2025-07-16", None, None).unwrap();
+    let (status, body) = http(
+        port,
+        "GET",
+        "/api/v1/reports/overdue?as_of=2025-07-16",
+        None,
+        None,
+    )
+    .unwrap();
     assert_eq!(status, 401, "{body}");
-    let (status, body) = http(port, "POST", "/api/v1/auth/login", None, Some(r#"{"username":"lanhdao","password":"mật khẩu tốt"}"#)).unwrap();
+    let (status, body) = http(
+        port,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(r#"{"username":"lanhdao","password":"mật khẩu tốt"}"#),
+    )
+    .unwrap();
     assert_eq!(status, 200, "{body}");
-    let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["token"].as_str().unwrap().to_string();
-    let (status, body) = http(port, "GET", "/api/v1/reports/overdue?as_of=2025-07-16", Some(&token), None).unwrap();
+    let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, body) = http(
+        port,
+        "GET",
+        "/api/v1/reports/overdue?as_of=2025-07-16",
+        Some(&token),
+        None,
+    )
+    .unwrap();
     assert_eq!(status, 200, "{body}");
     let report: serde_json::Value = serde_json::from_str(&body).unwrap();
     let rows = report["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 33);
     assert_eq!(rows[0]["source_document"], "Nghị quyết số 71/NQ-CP");
-    assert_eq!(rows[0]["incomplete"], serde_json::json!(["Bộ Nông nghiệp và Môi trường"]));
+    assert_eq!(
+        rows[0]["incomplete"],
+        serde_json::json!(["Bộ Nông nghiệp và Môi trường"])
+    );
     assert_eq!(rows[3]["incomplete"].as_array().unwrap().len(), 12);
     // A viewer writes nothing.
-    let (status, _) = http(port, "POST", "/api/v1/documents", Some(&token), Some(r#"{"kind":"Thông báo","title":"x"}"#)).unwrap();
+    let (status, _) = http(
+        port,
+        "POST",
+        "/api/v1/documents",
+        Some(&token),
+        Some(r#"{"kind":"Thông báo","title":"x"}"#),
+    )
+    .unwrap();
     assert_eq!(status, 403);
     drop(server);
 
     // The terminal report says the same.
     let out = Command::new(BIN)
-        .args(["status", "--as-of", "16/07/2025", "--data", dir.to_str().unwrap()])
+        .args([
+            "status",
+            "--as-of",
+            "16/07/2025",
+            "--data",
+            dir.to_str().unwrap(),
+        ])
         .env_remove("DATABASE_URL")
         .output()
         .expect("run tiendo status");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
-    assert!(text.contains("DANH MỤC NHIỆM VỤ QUÁ HẠN tại ngày 16/07/2025 — 33 nhiệm vụ"), "{text}");
+    assert!(
+        text.contains("DANH MỤC NHIỆM VỤ QUÁ HẠN tại ngày 16/07/2025 — 33 nhiệm vụ"),
+        "{text}"
+    );
     // A database that cannot be opened is a clear message, not a panic.
     let blocked = dir.join("tiendo.db").join("x");
-    let out = Command::new(BIN).args(["status", "--data", blocked.to_str().unwrap()]).env_remove("DATABASE_URL").output().unwrap();
+    let out = Command::new(BIN)
+        .args(["status", "--data", blocked.to_str().unwrap()])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot") && !err.contains("panicked"), "{err}");

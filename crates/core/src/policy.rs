@@ -71,6 +71,12 @@ pub enum Write {
     RequestExtension {
         agency: i64,
     },
+    /// Define indicators and their targets.
+    ManageIndicators,
+    /// Enter measurements of `agency` (`None`: national figures, the office's).
+    Measure {
+        agency: Option<i64>,
+    },
 }
 
 impl Actor {
@@ -83,6 +89,7 @@ impl Actor {
                 Write::Report { agency }
                 | Write::Commit { agency }
                 | Write::RequestExtension { agency } => self.agency_id == Some(agency),
+                Write::Measure { agency } => agency.is_some() && self.agency_id == agency,
                 _ => false,
             },
         }
@@ -132,6 +139,8 @@ mod tests {
             Write::ConfirmCompletion,
             Write::ReviewReport,
             Write::DecideExtension,
+            Write::ManageIndicators,
+            Write::Measure { agency: None },
         ];
         for w in office_writes {
             assert!(admin.may(w), "{w:?}");
@@ -142,6 +151,7 @@ mod tests {
             Write::Report { agency: 7 },
             Write::Commit { agency: 7 },
             Write::RequestExtension { agency: 7 },
+            Write::Measure { agency: Some(7) },
         ] {
             assert!(admin.may(w) && focal.may(w) && !viewer.may(w), "{w:?}");
         }
@@ -149,6 +159,7 @@ mod tests {
             Write::Report { agency: 8 },
             Write::Commit { agency: 8 },
             Write::RequestExtension { agency: 8 },
+            Write::Measure { agency: Some(8) },
         ] {
             assert!(!focal.may(w), "{w:?}");
         }

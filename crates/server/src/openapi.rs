@@ -44,6 +44,24 @@ use utoipa::OpenApi;
     crate::api::StatusReport,
     crate::api::StatusCount,
     crate::error::ErrorBody,
+    tiendo_service::indicators::IndicatorInput,
+    tiendo_service::indicators::IndicatorSummary,
+    tiendo_service::indicators::IndicatorDetail,
+    tiendo_service::indicators::TargetInput,
+    tiendo_service::indicators::TargetView,
+    tiendo_service::indicators::MeasurementInput,
+    tiendo_service::indicators::MeasurementView,
+    tiendo_service::indicators::PeriodTable,
+    tiendo_service::indicators::AgencyValue,
+    tiendo_service::indicators::PeriodValue,
+    tiendo_core::indicator::Direction,
+    tiendo_core::indicator::Aggregation,
+    tiendo_core::indicator::Periodicity,
+    tiendo_core::indicator::IndicatorStatus,
+    tiendo_core::indicator::Evaluation,
+    tiendo_core::indicator::Point,
+    crate::api_indicators::MeasurementsInput,
+    crate::api_indicators::Recorded,
 )))]
 struct Components;
 
@@ -473,6 +491,11 @@ pub fn document() -> Value {
         let mut parameters: Vec<Value> = params.iter().map(|p| parameter(p)).collect();
         if path.contains("{id}") {
             parameters.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}));
+        }
+        for name in ["code", "period"] {
+            if path.contains(&format!("{{{name}}}")) {
+                parameters.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
+            }
         }
         let ok = if *response == "-" {
             json!({"description": "Done"})

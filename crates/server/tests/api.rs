@@ -721,7 +721,12 @@ async fn search_ignores_diacritics_and_case_and_the_api_is_described() {
 async fn status_filter_in_sql_agrees_with_the_status_rule() {
     use tiendo_core::status::Status;
     for api in apis().await {
-        let system = tiendo_core::policy::Actor { user_id: 0, username: "t".into(), role: tiendo_core::policy::Role::Admin, agency_id: None };
+        let system = tiendo_core::policy::Actor {
+            user_id: 0,
+            username: "t".into(),
+            role: tiendo_core::policy::Role::Admin,
+            agency_id: None,
+        };
         let deadlines = [
             r#"{"kind": "date", "due": "2025-06-30", "raw": ""}"#,
             r#"{"kind": "date", "due": "2025-07-16", "raw": ""}"#,
@@ -737,38 +742,121 @@ async fn status_filter_in_sql_agrees_with_the_status_rule() {
             .enumerate()
             .map(|(i, dl)| format!(r#"{{"ref": "{i}", "text": "Việc {i}", "lead": ["Bộ Y tế", "Bộ Tài chính", "Bộ Công an"], "coord": [], "deadline": {dl}}}"#))
             .collect();
-        let doc = DocumentInput { number: Some("5/TB".into()), kind: "Thông báo".into(), title: "Thử".into(), issued_on: Some(d("2025-05-01")), issuer: None, signer: None, body: None };
+        let doc = DocumentInput {
+            number: Some("5/TB".into()),
+            kind: "Thông báo".into(),
+            title: "Thử".into(),
+            issued_on: Some(d("2025-05-01")),
+            issuer: None,
+            signer: None,
+            body: None,
+        };
         api.service
-            .import_jsonl(&system, &lines.join("\n"), ImportOptions { document: Some(doc), recorded_at: Some(start_of_day(d("2025-05-01"))) })
+            .import_jsonl(
+                &system,
+                &lines.join("\n"),
+                ImportOptions {
+                    document: Some(doc),
+                    recorded_at: Some(start_of_day(d("2025-05-01"))),
+                },
+            )
             .await
             .unwrap();
         let token = api.user("xem", "viewer", None).await;
         let all = api.get("/api/v1/assignments?per_page=1000", &token).await;
-        let ids: Vec<i64> = all["items"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect();
+        let ids: Vec<i64> = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_i64().unwrap())
+            .collect();
         assert_eq!(ids.len(), 24);
         // Vary the history: completions on time and late, cancellations.
         for (n, id) in ids.iter().enumerate() {
             let patch = match n % 4 {
-                0 => AssignmentPatchInput { completed_on: Some(d("2025-07-10")), reopen: None, cancelled: None, deadline: None, note: None },
-                1 => AssignmentPatchInput { completed_on: None, reopen: None, cancelled: Some(true), deadline: None, note: None },
-                2 => AssignmentPatchInput { completed_on: Some(d("2025-06-01")), reopen: None, cancelled: None, deadline: None, note: None },
+                0 => AssignmentPatchInput {
+                    completed_on: Some(d("2025-07-10")),
+                    reopen: None,
+                    cancelled: None,
+                    deadline: None,
+                    note: None,
+                },
+                1 => AssignmentPatchInput {
+                    completed_on: None,
+                    reopen: None,
+                    cancelled: Some(true),
+                    deadline: None,
+                    note: None,
+                },
+                2 => AssignmentPatchInput {
+                    completed_on: Some(d("2025-06-01")),
+                    reopen: None,
+                    cancelled: None,
+                    deadline: None,
+                    note: None,
+                },
                 _ => continue,
             };
-            api.service.patch_assignment_stamped(&system, *id, &patch, Stamp::backdated(None, start_of_day(d("2025-07-20")))).await.unwrap();
+            api.service
+                .patch_assignment_stamped(
+                    &system,
+                    *id,
+                    &patch,
+                    Stamp::backdated(None, start_of_day(d("2025-07-20"))),
+                )
+                .await
+                .unwrap();
         }
-        for day in ["2025-06-25", "2025-07-16", "2025-07-25", "2025-09-30", "2026-01-05"] {
+        for day in [
+            "2025-06-25",
+            "2025-07-16",
+            "2025-07-25",
+            "2025-09-30",
+            "2026-01-05",
+        ] {
             let mut by_rule: Vec<(i64, String)> = Vec::new();
-            let all = api.get(&format!("/api/v1/assignments?per_page=1000&as_of={day}"), &token).await;
+            let all = api
+                .get(
+                    &format!("/api/v1/assignments?per_page=1000&as_of={day}"),
+                    &token,
+                )
+                .await;
             for a in all["items"].as_array().unwrap() {
-                by_rule.push((a["id"].as_i64().unwrap(), a["status"].as_str().unwrap().to_string()));
+                by_rule.push((
+                    a["id"].as_i64().unwrap(),
+                    a["status"].as_str().unwrap().to_string(),
+                ));
             }
             for status in Status::ALL {
-                let filtered = api.get(&format!("/api/v1/assignments?per_page=1000&as_of={day}&status={}", status.as_str()), &token).await;
-                let mut sql_ids: Vec<i64> = filtered["items"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect();
-                let mut rule_ids: Vec<i64> = by_rule.iter().filter(|(_, s)| s == status.as_str()).map(|(id, _)| *id).collect();
+                let filtered = api
+                    .get(
+                        &format!(
+                            "/api/v1/assignments?per_page=1000&as_of={day}&status={}",
+                            status.as_str()
+                        ),
+                        &token,
+                    )
+                    .await;
+                let mut sql_ids: Vec<i64> = filtered["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a["id"].as_i64().unwrap())
+                    .collect();
+                let mut rule_ids: Vec<i64> = by_rule
+                    .iter()
+                    .filter(|(_, s)| s == status.as_str())
+                    .map(|(id, _)| *id)
+                    .collect();
                 sql_ids.sort();
                 rule_ids.sort();
-                assert_eq!(sql_ids, rule_ids, "[{}] {day} {}", api.backend, status.as_str());
+                assert_eq!(
+                    sql_ids,
+                    rule_ids,
+                    "[{}] {day} {}",
+                    api.backend,
+                    status.as_str()
+                );
             }
         }
     }

@@ -102,6 +102,7 @@ pub struct DemoSummary {
     pub documents: usize,
     pub tasks: usize,
     pub completions: usize,
+    pub indicators: usize,
 }
 
 impl Service {
@@ -144,7 +145,265 @@ impl Service {
                 summary.completions += self.invent_history(&system, *task_id, issued, line).await?;
             }
         }
+        summary.indicators = self.seed_indicators(&system).await?;
         Ok(summary)
+    }
+
+    /// The indicators the seed documents name, with their targets and the figures
+    /// they report, each citing its document.
+    async fn seed_indicators(&self, system: &Actor) -> Result<usize> {
+        use crate::indicators::{IndicatorInput, MeasurementInput, TargetInput};
+        use tiendo_core::indicator::{Aggregation, Direction, Periodicity};
+        let percent = |code: &str, name: &str, source: &str| IndicatorInput {
+            code: code.into(),
+            name: name.into(),
+            unit: "%".into(),
+            direction: Direction::Increase,
+            aggregation: Aggregation::Mean,
+            levels: vec!["province".into()],
+            periodicity: Periodicity::Month,
+            source: Some(source.into()),
+            valid_min: Some(0.0),
+            valid_max: Some(100.0),
+        };
+        let count = |code: &str, name: &str, unit: &str, source: &str| IndicatorInput {
+            code: code.into(),
+            name: name.into(),
+            unit: unit.into(),
+            direction: Direction::Increase,
+            aggregation: Aggregation::Sum,
+            levels: vec!["central".into()],
+            periodicity: Periodicity::Month,
+            source: Some(source.into()),
+            valid_min: Some(0.0),
+            valid_max: None,
+        };
+        let indicators = vec![
+            percent(
+                "phu-song-5g",
+                "Tỷ lệ phủ sóng 5G",
+                "Bộ Khoa học và Công nghệ; 624/TB-VPCP III.5.a.(4)",
+            ),
+            percent(
+                "ho-so-truc-tuyen-toan-trinh",
+                "Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến toàn trình",
+                "56/TB-VPCP; Phiên họp thứ tư III.2.(2)",
+            ),
+            percent(
+                "tthc-dvc-toan-trinh",
+                "Tỷ lệ thủ tục hành chính đủ điều kiện được cung cấp dịch vụ công trực tuyến toàn trình",
+                "56/TB-VPCP",
+            ),
+            percent(
+                "ho-so-gan-dinh-danh",
+                "Tỷ lệ hồ sơ giải quyết thủ tục hành chính được gắn định danh cá nhân",
+                "56/TB-VPCP",
+            ),
+            percent(
+                "dan-so-dung-dvctt",
+                "Tỷ lệ dân số trưởng thành sử dụng dịch vụ công trực tuyến",
+                "56/TB-VPCP",
+            ),
+            IndicatorInput {
+                levels: vec!["province".into(), "central".into()],
+                periodicity: Periodicity::Year,
+                ..percent(
+                    "chi-ngan-sach-khcn",
+                    "Tỷ lệ chi ngân sách nhà nước cho KHCN, ĐMST và CĐS",
+                    "624/TB-VPCP I.(3)",
+                )
+            },
+            count(
+                "csdl-trong-yeu",
+                "Số cơ sở dữ liệu trọng yếu theo Kế hoạch 02-KH/BCĐTW được hình thành",
+                "CSDL",
+                "624/TB-VPCP II.1.(2)",
+            ),
+            count(
+                "csdl-chuyen-nganh-dat-chuan",
+                "Số CSDL chuyên ngành theo Nghị quyết 71/NQ-CP bảo đảm đúng - đủ - sạch - sống",
+                "CSDL",
+                "624/TB-VPCP II.1.(2)",
+            ),
+            count(
+                "kinh-phi-du-toan",
+                "Kinh phí KHCN, ĐMST, CĐS cần phân bổ",
+                "nghìn tỷ đồng",
+                "624/TB-VPCP II.1.(3)",
+            ),
+            count(
+                "kinh-phi-da-phan-bo",
+                "Kinh phí KHCN, ĐMST, CĐS đã phân bổ",
+                "nghìn tỷ đồng",
+                "624/TB-VPCP II.1.(3)",
+            ),
+            IndicatorInput {
+                aggregation: Aggregation::Ratio {
+                    numerator: "kinh-phi-da-phan-bo".into(),
+                    denominator: "kinh-phi-du-toan".into(),
+                    factor: 100,
+                },
+                levels: vec!["central".into()],
+                ..percent(
+                    "ty-le-phan-bo-kinh-phi",
+                    "Tỷ lệ kinh phí KHCN, ĐMST, CĐS đã phân bổ",
+                    "624/TB-VPCP II.1.(3)",
+                )
+            },
+        ];
+        for i in &indicators {
+            self.create_indicator(system, i).await?;
+        }
+        let target = |value: f64, due: &str, source: &str| -> Result<TargetInput> {
+            Ok(TargetInput {
+                agency: None,
+                value,
+                due: day(due)?,
+                baseline_value: None,
+                baseline_on: None,
+                source: Some(source.into()),
+            })
+        };
+        let targets = [
+            (
+                "phu-song-5g",
+                target(
+                    90.0,
+                    "2025-12-31",
+                    "624/TB-VPCP III.5.a.(4): phải đạt 90% trong năm 2025",
+                )?,
+            ),
+            (
+                "ho-so-truc-tuyen-toan-trinh",
+                target(
+                    80.0,
+                    "2025-12-31",
+                    "Phiên họp thứ tư III.2.(2): đạt 80% trong năm 2025",
+                )?,
+            ),
+            (
+                "tthc-dvc-toan-trinh",
+                target(100.0, "2025-12-31", "56/TB-VPCP: đến hết năm 2025, 100%")?,
+            ),
+            (
+                "ho-so-gan-dinh-danh",
+                target(
+                    100.0,
+                    "2025-06-30",
+                    "56/TB-VPCP: hết tháng 6 năm 2025, 100%",
+                )?,
+            ),
+            (
+                "dan-so-dung-dvctt",
+                target(40.0, "2025-12-31", "56/TB-VPCP: 40% dân số trưởng thành")?,
+            ),
+            (
+                "chi-ngan-sach-khcn",
+                target(
+                    3.0,
+                    "2026-12-31",
+                    "624/TB-VPCP I.(3): tối thiểu 3% tổng chi ngân sách năm 2026",
+                )?,
+            ),
+            (
+                "csdl-trong-yeu",
+                target(
+                    12.0,
+                    "2025-12-31",
+                    "Kế hoạch 02-KH/BCĐTW: 12 CSDL trọng yếu",
+                )?,
+            ),
+            (
+                "csdl-chuyen-nganh-dat-chuan",
+                target(
+                    105.0,
+                    "2025-12-31",
+                    "Phiên họp thứ tư III.3.(1): hoàn thiện CSDL chậm nhất trong quý IV/2025",
+                )?,
+            ),
+            (
+                "ty-le-phan-bo-kinh-phi",
+                target(100.0, "2025-12-31", "624/TB-VPCP II.1.(3)")?,
+            ),
+        ];
+        for (code, t) in &targets {
+            self.add_indicator_target(system, code, t).await?;
+        }
+        let national = |period: &str, value: f64, source: &str| MeasurementInput {
+            agency: None,
+            period: period.into(),
+            value,
+            source: Some(source.into()),
+            note: None,
+        };
+        let measurements: Vec<(&str, &str, Vec<MeasurementInput>)> = vec![
+            (
+                "phu-song-5g",
+                "2025-09-24",
+                vec![national(
+                    "2025-09",
+                    26.0,
+                    "Thông báo kết luận Phiên họp thứ tư, I.(3)",
+                )],
+            ),
+            (
+                "phu-song-5g",
+                "2025-11-16",
+                vec![national("2025-11", 39.5, "624/TB-VPCP III.5.a.(4)")],
+            ),
+            (
+                "ho-so-truc-tuyen-toan-trinh",
+                "2025-12-18",
+                vec![national("2025-12", 36.8, "Hội nghị sơ kết 18/12/2025")],
+            ),
+            (
+                "csdl-trong-yeu",
+                "2025-11-16",
+                vec![national("2025-11", 3.0, "624/TB-VPCP II.1.(2): 3/12")],
+            ),
+            (
+                "csdl-chuyen-nganh-dat-chuan",
+                "2025-11-16",
+                vec![national(
+                    "2025-11",
+                    51.0,
+                    "624/TB-VPCP II.1.(2): 54/105 chưa bảo đảm",
+                )],
+            ),
+            (
+                "kinh-phi-du-toan",
+                "2025-11-16",
+                vec![national("2025-11", 12.7, "624/TB-VPCP II.1.(3)")],
+            ),
+            (
+                "kinh-phi-da-phan-bo",
+                "2025-11-16",
+                vec![national("2025-11", 11.7, "624/TB-VPCP II.1.(3)")],
+            ),
+            (
+                "chi-ngan-sach-khcn",
+                "2025-12-18",
+                vec![MeasurementInput {
+                    agency: Some("Quảng Ninh".into()),
+                    period: "2025".into(),
+                    value: 3.0,
+                    source: Some(
+                        "Hội nghị sơ kết 18/12/2025: tỉnh Quảng Ninh dành tối thiểu 3%".into(),
+                    ),
+                    note: None,
+                }],
+            ),
+        ];
+        for (code, on, rows) in &measurements {
+            self.record_measurements_stamped(
+                system,
+                code,
+                rows,
+                Stamp::backdated(None, at(day(on)?, 10)),
+            )
+            .await?;
+        }
+        Ok(indicators.len())
     }
 
     /// Completes some assignments of a task, as history. Appendix rows keep
@@ -195,7 +454,9 @@ impl Service {
                 // A unit the appendix lists as finished had finished by its deadline.
                 Some(open) if !open.contains(&row.agency_id) => Some(due),
                 // An unfinished unit: a third of them finish later, late.
-                Some(_) => h.is_multiple_of(3).then(|| issued + Duration::days(10 + (h % 90) as i64)),
+                Some(_) => h
+                    .is_multiple_of(3)
+                    .then(|| issued + Duration::days(10 + (h % 90) as i64)),
                 // Work due before the appendix's day was done on time (the appendix lists
                 // every overdue task of that day).
                 None if due < day("2025-07-16")? => Some(due),

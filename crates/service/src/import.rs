@@ -88,9 +88,7 @@ pub type ParsedFile = (Option<DocumentInput>, Vec<(usize, GoldTask)>);
 
 /// Reads the lines of a JSONL file: the document line if any and the tasks with
 /// their line numbers.
-pub fn parse_jsonl(
-    text: &str,
-) -> std::result::Result<ParsedFile, Vec<LineError>> {
+pub fn parse_jsonl(text: &str) -> std::result::Result<ParsedFile, Vec<LineError>> {
     let mut document = None;
     let mut tasks = Vec::new();
     let mut errors = Vec::new();

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod import;
+pub mod indicators;
 pub mod input;
 pub mod views;
 
@@ -189,6 +190,10 @@ impl Service {
             Ok(cache) => f(&cache),
             Err(poisoned) => f(&poisoned.into_inner()),
         }
+    }
+
+    pub(crate) fn with_agencies_list<T>(&self, f: impl FnOnce(&[Agency]) -> T) -> T {
+        self.with_agencies(|c| f(&c.all))
     }
 
     pub fn agency(&self, id: i64) -> Option<Agency> {

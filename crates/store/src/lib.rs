@@ -24,7 +24,10 @@ pub use error::StoreError;
 pub use types::*;
 
 /// The migrations, in order. `{ID}` is replaced per backend.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_core.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_core.sql")),
+    (2, include_str!("../migrations/0002_indicators.sql")),
+];
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,6 +272,16 @@ forward! {
     read fn token_user(token_hash: &str, now: Micros) -> Option<UserCredentials>;
     write fn revoke_token(token_hash: &str, stamp: &Stamp) -> bool;
 
+    write fn create_indicator(i: &NewIndicator, stamp: &Stamp) -> i64;
+    read fn get_indicator(code: &str) -> Option<IndicatorRow>;
+    read fn list_indicators(q: Option<&str>) -> Vec<IndicatorRow>;
+    write fn add_target(t: &NewTarget, stamp: &Stamp) -> i64;
+    read fn targets(indicator_id: i64) -> Vec<TargetRow>;
+    write fn record_measurements(rows: &[NewMeasurement], stamp: &Stamp) -> usize;
+    read fn period_values(indicator_id: i64, period: &str) -> Vec<MeasurementRow>;
+    read fn series(indicator_id: i64, agency_id: Option<i64>) -> Vec<MeasurementRow>;
+    read fn measurement_history(indicator_id: i64, agency_id: Option<i64>, period: &str) -> Vec<MeasurementRow>;
+    read fn periods(indicator_id: i64) -> Vec<(String, NaiveDate)>;
     read fn list_events(f: &EventFilter) -> (Vec<Event>, i64);
     read fn task_history(task_id: i64, confined_to: Option<i64>) -> Vec<Event>;
 

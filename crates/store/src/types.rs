@@ -341,3 +341,83 @@ pub fn deadline_of(state: &AssignmentState, raw: &str) -> Deadline {
 pub fn parse_kind(s: &str) -> DeadlineKind {
     DeadlineKind::parse(s).unwrap_or(DeadlineKind::None)
 }
+
+/// An indicator as stored. Values and bounds are in the fixed scale
+/// (`tiendo_core::indicator::SCALE`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndicatorRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub direction: String,
+    /// JSON of `tiendo_core::indicator::Aggregation`.
+    pub aggregation: String,
+    pub levels: Vec<String>,
+    pub periodicity: String,
+    pub source: Option<String>,
+    pub valid_min: Option<i64>,
+    pub valid_max: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewIndicator {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub direction: String,
+    pub aggregation: String,
+    pub levels: Vec<String>,
+    pub periodicity: String,
+    pub source: Option<String>,
+    pub valid_min: Option<i64>,
+    pub valid_max: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTarget {
+    pub indicator_id: i64,
+    pub agency_id: Option<i64>,
+    pub value: i64,
+    pub due: NaiveDate,
+    pub baseline_value: Option<i64>,
+    pub baseline_on: Option<NaiveDate>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TargetRow {
+    pub id: i64,
+    pub agency_id: Option<i64>,
+    pub value: i64,
+    pub due: NaiveDate,
+    pub baseline_value: Option<i64>,
+    pub baseline_on: Option<NaiveDate>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMeasurement {
+    pub indicator_id: i64,
+    /// `None`: a value for the nation as a whole.
+    pub agency_id: Option<i64>,
+    pub period: String,
+    pub period_end: NaiveDate,
+    pub value: i64,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MeasurementRow {
+    pub id: i64,
+    pub agency_id: Option<i64>,
+    pub parent_id: Option<i64>,
+    pub period: String,
+    pub period_end: NaiveDate,
+    pub value: i64,
+    pub source: Option<String>,
+    pub note: Option<String>,
+    pub recorded_at: Micros,
+    pub superseded_at: Option<Micros>,
+}
