@@ -5,6 +5,7 @@
 //! The scorer's lines are printed (stderr) and written to
 //! `<target dir>/extraction-scores.txt`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -77,7 +78,9 @@ fn seed_documents_meet_the_targets() {
             String::from_utf8_lossy(&out.stderr)
         );
         let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        eprintln!("{name}: {line}");
+        // Written to stderr directly, so it shows whether or not the harness
+        // captures output.
+        let _ = writeln!(std::io::stderr(), "{name}: {line}");
         report.push(format!("{name}: {line}"));
         let (f1, lead, deadline) = (
             field(&line, "F1"),
@@ -92,7 +95,7 @@ fn seed_documents_meet_the_targets() {
     }
     let path = target_dir().join("extraction-scores.txt");
     let _ = std::fs::write(&path, report.join("\n") + "\n");
-    eprintln!("scores written to {}", path.display());
+    let _ = writeln!(std::io::stderr(), "scores written to {}", path.display());
     assert!(
         failures.is_empty(),
         "below target:\n{}",
