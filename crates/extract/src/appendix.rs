@@ -235,12 +235,61 @@ fn product_re() -> &'static Regex {
 }
 
 /// The expected result a task names: the first document or system it asks for
-/// ("Nghị định …", "Kế hoạch …", "báo cáo …", "Hệ thống …").
+/// ("Nghị định …", "Kế hoạch …", "báo cáo …", "Hệ thống …") right after a verb of
+/// making or submitting; a cited document ("Nghị quyết số 57-NQ/TW") is not one.
 pub fn product(task: &str) -> Option<String> {
-    let m = product_re().find(task)?;
-    let words: Vec<&str> = m.as_str().split_whitespace().take(14).collect();
-    if words.len() < 2 {
-        return None;
+    const VERBS: [&str; 22] = [
+        "ban hành",
+        "xây dựng",
+        "trình",
+        "hoàn thiện",
+        "hoàn thành",
+        "thiết lập",
+        "tham mưu",
+        "sửa đổi",
+        "bổ sung",
+        "đề xuất",
+        "báo cáo",
+        "lập",
+        "phê duyệt",
+        "công bố",
+        "gửi",
+        "cung cấp",
+        "tổng hợp",
+        "nâng cấp",
+        "thành lập",
+        "có",
+        "đưa",
+        "số hóa",
+    ];
+    for m in product_re().find_iter(task) {
+        let before = task[..m.start()].trim_end().to_lowercase();
+        let tail: Vec<&str> = before.split_whitespace().rev().take(6).collect();
+        let tail = tail
+            .into_iter()
+            .rev()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let after_verb = VERBS
+            .iter()
+            .any(|v| tail.ends_with(v) || tail.contains(&format!("{v} ")));
+        let cited = m
+            .as_str()
+            .split_whitespace()
+            .nth(1)
+            .is_some_and(|w| w == "số")
+            || tail.ends_with("của")
+            || tail.ends_with("theo")
+            || tail.ends_with("tại")
+            || tail.ends_with("căn cứ");
+        if !after_verb || cited {
+            continue;
+        }
+        let words: Vec<&str> = m.as_str().split_whitespace().take(14).collect();
+        if words.len() >= 2 {
+            return Some(words.join(" "));
+        }
     }
-    Some(words.join(" "))
+    None
 }

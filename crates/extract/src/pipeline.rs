@@ -433,9 +433,26 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
         }
         let parent = stack.last().copied().unwrap_or(0);
         unmarked_count[parent] += 1;
+        if parent != 0 && unmarked_count[parent] == 2 {
+            // A second paragraph under the item: the first one gets its number too.
+            if let Some(&first) = nodes[parent]
+                .children
+                .iter()
+                .find(|&&c| nodes[c].marker.is_none())
+            {
+                nodes[first].label = "1".to_string();
+            }
+        }
+        let label = if parent != 0 && unmarked_count[parent] == 1 {
+            // The only paragraph of an item stands for the item ("1. Quyết liệt …:"
+            // then "Các đồng chí …" is III.1).
+            String::new()
+        } else {
+            unmarked_count[parent].to_string()
+        };
         nodes.push(Node {
             marker: None,
-            label: unmarked_count[parent].to_string(),
+            label,
             body: a,
             end: b,
             children: Vec::new(),
