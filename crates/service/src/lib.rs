@@ -1569,12 +1569,13 @@ impl Service {
         let mut rows: Vec<OverdueRow> = Vec::new();
         let mut task_ids: Vec<i64> = overdue.iter().map(|k| k.task_id).collect();
         task_ids.dedup();
-        let mut tasks = HashMap::new();
-        for id in &task_ids {
-            if let Some(t) = self.store.get_task(*id).await? {
-                tasks.insert(*id, t);
-            }
-        }
+        let tasks: HashMap<i64, TaskRow> = self
+            .store
+            .get_tasks(&task_ids)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t))
+            .collect();
         for k in &overdue {
             let Some(task) = tasks.get(&k.task_id) else {
                 continue;

@@ -1,5 +1,7 @@
 //! The PostgreSQL backend: the national server.
 type Db = sqlx::Postgres;
+/// Whether statements use positional `?` parameters (see `Sql::text_for`).
+const POSITIONAL_PARAMETERS: bool = false;
 include!("repo.rs");
 include!("indicator_repo.rs");
 pub use indicators::*;

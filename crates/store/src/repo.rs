@@ -46,38 +46,38 @@ fn bind<'q>(
 }
 
 async fn fetch_all(pool: &Pool, sql: &Sql) -> Result<Vec<DbRow>, StoreError> {
-    Ok(bind(sqlx::query(sqlx::AssertSqlSafe(sql.text.clone())), &sql.args).fetch_all(pool).await?)
+    Ok(bind(sqlx::query(sqlx::AssertSqlSafe(sql.text_for(POSITIONAL_PARAMETERS))), &sql.args).fetch_all(pool).await?)
 }
 
 async fn fetch_optional(pool: &Pool, sql: &Sql) -> Result<Option<DbRow>, StoreError> {
-    Ok(bind(sqlx::query(sqlx::AssertSqlSafe(sql.text.clone())), &sql.args)
+    Ok(bind(sqlx::query(sqlx::AssertSqlSafe(sql.text_for(POSITIONAL_PARAMETERS))), &sql.args)
         .fetch_optional(pool)
         .await?)
 }
 
 async fn count(pool: &Pool, sql: &Sql) -> Result<i64, StoreError> {
-    let row = bind(sqlx::query(sqlx::AssertSqlSafe(sql.text.clone())), &sql.args)
+    let row = bind(sqlx::query(sqlx::AssertSqlSafe(sql.text_for(POSITIONAL_PARAMETERS))), &sql.args)
         .fetch_one(pool)
         .await?;
     Ok(row.try_get::<i64, _>(0)?)
 }
 
 async fn tx_exec(tx: &mut Tx<'_>, sql: &Sql) -> Result<u64, StoreError> {
-    Ok(bind(sqlx::query(sqlx::AssertSqlSafe(sql.text.clone())), &sql.args)
+    Ok(bind(sqlx::query(sqlx::AssertSqlSafe(sql.text_for(POSITIONAL_PARAMETERS))), &sql.args)
         .execute(&mut **tx)
         .await?
         .rows_affected())
 }
 
 async fn tx_insert_id(tx: &mut Tx<'_>, sql: &Sql) -> Result<i64, StoreError> {
-    let row = bind(sqlx::query(sqlx::AssertSqlSafe(sql.text.clone())), &sql.args)
+    let row = bind(sqlx::query(sqlx::AssertSqlSafe(sql.text_for(POSITIONAL_PARAMETERS))), &sql.args)
         .fetch_one(&mut **tx)
         .await?;
     Ok(row.try_get::<i64, _>(0)?)
 }
 
 async fn tx_optional(tx: &mut Tx<'_>, sql: &Sql) -> Result<Option<DbRow>, StoreError> {
-    Ok(bind(sqlx::query(sqlx::AssertSqlSafe(sql.text.clone())), &sql.args)
+    Ok(bind(sqlx::query(sqlx::AssertSqlSafe(sql.text_for(POSITIONAL_PARAMETERS))), &sql.args)
         .fetch_optional(&mut **tx)
         .await?)
 }
@@ -865,7 +865,7 @@ pub async fn update_task(backend: &Backend, id: i64, patch: &TaskPatch, stamp: &
             Some(due) => sql.push_args("due = ?", [Arg::Date(due)]),
             None => sql.push("due IS NULL"),
         };
-        let rows = bind(sqlx::query(sqlx::AssertSqlSafe(sql.text.clone())), &sql.args).fetch_all(&mut *tx).await?;
+        let rows = bind(sqlx::query(sqlx::AssertSqlSafe(sql.text_for(POSITIONAL_PARAMETERS))), &sql.args).fetch_all(&mut *tx).await?;
         for row in rows {
             let assignment: i64 = row.try_get(0)?;
             let change = StateChange::DeadlineSet { kind: deadline.kind, due: deadline.due };
@@ -925,49 +925,56 @@ pub fn status_clause(sql: &mut Sql, status: Status, day: NaiveDate, due_soon_day
     }
 }
 
-fn task_where(f: &TaskFilter) -> Sql {
+/// The FROM and WHERE of a task list. With an agency or status filter the list
+/// starts from the (few) matching assignment spans and joins their tasks, rather
+/// than testing every task: a province's overdue work is a few thousand tasks of
+/// 200,000.
+fn task_from_where(f: &TaskFilter) -> Sql {
     let t = end_of_day(f.as_of);
-    let mut wh = Sql::new(" WHERE 1=1");
+    let mut sql = Sql::default();
     if f.status.is_some() || f.agency_id.is_some() {
-        wh.push(" AND t.id IN (SELECT s.task_id FROM assignment_states s WHERE 1=1");
-        known_clause(&mut wh, t);
+        sql.push(" FROM (SELECT DISTINCT s.task_id FROM assignment_states s WHERE 1=1");
+        known_clause(&mut sql, t);
         if let Some(agency) = f.agency_id {
-            wh.push_args(" AND s.agency_id = ?", [Arg::I64(agency)]);
+            sql.push_args(" AND s.agency_id = ?", [Arg::I64(agency)]);
         }
         if let Some(confined) = f.confined_to {
-            wh.push_args(" AND s.agency_id = ?", [Arg::I64(confined)]);
+            sql.push_args(" AND s.agency_id = ?", [Arg::I64(confined)]);
         }
         if let Some(status) = f.status {
-            status_clause(&mut wh, status, f.as_of, f.due_soon_days);
+            status_clause(&mut sql, status, f.as_of, f.due_soon_days);
         }
-        wh.push(")");
-    } else if let Some(confined) = f.confined_to {
-        wh.push_args(" AND t.id IN (SELECT a.task_id FROM assignments a WHERE a.agency_id = ?)", [Arg::I64(confined)]);
+        sql.push(") x JOIN tasks t ON t.id = x.task_id JOIN documents d ON d.id = t.document_id WHERE 1=1");
+    } else {
+        sql.push(" FROM tasks t JOIN documents d ON d.id = t.document_id WHERE 1=1");
+        if let Some(confined) = f.confined_to {
+            sql.push_args(" AND t.id IN (SELECT a.task_id FROM assignments a WHERE a.agency_id = ?)", [Arg::I64(confined)]);
+        }
     }
     if f.known_only {
-        wh.push_args(" AND t.created_at < ?", [Arg::I64(t)]);
+        sql.push_args(" AND t.created_at < ?", [Arg::I64(t)]);
     }
     if let Some(doc) = f.document_id {
-        wh.push_args(" AND t.document_id = ?", [Arg::I64(doc)]);
+        sql.push_args(" AND t.document_id = ?", [Arg::I64(doc)]);
     }
     if let Some(field) = &f.field {
-        wh.push_args(" AND t.field = ?", [Arg::Text(field.clone())]);
+        sql.push_args(" AND t.field = ?", [Arg::Text(field.clone())]);
     }
     if let Some(from) = f.due_from {
-        wh.push_args(" AND t.due >= ?", [Arg::Date(from)]);
+        sql.push_args(" AND t.due >= ?", [Arg::Date(from)]);
     }
     if let Some(to) = f.due_to {
-        wh.push_args(" AND t.due <= ?", [Arg::Date(to)]);
+        sql.push_args(" AND t.due <= ?", [Arg::Date(to)]);
     }
     for word in &f.words {
-        wh.push_args(" AND t.search_text LIKE ?", [Arg::Text(format!("%{word}%"))]);
+        sql.push_args(" AND t.search_text LIKE ?", [Arg::Text(format!("%{word}%"))]);
     }
-    wh
+    sql
 }
 
 pub async fn list_tasks(pool: &Pool, f: &TaskFilter) -> Result<(Vec<TaskRow>, i64), StoreError> {
-    let wh = task_where(f);
-    let total = count(pool, &Sql { text: format!("SELECT COUNT(*) FROM tasks t{}", wh.text), args: wh.args.clone() }).await?;
+    let from_where = task_from_where(f);
+    let total = count(pool, &Sql { text: format!("SELECT COUNT(*){}", from_where.text), args: from_where.args.clone() }).await?;
     let order = match f.sort {
         TaskSort::Due => "(t.due IS NULL), t.due, t.id",
         TaskSort::DueDesc => "(t.due IS NULL), t.due DESC, t.id DESC",
@@ -975,10 +982,7 @@ pub async fn list_tasks(pool: &Pool, f: &TaskFilter) -> Result<(Vec<TaskRow>, i6
         TaskSort::CreatedDesc => "t.id DESC",
         TaskSort::Document => "t.document_id, t.id",
     };
-    let mut sql = Sql {
-        text: format!("SELECT {TASK_COLS} FROM tasks t JOIN documents d ON d.id = t.document_id{} ORDER BY {order}", wh.text),
-        args: wh.args,
-    };
+    let mut sql = Sql { text: format!("SELECT {TASK_COLS}{} ORDER BY {order}", from_where.text), args: from_where.args };
     page_clause(&mut sql, f.page, f.per_page);
     let items = fetch_all(pool, &sql).await?.iter().map(task_from).collect::<Result<_, _>>()?;
     Ok((items, total))
@@ -1042,7 +1046,7 @@ pub async fn scan_known(pool: &Pool, as_of: NaiveDate, visit: &mut (dyn FnMut(&K
     use futures_util::TryStreamExt;
     let mut sql = Sql::new("SELECT s.assignment_id, s.task_id, s.agency_id, s.deadline_kind, s.due, s.completed_on, s.cancelled FROM assignment_states s WHERE 1=1");
     known_clause(&mut sql, end_of_day(as_of));
-    let mut rows = bind(sqlx::query(sqlx::AssertSqlSafe(sql.text.clone())), &sql.args).fetch(pool);
+    let mut rows = bind(sqlx::query(sqlx::AssertSqlSafe(sql.text_for(POSITIONAL_PARAMETERS))), &sql.args).fetch(pool);
     let mut n = 0;
     while let Some(row) = rows.try_next().await? {
         visit(&known_from_row(&row)?);
@@ -1051,17 +1055,57 @@ pub async fn scan_known(pool: &Pool, as_of: NaiveDate, visit: &mut (dyn FnMut(&K
     Ok(n)
 }
 
-/// Counts of assignments by status at the end of `as_of`, computed in SQL.
+/// The SQL expression giving the status of `assignment_states s` on `day`, one of
+/// the `Status` names. It mirrors `tiendo_core::status::status_on` (a test checks
+/// they agree), so one scan counts every status.
+fn status_case(sql: &mut Sql, day: NaiveDate, due_soon_days: u32) {
+    let soon = day + chrono::Duration::days(i64::from(due_soon_days));
+    sql.push(
+        "CASE WHEN s.cancelled = TRUE THEN 'cancelled' \
+         WHEN s.completed_on IS NOT NULL THEN (CASE WHEN s.due IS NOT NULL AND s.completed_on > s.due THEN 'completed_late' ELSE 'completed_on_time' END) \
+         WHEN s.deadline_kind = 'recurring' THEN 'recurring' \
+         WHEN s.due IS NULL THEN 'in_progress' ",
+    );
+    sql.push_args(
+        "WHEN s.due < ? THEN 'overdue' WHEN s.due <= ? THEN 'due_soon' ELSE 'in_progress' END",
+        [Arg::Date(day), Arg::Date(soon)],
+    );
+}
+
+/// Counts of assignments by status at the end of `as_of`: every assignment's
+/// status computed in one scan of what was known then.
 pub async fn status_counts(pool: &Pool, as_of: NaiveDate, due_soon_days: u32, agency_id: Option<i64>) -> Result<Vec<(Status, i64)>, StoreError> {
-    let mut out = Vec::new();
-    for status in Status::ALL {
-        let mut sql = Sql::new("SELECT COUNT(*) FROM assignment_states s WHERE 1=1");
-        known_clause(&mut sql, end_of_day(as_of));
-        if let Some(agency) = agency_id {
-            sql.push_args(" AND s.agency_id = ?", [Arg::I64(agency)]);
+    let mut sql = Sql::new("SELECT ");
+    status_case(&mut sql, as_of, due_soon_days);
+    sql.push(" AS status, COUNT(*) AS n FROM assignment_states s WHERE 1=1");
+    known_clause(&mut sql, end_of_day(as_of));
+    if let Some(agency) = agency_id {
+        sql.push_args(" AND s.agency_id = ?", [Arg::I64(agency)]);
+    }
+    sql.push(" GROUP BY 1");
+    let mut counts: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    for row in fetch_all(pool, &sql).await? {
+        counts.insert(row.try_get("status")?, row.try_get("n")?);
+    }
+    Ok(Status::ALL.iter().map(|s| (*s, counts.get(s.as_str()).copied().unwrap_or(0))).collect())
+}
+
+/// Tasks by id (in chunks), for reports that list many.
+pub async fn get_tasks(pool: &Pool, ids: &[i64]) -> Result<Vec<TaskRow>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut sql = Sql::new(&format!("SELECT {TASK_COLS} FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.id IN ("));
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(",");
+            }
+            let p = sql.arg(Arg::I64(*id));
+            sql.push(&p);
         }
-        status_clause(&mut sql, status, as_of, due_soon_days);
-        out.push((status, count(pool, &sql).await?));
+        sql.push(")");
+        for row in fetch_all(pool, &sql).await? {
+            out.push(task_from(&row)?);
+        }
     }
     Ok(out)
 }

@@ -41,6 +41,29 @@ impl Sql {
         format!("${}", self.args.len())
     }
 
+    /// The text for a backend. SQLite looks up a named parameter (`$7`) by walking
+    /// a list, which makes statements with thousands of parameters quadratic; our
+    /// placeholders always appear once each and in order, so for SQLite they become
+    /// plain positional `?`.
+    pub fn text_for(&self, positional: bool) -> String {
+        if !positional {
+            return self.text.clone();
+        }
+        let mut out = String::with_capacity(self.text.len());
+        let mut chars = self.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '$' && chars.peek().is_some_and(|n| n.is_ascii_digit()) {
+                while chars.peek().is_some_and(|n| n.is_ascii_digit()) {
+                    chars.next();
+                }
+                out.push('?');
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
     /// Appends text in which each `?` is replaced by the placeholder of the next
     /// argument given.
     pub fn push_args(&mut self, text: &str, args: impl IntoIterator<Item = Arg>) -> &mut Sql {
@@ -75,5 +98,10 @@ mod tests {
             "SELECT * FROM t WHERE 1=1 AND a = $1 AND b = $2 AND c < $3"
         );
         assert_eq!(sql.args.len(), 3);
+        assert_eq!(
+            sql.text_for(true),
+            "SELECT * FROM t WHERE 1=1 AND a = ? AND b = ? AND c < ?"
+        );
+        assert_eq!(sql.text_for(false), sql.text);
     }
 }

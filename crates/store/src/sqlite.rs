@@ -1,5 +1,7 @@
 //! The SQLite backend: the embedded database of a laptop or a small office.
 type Db = sqlx::Sqlite;
+/// Whether statements use positional `?` parameters (see `Sql::text_for`).
+const POSITIONAL_PARAMETERS: bool = true;
 include!("repo.rs");
 include!("indicator_repo.rs");
 pub use indicators::*;
