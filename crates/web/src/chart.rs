@@ -61,7 +61,7 @@ pub fn bars(title: &str, rows: &[Bar]) -> String {
             r##"<a href="{href}"><title>{full}: {shown}</title><text x="{lx}" y="{ty}" text-anchor="end" font-size="13" fill="#1a1a1a">{label}</text><rect x="{bx}" y="{ry}" width="{w}" height="{bh}" fill="#b3261e" rx="2"></rect><text x="{vx}" y="{ty}" font-size="13" fill="#1a1a1a">{shown}</text></a>"##,
             href = esc(&b.href),
             full = esc(&b.label),
-            label = esc(&truncate(&b.label, 34)),
+            label = esc(&truncate(&b.label, 31)),
             shown = esc(&b.shown),
             lx = label_w - 8,
             ty = y + 17,

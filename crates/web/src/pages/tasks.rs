@@ -339,8 +339,8 @@ pub async fn list(web: Web, q: QueryPairs) -> Out {
             })
             .collect(),
         agencies: agencies.iter().map(|a| a.name.clone()).collect(),
-        due_from: p.due_from.map(|d| d.to_string()).unwrap_or_default(),
-        due_to: p.due_to.map(|d| d.to_string()).unwrap_or_default(),
+        due_from: i18n::opt_date(p.due_from),
+        due_to: i18n::opt_date(p.due_to),
         prev: (p.page > 1).then(|| page_link(p.page - 1)),
         next: (p.page < pages).then(|| page_link(p.page + 1)),
         page_label: match ctx.lang {
