@@ -91,6 +91,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read directive documents (text, DOCX, PDF) and print the tasks they assign.
+    Extract {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, default_value = "json", value_parser = ["json", "table"])]
+        format: String,
+        /// Write agency names as in force on this day (default: the document's date).
+        #[arg(long)]
+        as_of_names: Option<String>,
+    },
+    /// Read a document and store it with its proposed tasks as drafts for review.
+    ImportDocument {
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+        /// Confirm every proposed task at once (they become tasks with assignments).
+        #[arg(long)]
+        confirm: bool,
+    },
     /// Load the demo data into an empty database.
     Demo {
         #[command(flatten)]
@@ -410,6 +429,81 @@ async fn run(cli: Cli) -> Result<()> {
                 println!("recorded {n} measurement(s) of {code}");
             }
         },
+        Command::Extract {
+            files,
+            format,
+            as_of_names,
+        } => {
+            let options = tiendo_extract::ExtractOptions {
+                as_of_names: match as_of_names.as_deref() {
+                    Some(d) => Some(day_arg("as-of-names", Some(d))?),
+                    None => None,
+                },
+                registry: None,
+            };
+            let mut results = Vec::new();
+            for file in &files {
+                let x = tiendo_extract::extract_path(file, &options)
+                    .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+                results.push((file.display().to_string(), x));
+            }
+            if format == "table" {
+                print!("{}", tiendo_extract::render_table(&results));
+            } else if results.len() == 1 {
+                println!("{}", serde_json::to_string_pretty(&results[0].1)?);
+            } else {
+                let all: Vec<&tiendo_extract::Extraction> =
+                    results.iter().map(|(_, x)| x).collect();
+                println!("{}", serde_json::to_string_pretty(&all)?);
+            }
+        }
+        Command::ImportDocument {
+            file,
+            data,
+            confirm,
+        } => {
+            let service = open(&data, Config::default()).await?;
+            let actor = system_actor();
+            let imported = service
+                .import_document_file(&actor, &file)
+                .await
+                .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+            println!(
+                "document {} ({}){}: {} task(s) proposed now, {} draft(s) in all",
+                imported.document.id,
+                imported.document.citation,
+                if imported.document_created {
+                    ", new"
+                } else {
+                    ", already registered"
+                },
+                imported.drafts_created,
+                imported.drafts.len()
+            );
+            for d in &imported.drafts {
+                let repeat = d
+                    .repeat_of
+                    .map(|id| format!(" [likely repeats task {id}]"))
+                    .unwrap_or_default();
+                println!(
+                    "  #{:<5} {:<12} {:<10} {}{repeat}",
+                    d.id,
+                    d.ref_.as_deref().unwrap_or(""),
+                    d.state,
+                    d.text
+                );
+            }
+            for w in &imported.warnings {
+                eprintln!("warning: {w}");
+            }
+            if confirm {
+                let ids = service
+                    .confirm_all_drafts(&actor, imported.document.id)
+                    .await
+                    .map_err(|e| anyhow!("{e}"))?;
+                println!("confirmed {} task(s)", ids.len());
+            }
+        }
         Command::Demo { data } => {
             let service = open(&data, Config::default()).await?;
             let s = service.load_demo().await.map_err(|e| anyhow!("{e}"))?;

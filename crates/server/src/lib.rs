@@ -2,6 +2,7 @@
 //! One `Application::build` serves `main` and the tests.
 
 pub mod api;
+pub mod api_drafts;
 pub mod api_indicators;
 pub mod error;
 pub mod extract;
@@ -29,7 +30,12 @@ pub fn router(service: Service) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/api/openapi.json", get(openapi_json))
-        .nest("/api/v1", api::router().merge(api_indicators::router()))
+        .nest(
+            "/api/v1",
+            api::router()
+                .merge(api_indicators::router())
+                .merge(api_drafts::router()),
+        )
         .fallback(not_found)
         .merge(tiendo_web::router())
         .with_state(service)

@@ -62,6 +62,12 @@ use utoipa::OpenApi;
     tiendo_core::indicator::Point,
     crate::api_indicators::MeasurementsInput,
     crate::api_indicators::Recorded,
+    crate::api_drafts::ImportInput,
+    crate::api_drafts::MergeInput,
+    crate::api_drafts::Confirmed,
+    tiendo_service::drafts::DraftView,
+    tiendo_service::drafts::DraftInput,
+    tiendo_service::drafts::ImportedDocument,
 )))]
 struct Components;
 

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod demo;
+pub mod drafts;
 pub mod error;
 pub mod import;
 pub mod indicators;
@@ -138,7 +139,7 @@ fn optional(field: &str, text: Option<&str>, max: usize) -> Result<Option<String
     }
 }
 
-fn deadline_from(field: &str, d: &DeadlineInput) -> Result<Deadline> {
+pub(crate) fn deadline_from(field: &str, d: &DeadlineInput) -> Result<Deadline> {
     Deadline::from_parts(&d.kind, d.due, nfc(d.raw.trim()))
         .map_err(|e| ServiceError::invalid(field, e.to_string()))
 }

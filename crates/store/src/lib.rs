@@ -27,6 +27,7 @@ pub use types::*;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_core.sql")),
     (2, include_str!("../migrations/0002_indicators.sql")),
+    (3, include_str!("../migrations/0003_drafts.sql")),
 ];
 
 /// Which database a store talks to.
@@ -283,6 +284,12 @@ forward! {
     read fn series(indicator_id: i64, agency_id: Option<i64>) -> Vec<MeasurementRow>;
     read fn measurement_history(indicator_id: i64, agency_id: Option<i64>, period: &str) -> Vec<MeasurementRow>;
     read fn periods(indicator_id: i64) -> Vec<(String, NaiveDate)>;
+    write fn create_drafts(document_id: i64, drafts: &[NewDraft], stamp: &Stamp) -> Vec<i64>;
+    read fn list_drafts(document_id: i64) -> Vec<DraftRow>;
+    read fn get_draft(id: i64) -> Option<DraftRow>;
+    write fn update_draft(id: i64, d: &NewDraft, state: &str, stamp: &Stamp) -> ();
+    write fn confirm_draft(id: i64, task: &NewTask, stamp: &Stamp) -> i64;
+    read fn similar_tasks(words: &[String], exclude_document: i64) -> Vec<(i64, String, String)>;
     read fn list_events(f: &EventFilter) -> (Vec<Event>, i64);
     read fn task_history(task_id: i64, confined_to: Option<i64>) -> Vec<Event>;
 

@@ -5,3 +5,5 @@ const POSITIONAL_PARAMETERS: bool = true;
 include!("repo.rs");
 include!("indicator_repo.rs");
 pub use indicators::*;
+include!("draft_repo.rs");
+pub use drafts::*;

@@ -421,3 +421,44 @@ pub struct MeasurementRow {
     pub recorded_at: Micros,
     pub superseded_at: Option<Micros>,
 }
+
+/// A proposed task as read from a document.
+#[derive(Debug, Clone, Default)]
+pub struct NewDraft {
+    pub position: i64,
+    pub ref_: Option<String>,
+    pub text: String,
+    /// Names as the extractor wrote them (official names or group tokens).
+    pub lead: Vec<String>,
+    pub coord: Vec<String>,
+    pub deadline_kind: String,
+    pub due: Option<NaiveDate>,
+    pub deadline_raw: String,
+    pub product: Option<String>,
+    pub span: Option<(i64, i64)>,
+    pub six_clear: Vec<String>,
+    pub source_doc: Option<String>,
+    pub repeat_of: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DraftRow {
+    pub id: i64,
+    pub document_id: i64,
+    pub position: i64,
+    pub ref_: Option<String>,
+    pub text: String,
+    pub lead: Vec<String>,
+    pub coord: Vec<String>,
+    pub deadline_kind: String,
+    pub due: Option<NaiveDate>,
+    pub deadline_raw: String,
+    pub product: Option<String>,
+    pub span: Option<(i64, i64)>,
+    pub six_clear: Vec<String>,
+    pub source_doc: Option<String>,
+    /// proposed, confirmed, dropped
+    pub state: String,
+    pub task_id: Option<i64>,
+    pub repeat_of: Option<i64>,
+}

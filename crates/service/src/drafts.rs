@@ -1,0 +1,470 @@
+//! Import after review: a document is read by the extractor, its proposed tasks
+//! are stored as drafts beside the words they came from, a person edits, drops,
+//! merges or confirms them, and a confirmed draft becomes a task with its
+//! assignments. Re-importing a document does not duplicate anything; a proposed
+//! task that restates one of an earlier document is flagged with a link to it.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use tiendo_core::policy::{Actor, Write};
+use tiendo_core::text::fold;
+use tiendo_extract::{ExtractOptions, Extraction};
+use tiendo_store::{DraftRow, NewDraft, Stamp};
+use utoipa::ToSchema;
+
+use crate::input::{DeadlineInput, DocumentInput, TaskInput};
+use crate::{Result, Service, ServiceError, require};
+
+/// A proposed task, with the passage of the document it came from.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DraftView {
+    pub id: i64,
+    pub document_id: i64,
+    pub position: i64,
+    #[serde(rename = "ref")]
+    pub ref_: Option<String>,
+    pub text: String,
+    pub lead: Vec<String>,
+    pub coord: Vec<String>,
+    pub deadline: DeadlineInput,
+    pub product: Option<String>,
+    /// Byte offsets of the task in the document's text.
+    pub span: Option<(i64, i64)>,
+    /// The words of the document the task came from.
+    pub passage: Option<String>,
+    /// Which of the "6 rõ" the task leaves unclear.
+    pub six_clear: Vec<String>,
+    pub source_doc: Option<String>,
+    /// proposed, confirmed, dropped
+    pub state: String,
+    pub task_id: Option<i64>,
+    /// A task of an earlier document this one likely repeats.
+    pub repeat_of: Option<i64>,
+    pub repeat_of_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ImportedDocument {
+    pub document: tiendo_core::model::Document,
+    pub document_created: bool,
+    pub drafts_created: usize,
+    pub drafts: Vec<DraftView>,
+    pub warnings: Vec<String>,
+}
+
+/// An edit of a draft; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftInput {
+    #[serde(default, rename = "ref")]
+    pub ref_: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub lead: Option<Vec<String>>,
+    #[serde(default)]
+    pub coord: Option<Vec<String>>,
+    #[serde(default)]
+    pub deadline: Option<DeadlineInput>,
+    #[serde(default)]
+    pub product: Option<String>,
+    /// true drops the draft; false brings a dropped draft back.
+    #[serde(default)]
+    pub dropped: Option<bool>,
+}
+
+fn words(text: &str) -> HashSet<String> {
+    fold(text)
+        .split(' ')
+        .filter(|w| w.chars().count() > 1)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The share of the smaller word set found in the other (the scorer's measure).
+fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
+    let smaller = a.len().min(b.len());
+    if smaller == 0 {
+        return 0.0;
+    }
+    a.intersection(b).count() as f64 / smaller as f64
+}
+
+/// Overlap from which a proposed task is flagged as a likely repeat.
+const REPEAT_OVERLAP: f64 = 0.7;
+
+fn new_draft(row: &DraftRow) -> NewDraft {
+    NewDraft {
+        position: row.position,
+        ref_: row.ref_.clone(),
+        text: row.text.clone(),
+        lead: row.lead.clone(),
+        coord: row.coord.clone(),
+        deadline_kind: row.deadline_kind.clone(),
+        due: row.due,
+        deadline_raw: row.deadline_raw.clone(),
+        product: row.product.clone(),
+        span: row.span,
+        six_clear: row.six_clear.clone(),
+        source_doc: row.source_doc.clone(),
+        repeat_of: row.repeat_of,
+    }
+}
+
+impl Service {
+    /// Reads a document and stores it with its proposed tasks as drafts. The
+    /// `file_name` helps date a text that does not say its date.
+    pub async fn import_document(
+        &self,
+        actor: &Actor,
+        extraction: Extraction,
+    ) -> Result<ImportedDocument> {
+        require(actor, Write::ManageDocuments)?;
+        let info = extraction.document.clone();
+        let text = extraction.normalised_text().to_string();
+        let stamp = Stamp::now(Some(actor.user_id).filter(|id| *id > 0));
+        let existing = match &info.number {
+            Some(n) => self.store.find_document_by_number(n).await?,
+            None => None,
+        };
+        let (document, created) = match existing {
+            Some(d) => (d, false),
+            None => {
+                let input = DocumentInput {
+                    number: info.number.clone(),
+                    kind: info.kind.clone().unwrap_or_else(|| "Văn bản".into()),
+                    title: info.title.clone().unwrap_or_else(|| {
+                        text.lines()
+                            .find(|l| !l.trim().is_empty())
+                            .unwrap_or("Văn bản")
+                            .chars()
+                            .take(300)
+                            .collect()
+                    }),
+                    issued_on: info.date,
+                    issuer: info.issuer.clone(),
+                    signer: None,
+                    body: Some(text.clone()),
+                };
+                (
+                    self.create_document_stamped(actor, &input, stamp).await?,
+                    true,
+                )
+            }
+        };
+        // Tasks already proposed or registered for this document are not proposed again.
+        let known_drafts = self.store.list_drafts(document.id).await?;
+        let mut fresh = Vec::new();
+        for (i, t) in extraction.tasks.iter().enumerate() {
+            let reference = Some(t.reference.clone()).filter(|r| !r.is_empty());
+            let seen = known_drafts
+                .iter()
+                .any(|d| d.ref_ == reference && d.text == t.text)
+                || self
+                    .store
+                    .find_task(document.id, reference.as_deref(), &t.text)
+                    .await?
+                    .is_some();
+            if seen {
+                continue;
+            }
+            let repeat_of = self.likely_repeat(&t.text, document.id).await?;
+            fresh.push(NewDraft {
+                position: (known_drafts.len() + i) as i64,
+                ref_: reference,
+                text: t.text.clone(),
+                lead: t.lead.clone(),
+                coord: t.coord.clone(),
+                deadline_kind: t.deadline.kind.as_str().into(),
+                due: t.deadline.due,
+                deadline_raw: t.deadline.raw.clone(),
+                product: t.product.clone(),
+                span: Some((t.span[0] as i64, t.span[1] as i64)),
+                six_clear: t.six_clear.clone(),
+                source_doc: t.source_doc.clone(),
+                repeat_of,
+            });
+        }
+        let created_drafts = if fresh.is_empty() {
+            0
+        } else {
+            self.store
+                .create_drafts(document.id, &fresh, &stamp)
+                .await?
+                .len()
+        };
+        Ok(ImportedDocument {
+            drafts: self.list_drafts(actor, document.id).await?,
+            document,
+            document_created: created,
+            drafts_created: created_drafts,
+            warnings: extraction.warnings.clone(),
+        })
+    }
+
+    /// Reads a file (text, DOCX, PDF) and imports it for review.
+    pub async fn import_document_file(
+        &self,
+        actor: &Actor,
+        path: &std::path::Path,
+    ) -> Result<ImportedDocument> {
+        let extraction = tiendo_extract::extract_path(path, &ExtractOptions::default())
+            .map_err(|e| ServiceError::invalid("file", e.to_string()))?;
+        self.import_document(actor, extraction).await
+    }
+
+    /// Reads a text given in a request and imports it for review.
+    pub async fn import_document_text(
+        &self,
+        actor: &Actor,
+        text: &str,
+    ) -> Result<ImportedDocument> {
+        if text.trim().is_empty() {
+            return Err(ServiceError::invalid("text", "the document is empty"));
+        }
+        let extraction = tiendo_extract::extract_text(text, &ExtractOptions::default());
+        self.import_document(actor, extraction).await
+    }
+
+    /// The earlier task a text most likely repeats, if any is close enough.
+    async fn likely_repeat(&self, text: &str, document_id: i64) -> Result<Option<i64>> {
+        let mine = words(text);
+        let mut probe: Vec<&String> = mine.iter().filter(|w| w.chars().count() >= 4).collect();
+        probe.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+        let probe: Vec<String> = probe.into_iter().take(3).cloned().collect();
+        let mut best: Option<(f64, i64)> = None;
+        for (id, _, search_text) in self.store.similar_tasks(&probe, document_id).await? {
+            let score = overlap(&mine, &words(&search_text));
+            if score >= REPEAT_OVERLAP && best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, id));
+            }
+        }
+        Ok(best.map(|(_, id)| id))
+    }
+
+    async fn draft_view(&self, row: DraftRow, body: Option<&str>) -> Result<DraftView> {
+        let passage = match (row.span, body) {
+            (Some((start, end)), Some(text)) => text
+                .get(start.max(0) as usize..(end.max(0) as usize).min(text.len()))
+                .map(str::to_string),
+            _ => None,
+        };
+        let repeat_of_text = match row.repeat_of {
+            Some(id) => self
+                .store
+                .get_task(id)
+                .await?
+                .map(|t| format!("{}: {}", t.document_citation, t.text)),
+            None => None,
+        };
+        Ok(DraftView {
+            id: row.id,
+            document_id: row.document_id,
+            position: row.position,
+            ref_: row.ref_,
+            text: row.text,
+            lead: row.lead,
+            coord: row.coord,
+            deadline: DeadlineInput {
+                kind: row.deadline_kind,
+                due: row.due,
+                raw: row.deadline_raw,
+            },
+            product: row.product,
+            span: row.span,
+            passage,
+            six_clear: row.six_clear,
+            source_doc: row.source_doc,
+            state: row.state,
+            task_id: row.task_id,
+            repeat_of: row.repeat_of,
+            repeat_of_text,
+        })
+    }
+
+    pub async fn list_drafts(&self, actor: &Actor, document_id: i64) -> Result<Vec<DraftView>> {
+        require(actor, Write::ManageDocuments)?;
+        let body = self.store.get_document_body(document_id).await?;
+        let mut out = Vec::new();
+        for row in self.store.list_drafts(document_id).await? {
+            out.push(self.draft_view(row, body.as_deref()).await?);
+        }
+        Ok(out)
+    }
+
+    async fn draft_row(&self, id: i64) -> Result<DraftRow> {
+        self.store
+            .get_draft(id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("draft".into()))
+    }
+
+    async fn one_draft(&self, id: i64) -> Result<DraftView> {
+        let row = self.draft_row(id).await?;
+        let body = self.store.get_document_body(row.document_id).await?;
+        self.draft_view(row, body.as_deref()).await
+    }
+
+    /// Edits, drops or restores a draft.
+    pub async fn update_draft(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &DraftInput,
+    ) -> Result<DraftView> {
+        require(actor, Write::ManageDocuments)?;
+        let row = self.draft_row(id).await?;
+        let mut d = new_draft(&row);
+        if let Some(r) = &input.ref_ {
+            d.ref_ = Some(r.trim().to_string()).filter(|r| !r.is_empty());
+        }
+        if let Some(t) = &input.text {
+            if t.trim().is_empty() {
+                return Err(ServiceError::invalid("text", "must not be empty"));
+            }
+            d.text = tiendo_core::text::nfc(t.trim());
+        }
+        if let Some(lead) = &input.lead {
+            d.lead = lead.clone();
+        }
+        if let Some(coord) = &input.coord {
+            d.coord = coord.clone();
+        }
+        if let Some(deadline) = &input.deadline {
+            let checked = crate::deadline_from("deadline", deadline)?;
+            d.deadline_kind = checked.kind.as_str().into();
+            d.due = checked.due;
+            d.deadline_raw = checked.raw;
+        }
+        if let Some(p) = &input.product {
+            d.product = Some(p.trim().to_string()).filter(|p| !p.is_empty());
+        }
+        let state = match input.dropped {
+            Some(true) => "dropped",
+            Some(false) => "proposed",
+            None => row.state.as_str(),
+        };
+        self.store
+            .update_draft(
+                id,
+                &d,
+                state,
+                &Stamp::now(Some(actor.user_id).filter(|id| *id > 0)),
+            )
+            .await?;
+        self.one_draft(id).await
+    }
+
+    /// Merges draft `id` into draft `into` (one task written as two items): the
+    /// kept draft covers both passages and keeps its own wording; the other is
+    /// dropped.
+    pub async fn merge_drafts(&self, actor: &Actor, id: i64, into: i64) -> Result<DraftView> {
+        require(actor, Write::ManageDocuments)?;
+        let from = self.draft_row(id).await?;
+        let target = self.draft_row(into).await?;
+        if from.document_id != target.document_id || id == into {
+            return Err(ServiceError::invalid(
+                "into",
+                "merge two different drafts of the same document",
+            ));
+        }
+        let stamp = Stamp::now(Some(actor.user_id).filter(|id| *id > 0));
+        let mut kept = new_draft(&target);
+        kept.span = match (from.span, target.span) {
+            (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
+            (a, b) => b.or(a),
+        };
+        for l in &from.lead {
+            if !kept.lead.contains(l) {
+                kept.lead.push(l.clone());
+            }
+        }
+        for c in &from.coord {
+            if !kept.coord.contains(c) {
+                kept.coord.push(c.clone());
+            }
+        }
+        self.store
+            .update_draft(into, &kept, &target.state, &stamp)
+            .await?;
+        self.store
+            .update_draft(id, &new_draft(&from), "dropped", &stamp)
+            .await?;
+        self.one_draft(into).await
+    }
+
+    /// Confirms a draft: it becomes a task with one assignment per lead agency.
+    pub async fn confirm_draft(&self, actor: &Actor, id: i64) -> Result<tiendo_core::model::Task> {
+        require(actor, Write::ManageTasks)?;
+        let row = self.draft_row(id).await?;
+        let document = self
+            .store
+            .get_document(row.document_id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("document".into()))?;
+        let input = TaskInput {
+            document_id: row.document_id,
+            ref_: row.ref_.clone(),
+            text: row.text.clone(),
+            product: row.product.clone(),
+            field: None,
+            priority: None,
+            deadline: DeadlineInput {
+                kind: row.deadline_kind.clone(),
+                due: row.due,
+                raw: row.deadline_raw.clone(),
+            },
+            lead: row.lead.clone(),
+            coord: row.coord.clone(),
+            leader: None,
+            source_citation: row.source_doc.clone(),
+        };
+        let task = self.build_task(&input, document.issued_on)?;
+        let task_id = self
+            .store
+            .confirm_draft(
+                id,
+                &task,
+                &Stamp::now(Some(actor.user_id).filter(|id| *id > 0)),
+            )
+            .await?;
+        self.get_task(actor, task_id, tiendo_core::time::today())
+            .await
+    }
+
+    /// Confirms every proposed draft of a document; stops at the first that cannot
+    /// be confirmed (an unknown agency, say) and says which.
+    pub async fn confirm_all_drafts(&self, actor: &Actor, document_id: i64) -> Result<Vec<i64>> {
+        let mut tasks = Vec::new();
+        for row in self.store.list_drafts(document_id).await? {
+            if row.state != "proposed" {
+                continue;
+            }
+            let task = self
+                .confirm_draft(actor, row.id)
+                .await
+                .map_err(|e| match e {
+                    ServiceError::Invalid { field, message } => {
+                        ServiceError::invalid(format!("drafts[{}].{field}", row.id), message)
+                    }
+                    other => other,
+                })?;
+            tasks.push(task.id);
+        }
+        Ok(tasks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlap_counts_shared_words_of_the_shorter_text() {
+        let a = words("Bộ Công an chủ trì xây dựng Trung tâm dữ liệu quốc gia số 2");
+        let b = words("Nghiên cứu, đề xuất xây dựng Trung tâm dữ liệu quốc gia số 2 và số 3");
+        assert!(overlap(&a, &b) > 0.5);
+        assert_eq!(overlap(&a, &HashSet::new()), 0.0);
+    }
+}
