@@ -28,6 +28,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_core.sql")),
     (2, include_str!("../migrations/0002_indicators.sql")),
     (3, include_str!("../migrations/0003_drafts.sql")),
+    (4, include_str!("../migrations/0004_scoring.sql")),
+    (5, include_str!("../migrations/0005_list_index.sql")),
 ];
 
 /// Which database a store talks to.
@@ -292,6 +294,18 @@ forward! {
     read fn similar_tasks(words: &[String], exclude_document: i64) -> Vec<(i64, String, String)>;
     read fn list_events(f: &EventFilter) -> (Vec<Event>, i64);
     read fn task_history(task_id: i64, confined_to: Option<i64>) -> Vec<Event>;
+
+    read fn score_scan(first: NaiveDate, last: NaiveDate) -> Vec<tiendo_core::scoring::Scorable>;
+    read fn score_tasks(knowledge_at: Micros) -> Vec<ScoreTaskInfo>;
+    read fn score_reported(first: NaiveDate, last: NaiveDate, knowledge_at: Micros) -> Vec<i64>;
+    read fn score_commitments(first: NaiveDate, last: NaiveDate) -> Vec<tiendo_core::scoring::CommitmentFact>;
+    write fn create_rule_set(name: &str, body: &str, stamp: &Stamp) -> RuleSetRow;
+    read fn rule_sets() -> Vec<RuleSetRow>;
+    write fn create_score_run(run: &NewScoreRun, stamp: &Stamp) -> i64;
+    read fn score_runs(month: Option<&str>) -> Vec<ScoreRunRow>;
+    read fn get_score_run(id: i64) -> Option<ScoreRunRow>;
+    read fn head_score_run(month: &str) -> Option<ScoreRunRow>;
+    read fn score_results(run_id: i64, breakdown: bool, agency_id: Option<i64>) -> Vec<ScoreResultRow>;
 
     write fn bulk_insert_tasks(tasks: &[(i64, NewTask, Micros)]) -> usize;
     write fn bulk_insert_assignments(assignments: &[sqlite::BulkAssignment]) -> usize;

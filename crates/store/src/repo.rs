@@ -973,6 +973,9 @@ fn task_from_where(f: &TaskFilter) -> Sql {
 }
 
 pub async fn list_tasks(pool: &Pool, f: &TaskFilter) -> Result<(Vec<TaskRow>, i64), StoreError> {
+    if let Some(page) = list_tasks_from_spans(pool, f).await? {
+        return Ok(page);
+    }
     let from_where = task_from_where(f);
     let total = count(pool, &Sql { text: format!("SELECT COUNT(*){}", from_where.text), args: from_where.args.clone() }).await?;
     let order = match f.sort {
@@ -986,6 +989,50 @@ pub async fn list_tasks(pool: &Pool, f: &TaskFilter) -> Result<(Vec<TaskRow>, i6
     page_clause(&mut sql, f.page, f.per_page);
     let items = fetch_all(pool, &sql).await?.iter().map(task_from).collect::<Result<_, _>>()?;
     Ok((items, total))
+}
+
+/// The common case of the task list, "an agency's tasks in a status", answered from
+/// the assignment spans alone (a covering index), then only the page's tasks read.
+/// Tasks are ordered by the earliest due day of their matching assignments. `None`
+/// when the filter needs task columns (document, field, words, due range).
+async fn list_tasks_from_spans(pool: &Pool, f: &TaskFilter) -> Result<Option<(Vec<TaskRow>, i64)>, StoreError> {
+    let spans_only = (f.status.is_some() || f.agency_id.is_some())
+        && f.document_id.is_none()
+        && f.field.is_none()
+        && f.words.is_empty()
+        && f.due_from.is_none()
+        && f.due_to.is_none()
+        && !matches!(f.sort, TaskSort::Document);
+    if !spans_only {
+        return Ok(None);
+    }
+    let mut wh = Sql::new(" FROM assignment_states s WHERE 1=1");
+    known_clause(&mut wh, end_of_day(f.as_of));
+    if let Some(agency) = f.agency_id {
+        wh.push_args(" AND s.agency_id = ?", [Arg::I64(agency)]);
+    }
+    if let Some(confined) = f.confined_to {
+        wh.push_args(" AND s.agency_id = ?", [Arg::I64(confined)]);
+    }
+    if let Some(status) = f.status {
+        status_clause(&mut wh, status, f.as_of, f.due_soon_days);
+    }
+    let total = count(pool, &Sql { text: format!("SELECT COUNT(DISTINCT s.task_id){}", wh.text), args: wh.args.clone() }).await?;
+    let order = match f.sort {
+        TaskSort::Due => "(MIN(s.due) IS NULL), MIN(s.due), s.task_id",
+        TaskSort::DueDesc => "(MIN(s.due) IS NULL), MIN(s.due) DESC, s.task_id DESC",
+        TaskSort::Created => "s.task_id",
+        TaskSort::CreatedDesc | TaskSort::Document => "s.task_id DESC",
+    };
+    let mut sql = Sql { text: format!("SELECT s.task_id{} GROUP BY s.task_id ORDER BY {order}", wh.text), args: wh.args };
+    page_clause(&mut sql, f.page, f.per_page);
+    let mut ids = Vec::new();
+    for row in fetch_all(pool, &sql).await? {
+        ids.push(row.try_get::<i64, _>(0)?);
+    }
+    let mut tasks = get_tasks(pool, &ids).await?;
+    tasks.sort_by_key(|t| ids.iter().position(|id| *id == t.id));
+    Ok(Some((tasks, total)))
 }
 
 fn known_from_row(row: &DbRow) -> Result<KnownAssignment, StoreError> {

@@ -7,3 +7,5 @@ include!("indicator_repo.rs");
 pub use indicators::*;
 include!("draft_repo.rs");
 pub use drafts::*;
+include!("scoring_repo.rs");
+pub use scoring::*;

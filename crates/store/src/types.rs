@@ -462,3 +462,75 @@ pub struct DraftRow {
     pub task_id: Option<i64>,
     pub repeat_of: Option<i64>,
 }
+
+// ---------------------------------------------------------------- scoring (issue 5)
+
+/// What the monthly scoring needs of a task: its weight and its leader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoreTaskInfo {
+    pub task_id: i64,
+    pub priority: i32,
+    pub field: Option<String>,
+    pub leader: Option<String>,
+}
+
+/// A stored scoring rule set (a version of the TOML text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSetRow {
+    pub id: i64,
+    pub version: i64,
+    pub name: String,
+    pub body: String,
+    pub created_by: Option<i64>,
+    pub created_at: Micros,
+}
+
+/// One agency's or leader's result in a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoreResultRow {
+    /// agency, leader
+    pub subject: String,
+    pub agency_id: Option<i64>,
+    pub leader: Option<String>,
+    /// central, provinces, others (agencies); leaders
+    pub grp: String,
+    pub score_x100: Option<i64>,
+    pub earned_x100: i64,
+    pub possible_x100: i64,
+    pub lines: i64,
+    pub rank_in_group: Option<i64>,
+    /// The breakdown lines as JSON (empty when not asked for).
+    pub breakdown: String,
+}
+
+/// A run to publish, with its results.
+#[derive(Debug, Clone)]
+pub struct NewScoreRun {
+    pub month: String,
+    pub knowledge_at: Micros,
+    pub rules_version: i64,
+    pub rules_body: String,
+    pub replaces: Option<i64>,
+    pub reason: Option<String>,
+    pub content_hash: String,
+    pub results: Vec<ScoreResultRow>,
+}
+
+/// A published run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoreRunRow {
+    pub id: i64,
+    pub month: String,
+    pub knowledge_at: Micros,
+    pub rules_version: i64,
+    pub rules_body: String,
+    pub replaces: Option<i64>,
+    pub reason: Option<String>,
+    pub content_hash: String,
+    pub scored_agencies: i64,
+    pub scored_leaders: i64,
+    pub created_by: Option<i64>,
+    pub created_at: Micros,
+    /// The run that replaced this one, if any.
+    pub replaced_by: Option<i64>,
+}
