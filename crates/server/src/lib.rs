@@ -4,6 +4,7 @@
 pub mod api;
 pub mod api_drafts;
 pub mod api_indicators;
+pub mod api_scores;
 pub mod error;
 pub mod extract;
 pub mod openapi;
@@ -34,7 +35,8 @@ pub fn router(service: Service) -> Router {
             "/api/v1",
             api::router()
                 .merge(api_indicators::router())
-                .merge(api_drafts::router()),
+                .merge(api_drafts::router())
+                .merge(api_scores::router()),
         )
         .fallback(not_found)
         .merge(tiendo_web::router())

@@ -68,6 +68,16 @@ use utoipa::OpenApi;
     tiendo_service::drafts::DraftView,
     tiendo_service::drafts::DraftInput,
     tiendo_service::drafts::ImportedDocument,
+    tiendo_service::scoring::RuleSetView,
+    tiendo_service::scoring::RulesInput,
+    tiendo_service::scoring::ScoreRunInput,
+    tiendo_service::scoring::ScoreRunView,
+    tiendo_service::scoring::SubjectScore,
+    tiendo_service::scoring::ScoreBreakdown,
+    tiendo_service::scoring::LineView,
+    tiendo_service::scoring::Ranking,
+    tiendo_service::scoring::RankingRow,
+    tiendo_core::scoring::Rule,
 )))]
 struct Components;
 
@@ -422,6 +432,62 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str, &[&str])] = &[
         "StatusReport",
         &["as_of", "agency"],
     ),
+    (
+        "get",
+        "/api/v1/scores/rules",
+        "Scoring rule sets (TOML), the active one first",
+        None,
+        "list:RuleSetView",
+        &[],
+    ),
+    (
+        "post",
+        "/api/v1/scores/rules",
+        "Store a new version of the scoring rules (admin); new runs use it",
+        Some("RulesInput"),
+        "RuleSetView",
+        &[],
+    ),
+    (
+        "get",
+        "/api/v1/scores/runs",
+        "Published score runs, newest first",
+        None,
+        "list:ScoreRunView",
+        &["month"],
+    ),
+    (
+        "post",
+        "/api/v1/scores/runs",
+        "Score a month: preview (200, nothing stored) or publish (201, admin); a correction names the run it replaces",
+        Some("ScoreRunInput"),
+        "ScoreRunView",
+        &[],
+    ),
+    (
+        "get",
+        "/api/v1/scores/runs/{id}",
+        "One published run with its scores (a focal point sees its own agency's)",
+        None,
+        "ScoreRunView",
+        &[],
+    ),
+    (
+        "get",
+        "/api/v1/scores/rankings",
+        "Ranking of a group in the published run of a month, with movement since the previous month",
+        None,
+        "Ranking",
+        &["month", "group"],
+    ),
+    (
+        "get",
+        "/api/v1/scores/agencies/{id}",
+        "An agency's score in the published run of a month, line by line",
+        None,
+        "ScoreBreakdown",
+        &["month"],
+    ),
 ];
 
 fn schema_ref(name: &str) -> Value {
@@ -472,6 +538,14 @@ fn parameter(name: &str) -> Value {
         "sort" => (
             json!({"type": "string", "enum": ["due", "-due", "created", "-created", "document"]}),
             "Order",
+        ),
+        "month" => (
+            json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}),
+            "A month, YYYY-MM",
+        ),
+        "group" => (
+            json!({"type": "string", "enum": ["central", "provinces", "others"]}),
+            "Ministries and central agencies, provinces and cities, or other bodies",
         ),
         _ => (json!({"type": "string"}), ""),
     };

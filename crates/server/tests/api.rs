@@ -669,6 +669,41 @@ async fn bad_input_is_refused_with_the_field_and_nothing_is_stored() {
             .call("GET", "/api/v1/tasks", Some("not-a-token"), None)
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
+        // Signing out, or deactivating the user, ends the session at once.
+        assert_eq!(
+            api.call("GET", "/api/v1/auth/me", Some(&w.viewer), None)
+                .await
+                .0,
+            StatusCode::OK
+        );
+        assert_eq!(
+            api.call("POST", "/api/v1/auth/logout", Some(&w.viewer), None)
+                .await
+                .0,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            api.call("GET", "/api/v1/auth/me", Some(&w.viewer), None)
+                .await
+                .0,
+            StatusCode::UNAUTHORIZED
+        );
+        let me = api.get("/api/v1/auth/me", &w.other_focal).await;
+        let (s, _) = api
+            .call(
+                "PATCH",
+                &format!("/api/v1/users/{}", me["id"]),
+                Some(&w.admin),
+                Some(json!({"active": false})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(
+            api.call("GET", "/api/v1/auth/me", Some(&w.other_focal), None)
+                .await
+                .0,
+            StatusCode::UNAUTHORIZED
+        );
     }
 }
 
@@ -699,6 +734,31 @@ async fn search_ignores_diacritics_and_case_and_the_api_is_described() {
             .get("/api/v1/tasks?agency=BTC&status=overdue", &w.viewer)
             .await;
         assert_eq!(none["total"], 0);
+        // The list read from the spans alone and the one that needs task columns agree.
+        let fast = api
+            .get("/api/v1/tasks?agency=BYT&status=in_progress", &w.viewer)
+            .await;
+        let slow = api
+            .get(
+                "/api/v1/tasks?agency=BYT&status=in_progress&due_from=2000-01-01",
+                &w.viewer,
+            )
+            .await;
+        assert_eq!(fast["total"], slow["total"]);
+        assert_eq!(fast["items"], slow["items"]);
+        let empty_page = api
+            .get(
+                "/api/v1/tasks?agency=BYT&status=in_progress&page=9",
+                &w.viewer,
+            )
+            .await;
+        assert_eq!(
+            (
+                empty_page["total"].as_i64(),
+                empty_page["items"].as_array().map(Vec::len)
+            ),
+            (Some(1), Some(0))
+        );
         let (s, health) = api.call("GET", "/health", None, None).await;
         assert_eq!((s, health["status"].as_str()), (StatusCode::OK, Some("ok")));
         let (s, doc) = api.call("GET", "/api/openapi.json", None, None).await;

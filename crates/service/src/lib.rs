@@ -9,6 +9,7 @@ pub mod error;
 pub mod import;
 pub mod indicators;
 pub mod input;
+pub mod scoring;
 pub mod views;
 
 use std::collections::HashMap;
@@ -55,7 +56,21 @@ pub struct Service {
     pub store: Arc<Store>,
     pub config: Config,
     agencies: Arc<RwLock<AgencyCache>>,
+    sessions: Arc<RwLock<HashMap<String, CachedSession>>>,
 }
+
+/// A token checked against the database recently: requests within
+/// [`SESSION_CACHE_MICROS`] reuse the answer instead of a query each. Sign-out,
+/// and any change of a user, clear it; a token past its expiry is never served.
+#[derive(Clone)]
+struct CachedSession {
+    actor: Actor,
+    checked_at: Micros,
+    expires_at: Option<Micros>,
+}
+
+const SESSION_CACHE_MICROS: Micros = 30_000_000;
+const SESSION_CACHE_MAX: usize = 10_000;
 
 /// Every agency, in memory: ~130 rows that every task and report refers to.
 #[derive(Default)]
@@ -171,6 +186,7 @@ impl Service {
             store: Arc::new(store),
             config,
             agencies: Arc::new(RwLock::new(AgencyCache::default())),
+            sessions: Arc::new(RwLock::new(HashMap::new())),
         };
         service.reload_agencies().await?;
         Ok(service)
@@ -364,22 +380,49 @@ impl Service {
 
     /// The actor behind a bearer token.
     pub async fn authenticate(&self, token: &str) -> Result<Actor> {
-        let user = self
-            .store
-            .token_user(&auth::token_hash(token.trim()), now_micros())
-            .await?
-            .ok_or_else(|| {
-                ServiceError::Unauthenticated("the token is unknown, expired or revoked".into())
-            })?;
-        Ok(Actor {
+        let hash = auth::token_hash(token.trim());
+        let now = now_micros();
+        if let Ok(cache) = self.sessions.read()
+            && let Some(hit) = cache.get(&hash)
+            && now - hit.checked_at < SESSION_CACHE_MICROS
+            && hit.expires_at.is_none_or(|e| e > now)
+        {
+            return Ok(hit.actor.clone());
+        }
+        let user = self.store.token_user(&hash, now).await?.ok_or_else(|| {
+            ServiceError::Unauthenticated("the token is unknown, expired or revoked".into())
+        })?;
+        let actor = Actor {
             user_id: user.id,
             username: user.username,
             role: Role::parse(&user.role).unwrap_or(Role::Viewer),
             agency_id: user.agency_id,
-        })
+        };
+        if let Ok(mut cache) = self.sessions.write() {
+            if cache.len() >= SESSION_CACHE_MAX {
+                cache.clear();
+            }
+            cache.insert(
+                hash,
+                CachedSession {
+                    actor: actor.clone(),
+                    checked_at: now,
+                    expires_at: user.expires_at,
+                },
+            );
+        }
+        Ok(actor)
+    }
+
+    /// Forgets every cached session (after a sign-out or a change of a user).
+    fn forget_sessions(&self) {
+        if let Ok(mut cache) = self.sessions.write() {
+            cache.clear();
+        }
     }
 
     pub async fn logout(&self, actor: &Actor, token: &str) -> Result<()> {
+        self.forget_sessions();
         self.store
             .revoke_token(
                 &auth::token_hash(token.trim()),
@@ -512,10 +555,12 @@ impl Service {
             active: input.active,
             password_hash: hash,
         };
-        Ok(self
+        let user = self
             .store
             .update_user(id, &patch, &Stamp::now(Some(actor.user_id)))
-            .await?)
+            .await?;
+        self.forget_sessions();
+        Ok(user)
     }
 
     pub async fn get_user(&self, actor: &Actor, id: i64) -> Result<User> {

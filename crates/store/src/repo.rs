@@ -1017,18 +1017,27 @@ async fn list_tasks_from_spans(pool: &Pool, f: &TaskFilter) -> Result<Option<(Ve
     if let Some(status) = f.status {
         status_clause(&mut wh, status, f.as_of, f.due_soon_days);
     }
-    let total = count(pool, &Sql { text: format!("SELECT COUNT(DISTINCT s.task_id){}", wh.text), args: wh.args.clone() }).await?;
     let order = match f.sort {
         TaskSort::Due => "(MIN(s.due) IS NULL), MIN(s.due), s.task_id",
         TaskSort::DueDesc => "(MIN(s.due) IS NULL), MIN(s.due) DESC, s.task_id DESC",
         TaskSort::Created => "s.task_id",
         TaskSort::CreatedDesc | TaskSort::Document => "s.task_id DESC",
     };
-    let mut sql = Sql { text: format!("SELECT s.task_id{} GROUP BY s.task_id ORDER BY {order}", wh.text), args: wh.args };
+    // The page and the number of matching tasks in one query (a window over the groups).
+    let mut sql = Sql {
+        text: format!("SELECT s.task_id, COUNT(*) OVER () AS total{} GROUP BY s.task_id ORDER BY {order}", wh.text),
+        args: wh.args.clone(),
+    };
     page_clause(&mut sql, f.page, f.per_page);
     let mut ids = Vec::new();
+    let mut total = 0;
     for row in fetch_all(pool, &sql).await? {
-        ids.push(row.try_get::<i64, _>(0)?);
+        ids.push(row.try_get::<i64, _>("task_id")?);
+        total = row.try_get::<i64, _>("total")?;
+    }
+    if ids.is_empty() && f.page > 1 {
+        // Past the last page: the window saw no rows, so count separately.
+        total = count(pool, &Sql { text: format!("SELECT COUNT(DISTINCT s.task_id){}", wh.text), args: wh.args }).await?;
     }
     let mut tasks = get_tasks(pool, &ids).await?;
     tasks.sort_by_key(|t| ids.iter().position(|id| *id == t.id));
@@ -1923,6 +1932,7 @@ pub async fn user_credentials(pool: &Pool, username: &str) -> Result<Option<User
             role: row.try_get("role")?,
             agency_id: row.try_get("agency_id")?,
             active: row.try_get("active")?,
+            expires_at: None,
         }),
         None => None,
     })
@@ -1950,7 +1960,7 @@ pub async fn create_token(backend: &Backend, user_id: i64, token_hash: &str, lab
 pub async fn token_user(pool: &Pool, token_hash: &str, now: Micros) -> Result<Option<UserCredentials>, StoreError> {
     let mut sql = Sql::default();
     sql.push_args(
-        "SELECT u.id, u.username, u.password_hash, u.role, u.agency_id, u.active FROM api_tokens k JOIN users u ON u.id = k.user_id \
+        "SELECT u.id, u.username, u.password_hash, u.role, u.agency_id, u.active, k.expires_at FROM api_tokens k JOIN users u ON u.id = k.user_id \
          WHERE k.token_hash = ? AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?) AND u.active = TRUE",
         [Arg::Text(token_hash.into()), Arg::I64(now)],
     );
@@ -1962,6 +1972,7 @@ pub async fn token_user(pool: &Pool, token_hash: &str, now: Micros) -> Result<Op
             role: row.try_get("role")?,
             agency_id: row.try_get("agency_id")?,
             active: row.try_get("active")?,
+            expires_at: row.try_get("expires_at")?,
         }),
         None => None,
     })

@@ -318,6 +318,8 @@ pub struct UserCredentials {
     pub role: String,
     pub agency_id: Option<i64>,
     pub active: bool,
+    /// For a token lookup: when the token expires.
+    pub expires_at: Option<Micros>,
 }
 
 #[derive(Debug, Clone, Default)]
