@@ -8,6 +8,7 @@ pub mod indicator;
 pub mod model;
 pub mod policy;
 pub mod report;
+pub mod scoring;
 pub mod status;
 pub mod text;
 pub mod time;
