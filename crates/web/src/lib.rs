@@ -66,6 +66,38 @@ pub fn router() -> Router<Service> {
         .layer(axum::middleware::from_fn(web_headers))
 }
 
+/// The dashboard (`/`) as HTML for an actor, as of `day` (today when `None`),
+/// without a session: for measurements and tools. The same code as the page.
+pub async fn dashboard_html(
+    service: &Service,
+    actor: &tiendo_core::policy::Actor,
+    day: Option<chrono::NaiveDate>,
+) -> Result<String, String> {
+    let today = tiendo_core::time::today();
+    let as_of = day.filter(|d| *d != today);
+    let ctx = ctx::Ctx {
+        lang: i18n::Lang::Vi,
+        actor: Some(actor.clone()),
+        user_label: actor.username.clone(),
+        csrf: String::new(),
+        as_of,
+        day: as_of.unwrap_or(today),
+        today,
+        path: "/".into(),
+        nav: "dashboard",
+        notice: None,
+        bad_as_of: false,
+    };
+    let response = match pages::dashboard::dashboard(service, actor, &ctx).await {
+        Ok(r) => r,
+        Err(r) => return Err(format!("status {}", r.status())),
+    };
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024)
+        .await
+        .map_err(|e| e.to_string())?;
+    String::from_utf8(bytes.to_vec()).map_err(|e| e.to_string())
+}
+
 const APP_CSS: &str = include_str!("../assets/app.css");
 const FAVICON: &str = include_str!("../assets/favicon.svg");
 
@@ -116,4 +148,61 @@ async fn web_headers(req: Request, next: Next) -> Response {
         );
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    /// Relative luminance of #rrggbb (WCAG 2.1).
+    fn luminance(hex: &str) -> f64 {
+        let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap();
+        let c = |shift: u32| {
+            let s = ((v >> shift) & 0xff) as f64 / 255.0;
+            if s <= 0.04045 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * c(16) + 0.7152 * c(8) + 0.0722 * c(0)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    fn hex_after(rule: &str, prop: &str) -> Option<String> {
+        let i = rule.find(prop)? + prop.len();
+        let rest = rule[i..].trim_start();
+        let end = rest.find([';', ' ', '}']).unwrap_or(rest.len());
+        let v = &rest[..end];
+        (v.starts_with('#') && v.len() == 7).then(|| v.to_string())
+    }
+
+    /// Every rule of the stylesheet that sets both a text colour and a background
+    /// colour (badges, banners, buttons) meets WCAG 2.1 AA for normal text.
+    #[test]
+    fn stylesheet_colour_pairs_meet_wcag_aa() {
+        let mut checked = 0;
+        for rule in super::APP_CSS.split('}') {
+            let (Some(bg), Some(fg)) = (hex_after(rule, "background:"), hex_after(rule, " color:"))
+            else {
+                continue;
+            };
+            let ratio = contrast(&fg, &bg);
+            assert!(
+                ratio >= 4.5,
+                "{fg} on {bg}: {ratio:.2} in `{}`",
+                rule.trim()
+            );
+            checked += 1;
+        }
+        assert!(checked >= 8, "only {checked} pairs found");
+        // The page's own text and links on white.
+        for fg in ["#1a1a1a", "#4a4a4a", "#0b4f8a", "#b3261e"] {
+            assert!(contrast(fg, "#ffffff") >= 4.5, "{fg}");
+        }
+        // White on the header.
+        assert!(contrast("#ffffff", "#0b4f8a") >= 4.5);
+    }
 }

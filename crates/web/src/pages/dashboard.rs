@@ -71,10 +71,50 @@ pub fn review_state(ctx: &Ctx, s: &str) -> (String, &'static str) {
 
 pub async fn page(web: Web) -> Out {
     let web = web.nav("dashboard");
-    let ctx = &web.ctx;
-    let s = &web.service;
+    dashboard(&web.service, &web.actor, &web.ctx).await
+}
+
+/// The dashboard of an actor for a context (the day, the language).
+pub async fn dashboard(
+    s: &tiendo_service::Service,
+    actor: &tiendo_core::policy::Actor,
+    ctx: &Ctx,
+) -> Out {
     let day = ctx.day;
-    let counts = s.status_counts(&web.actor, day, None).await.or_page(ctx)?;
+    let to = day + Duration::days(14);
+    // The four reads are independent: run them together (the database works on
+    // them in parallel over its pool).
+    let soon_filter = TaskFilter {
+        agency_id: None,
+        document_id: None,
+        status: None,
+        as_of: day,
+        known_only: ctx.as_of.is_some(),
+        due_from: Some(day),
+        due_to: Some(to),
+        field: None,
+        words: Vec::new(),
+        confined_to: None,
+        due_soon_days: 0,
+        sort: TaskSort::Due,
+        page: 1,
+        per_page: 10,
+    };
+    let report_filter = ReportFilter {
+        page: 1,
+        per_page: 60,
+        ..Default::default()
+    };
+    let (counts, overdue, soon, recent) = tokio::join!(
+        s.status_counts(actor, day, None),
+        s.overdue_by_agency(actor, day),
+        s.list_tasks(actor, soon_filter),
+        s.list_reports(actor, report_filter),
+    );
+    let counts = counts.or_page(ctx)?;
+    let overdue = overdue.or_page(ctx)?;
+    let soon = soon.or_page(ctx)?;
+    let recent = recent.or_page(ctx)?;
     let total: i64 = counts.iter().map(|(_, n)| n).sum();
     let count_boxes = counts
         .iter()
@@ -84,7 +124,6 @@ pub async fn page(web: Web) -> Out {
             href: ctx.link(&format!("/nhiem-vu?status={}", st.as_str())),
         })
         .collect();
-    let overdue = s.overdue_by_agency(&web.actor, day).await.or_page(ctx)?;
     let overdue_total: i64 = overdue.iter().map(|a| a.count).sum();
     let tasks_href = |code: &str| {
         ctx.link(&build(
@@ -127,43 +166,7 @@ pub async fn page(web: Web) -> Out {
             max_late: ctx.lang.int(a.max_days_late),
         })
         .collect();
-    // Tasks whose deadline falls in the next 14 days.
-    let to = day + Duration::days(14);
-    let soon = s
-        .list_tasks(
-            &web.actor,
-            TaskFilter {
-                agency_id: None,
-                document_id: None,
-                status: None,
-                as_of: day,
-                known_only: ctx.as_of.is_some(),
-                due_from: Some(day),
-                due_to: Some(to),
-                field: None,
-                words: Vec::new(),
-                confined_to: None,
-                due_soon_days: 0,
-                sort: TaskSort::Due,
-                page: 1,
-                per_page: 10,
-            },
-        )
-        .await
-        .or_page(ctx)?;
     let soon_href = ctx.link(&format!("/nhiem-vu?due_from={day}&due_to={to}"));
-    // Recent reports, as far as they existed on the day.
-    let recent = s
-        .list_reports(
-            &web.actor,
-            ReportFilter {
-                page: 1,
-                per_page: 60,
-                ..Default::default()
-            },
-        )
-        .await
-        .or_page(ctx)?;
     let mut reports = Vec::new();
     for r in recent
         .items
@@ -172,7 +175,7 @@ pub async fn page(web: Web) -> Out {
         .take(8)
     {
         let task = s
-            .get_task(&web.actor, r.task_id, day)
+            .get_task(actor, r.task_id, day)
             .await
             .map(|t| short(&t.text, 140))
             .unwrap_or_default();
