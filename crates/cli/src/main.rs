@@ -120,6 +120,26 @@ enum Command {
         #[command(subcommand)]
         command: IndicatorCommand,
     },
+    /// Score a month (agencies and leaders) and print the rankings; a preview
+    /// unless --publish.
+    Score {
+        /// The month, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// Publish the run (immutable; its hash goes into the history).
+        #[arg(long)]
+        publish: bool,
+        /// With --publish: the run this one corrects, and why.
+        #[arg(long)]
+        replaces: Option<i64>,
+        #[arg(long)]
+        reason: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+        /// JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -512,8 +532,97 @@ async fn run(cli: Cli) -> Result<()> {
                 s.documents, s.tasks, s.completions
             );
         }
+        Command::Score {
+            month,
+            publish,
+            replaces,
+            reason,
+            data,
+            json,
+        } => {
+            let service = open(&data, Config::default()).await?;
+            let run = service
+                .run_scoring(
+                    &system_actor(),
+                    &tiendo_service::scoring::ScoreRunInput {
+                        month,
+                        publish,
+                        replaces,
+                        reason,
+                    },
+                )
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&run)?);
+            } else {
+                print!("{}", score_table(&service, &run).await);
+            }
+        }
     }
     Ok(())
+}
+
+/// A scoring run as terminal tables: one ranking per group, then the leaders;
+/// movement since the previous month when the run is published.
+async fn score_table(service: &Service, run: &tiendo_service::scoring::ScoreRunView) -> String {
+    let mut out = format!(
+        "CHẤM ĐIỂM THÁNG {} — {} (run {}, rules v{}, sha256 {})\n",
+        run.month,
+        run.state,
+        run.id.map_or("-".to_string(), |i| i.to_string()),
+        run.rules_version,
+        run.content_hash
+    );
+    for (group, title) in [
+        ("central", "Bộ, cơ quan trung ương"),
+        ("provinces", "Tỉnh, thành phố"),
+        ("others", "Cơ quan, đơn vị khác"),
+        ("leaders", "Lãnh đạo chỉ đạo"),
+    ] {
+        let mut rows: Vec<&tiendo_service::scoring::SubjectScore> = run
+            .results
+            .iter()
+            .filter(|r| r.group == group && r.score.is_some())
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        rows.sort_by_key(|r| r.rank);
+        let movement: std::collections::HashMap<i64, Option<i64>> =
+            match (run.state.as_str(), group) {
+                ("published", g) if g != "leaders" => service
+                    .ranking(&system_actor(), &run.month, g)
+                    .await
+                    .map(|r| r.rows.iter().map(|x| (x.agency_id, x.movement)).collect())
+                    .unwrap_or_default(),
+                _ => Default::default(),
+            };
+        out.push_str(&format!(
+            "\n{title}\n{:>4}  {:>7}  {:>5}  {:>5}  tên\n",
+            "hạng", "điểm", "dòng", "±"
+        ));
+        for r in rows {
+            let name = r
+                .agency_name
+                .clone()
+                .or_else(|| r.leader.clone())
+                .unwrap_or_default();
+            let moved = r
+                .agency_id
+                .and_then(|a| movement.get(&a).copied().flatten())
+                .map_or(String::new(), |m| format!("{m:+}"));
+            out.push_str(&format!(
+                "{:>4}  {:>7.2}  {:>5}  {:>5}  {}\n",
+                r.rank.unwrap_or(0),
+                r.score.unwrap_or(0.0),
+                r.lines,
+                moved,
+                name
+            ));
+        }
+    }
+    out
 }
 
 /// The overdue report as a terminal table, after the appendix of 365/TB-VPCP.
