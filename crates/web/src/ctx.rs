@@ -549,6 +549,17 @@ pub fn see_other(path: &str) -> Response {
 /// Only local paths are followed after sign-in.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     let n = next?.trim();
-    (n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with(LOGIN_PATH))
-        .then(|| n.to_string())
+    if !n.starts_with('/') || n.starts_with("//") || n.contains('\\') || n.starts_with(LOGIN_PATH) {
+        return None;
+    }
+    // A header value: anything but visible ASCII is percent-encoded.
+    let mut out = String::with_capacity(n.len());
+    for b in n.bytes() {
+        if (0x21..=0x7e).contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Some(out)
 }

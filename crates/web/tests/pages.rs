@@ -130,6 +130,42 @@ async fn sign_in_sets_a_session_cookie_and_sign_out_revokes_it() {
         assert!(service.authenticate(&token).await.is_err());
         assert_eq!(c.get("/").await.status, StatusCode::SEE_OTHER);
 
+        // A way back with Vietnamese in it, and one to another site (ignored).
+        let mut c2 = Client::new(&service);
+        let page = c2
+            .get("/dang-nhap?next=%2Fnhiem-vu%3Fq%3Dd%E1%BB%AF%20li%E1%BB%87u")
+            .await;
+        let csrf = page.csrf();
+        let next = common::attr_after(&page.body, "name=\"next\"", "value").unwrap();
+        let ok = c2
+            .post(
+                "/dang-nhap",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "lanhdao"),
+                    ("password", PASSWORD),
+                    ("next", &next),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "[{backend}]");
+        assert_eq!(ok.location(), "/nhiem-vu?q=d%E1%BB%AF%20li%E1%BB%87u");
+        assert_eq!(c2.get(&ok.location()).await.status, StatusCode::OK);
+        let mut c3 = Client::new(&service);
+        let csrf = c3.get("/dang-nhap").await.csrf();
+        let ok = c3
+            .post(
+                "/dang-nhap",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "lanhdao"),
+                    ("password", PASSWORD),
+                    ("next", "//evil.example/"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.location(), "/", "[{backend}]");
+
         // Behind a TLS proxy the cookie is Secure.
         let mut tls = Client::new(&service);
         tls.headers
