@@ -1023,11 +1023,17 @@ async fn list_tasks_from_spans(pool: &Pool, f: &TaskFilter) -> Result<Option<(Ve
         TaskSort::Created => "s.task_id",
         TaskSort::CreatedDesc | TaskSort::Document => "s.task_id DESC",
     };
-    // The page and the number of matching tasks in one query (a window over the groups).
-    let mut sql = Sql {
-        text: format!("SELECT s.task_id, COUNT(*) OVER () AS total{} GROUP BY s.task_id ORDER BY {order}", wh.text),
-        args: wh.args.clone(),
+    // The page and the number of matching tasks in one query (a window over the
+    // groups). With one agency there is at most one current span per task (an
+    // assignment is one task for one agency), so no grouping is needed.
+    let one_per_task = f.agency_id.is_some() || f.confined_to.is_some();
+    let text = if one_per_task {
+        let order = order.replace("MIN(s.due)", "s.due");
+        format!("SELECT s.task_id, COUNT(*) OVER () AS total{} ORDER BY {order}", wh.text)
+    } else {
+        format!("SELECT s.task_id, COUNT(*) OVER () AS total{} GROUP BY s.task_id ORDER BY {order}", wh.text)
     };
+    let mut sql = Sql { text, args: wh.args.clone() };
     page_clause(&mut sql, f.page, f.per_page);
     let mut ids = Vec::new();
     let mut total = 0;
