@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use tiendo_core::policy::Actor;
-use tiendo_core::status::{Status, days_late, status_on};
+use tiendo_core::status::{Status, status_on};
 
 use crate::{Result, Service};
 
@@ -48,16 +48,18 @@ impl Service {
         actor: &Actor,
         as_of: NaiveDate,
     ) -> Result<Vec<AgencyOverdue>> {
-        let rows = self
+        // Counted in the database: a national day has hundreds of thousands of
+        // overdue assignments, and only their number per agency is needed here.
+        let counts = self
             .store
-            .overdue_assignments(as_of, actor.confined_to())
+            .overdue_by_agency(as_of, actor.confined_to())
             .await?;
-        let mut by: HashMap<i64, (i64, i64)> = HashMap::new();
-        for k in &rows {
-            let e = by.entry(k.agency_id).or_default();
-            e.0 += 1;
-            e.1 = e.1.max(days_late(&k.state, as_of));
-        }
+        let by: HashMap<i64, (i64, i64)> = counts
+            .into_iter()
+            .map(|(agency, count, first_due)| {
+                (agency, (count, (as_of - first_due).num_days().max(0)))
+            })
+            .collect();
         let mut out: Vec<AgencyOverdue> = by
             .into_iter()
             .map(|(id, (count, late))| {

@@ -243,6 +243,7 @@ forward! {
     read fn list_tasks(f: &TaskFilter) -> (Vec<TaskRow>, i64);
     read fn known_for_tasks(task_ids: &[i64], as_of: NaiveDate) -> Vec<KnownAssignment>;
     read fn overdue_assignments(as_of: NaiveDate, confined_to: Option<i64>) -> Vec<KnownAssignment>;
+    read fn overdue_by_agency(as_of: NaiveDate, confined_to: Option<i64>) -> Vec<(i64, i64, NaiveDate)>;
     read fn status_counts(as_of: NaiveDate, due_soon_days: u32, agency_id: Option<i64>) -> Vec<(Status, i64)>;
 
     read fn list_assignments(f: &AssignmentFilter) -> (Vec<AssignmentRow>, i64);

@@ -1102,6 +1102,23 @@ pub async fn overdue_assignments(pool: &Pool, as_of: NaiveDate, confined_to: Opt
     fetch_all(pool, &sql).await?.iter().map(known_from_row).collect()
 }
 
+/// Overdue assignments at the end of `as_of` counted per agency, with the earliest
+/// due day of each (its most late assignment): (agency, count, earliest due).
+pub async fn overdue_by_agency(pool: &Pool, as_of: NaiveDate, confined_to: Option<i64>) -> Result<Vec<(i64, i64, NaiveDate)>, StoreError> {
+    let mut sql = Sql::new("SELECT s.agency_id, COUNT(*) AS n, MIN(s.due) AS first_due FROM assignment_states s WHERE 1=1");
+    status_clause(&mut sql, Status::Overdue, as_of, 0);
+    known_clause(&mut sql, end_of_day(as_of));
+    if let Some(agency) = confined_to {
+        sql.push_args(" AND s.agency_id = ?", [Arg::I64(agency)]);
+    }
+    sql.push(" GROUP BY s.agency_id");
+    let mut out = Vec::new();
+    for row in fetch_all(pool, &sql).await? {
+        out.push((row.try_get("agency_id")?, row.try_get("n")?, row.try_get("first_due")?));
+    }
+    Ok(out)
+}
+
 /// The known state of every assignment at the end of `as_of` (streamed in pages of
 /// ids so memory stays bounded), passed to `visit`.
 pub async fn scan_known(pool: &Pool, as_of: NaiveDate, visit: &mut (dyn FnMut(&KnownAssignment) + Send)) -> Result<u64, StoreError> {
