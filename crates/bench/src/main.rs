@@ -96,6 +96,15 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         agencies: usize,
     },
+    /// A monthly scoring run (preview: computed, not stored) over the whole data set.
+    Score {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, default_value = "2025-10")]
+        month: String,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
 }
 
 fn main() -> Result<()> {
@@ -130,6 +139,7 @@ fn main() -> Result<()> {
                 seconds,
                 agencies,
             } => load(&db, clients, seconds, agencies).await,
+            Command::Score { db, month, runs } => score(&db, &month, runs).await,
         }
     })
 }
@@ -819,5 +829,60 @@ async fn load(db: &Db, clients: usize, seconds: u64, n_agencies: usize) -> Resul
     report_load(&format!("load/health {b}"), o, elapsed, clients);
     let (o, elapsed) = run_load(addr, tasks_requests, clients, seconds).await?;
     report_load(&format!("load/tasks {b}"), o, elapsed, clients);
+    Ok(())
+}
+
+// ------------------------------------------------------------------ scoring (issue 5)
+
+/// Times `Service::score_month` (preview) and, separately, its parts: the bulk
+/// reads and the computation.
+async fn score(db: &Db, month: &str, runs: usize) -> Result<()> {
+    let service = open_service(db).await?;
+    let b = db.backend.name();
+    let actor = Actor {
+        user_id: 0,
+        username: "bench".into(),
+        role: Role::Admin,
+        agency_id: None,
+    };
+    let m = tiendo_core::scoring::Month::parse(month).context("--month: YYYY-MM")?;
+    let mut times = Vec::new();
+    let mut lines = 0u64;
+    let mut run = None;
+    for _ in 0..runs.max(1) {
+        let t0 = Instant::now();
+        let r = service.score_month(&actor, month, true).await?;
+        times.push(t0.elapsed().as_secs_f64());
+        lines = r.results.iter().map(|x| x.lines as u64).sum();
+        run = Some(r);
+    }
+    summary(
+        &format!("score/preview {b} {month} (breakdown lines)"),
+        &times,
+        lines,
+    );
+    if let Some(r) = run {
+        println!(
+            "score/preview {b}: {} agencies scored, {} leaders scored, hash {}",
+            r.scored_agencies, r.scored_leaders, r.content_hash
+        );
+    }
+    let t0 = Instant::now();
+    let scan = service
+        .store
+        .score_scan(m.first_day(), m.last_day())
+        .await?;
+    println!(
+        "score/scan {b}: {} scorable assignment spans in {:.3} s",
+        scan.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    let t0 = Instant::now();
+    let tasks = service.store.score_tasks(end_of_day(m.last_day())).await?;
+    println!(
+        "score/tasks {b}: {} tasks in {:.3} s",
+        tasks.len(),
+        t0.elapsed().as_secs_f64()
+    );
     Ok(())
 }
