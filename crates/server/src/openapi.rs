@@ -81,8 +81,19 @@ use utoipa::OpenApi;
 )))]
 struct Components;
 
-/// (method, path, summary, request schema, response schema, query parameters)
-pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, &str, &[&str])] = &[
+/// One operation: (method, path, summary, request schema, response schema, query
+/// parameters). A response schema `page:X` is a page of X, `list:X` an array of X,
+/// `-` no body.
+pub type Operation = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static [&'static str],
+);
+
+pub const OPERATIONS: &[Operation] = &[
     (
         "post",
         "/api/v1/auth/login",

@@ -921,3 +921,25 @@ async fn status_filter_in_sql_agrees_with_the_status_rule() {
         }
     }
 }
+
+/// Every operation the OpenAPI document lists is a route of the router with that
+/// method (anonymous calls get 401 or a 4xx about the body, never 404 or 405).
+#[tokio::test]
+async fn the_openapi_table_and_the_router_agree() {
+    let api = apis().await.into_iter().next().unwrap();
+    for (method, path, ..) in tiendo_server::openapi::OPERATIONS {
+        let concrete = path
+            .replace("{id}", "1")
+            .replace("{code}", "phu-song-5g")
+            .replace("{period}", "2025-11");
+        let (status, body) = api
+            .call(&method.to_uppercase(), &concrete, None, Some(json!({})))
+            .await;
+        assert!(
+            status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}: {status} {body}"
+        );
+    }
+    let (status, _) = api.call("GET", "/api/v1/no-such-thing", None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

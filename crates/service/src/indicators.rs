@@ -148,6 +148,10 @@ pub struct MeasurementView {
     pub superseded_at: Option<String>,
 }
 
+/// Values of a period: per agency and for the nation, each with whether it was
+/// computed from the agencies under it.
+type PeriodValues = (HashMap<i64, (f64, bool)>, Option<(f64, bool)>);
+
 fn parse_aggregation(row: &IndicatorRow) -> Aggregation {
     serde_json::from_str(&row.aggregation).unwrap_or(Aggregation::Sum)
 }
@@ -407,7 +411,7 @@ impl Service {
         aggregation: &Aggregation,
         rows: &[MeasurementRow],
         weights: &HashMap<i64, i64>,
-    ) -> (HashMap<i64, (f64, bool)>, Option<(f64, bool)>) {
+    ) -> PeriodValues {
         let mut own: HashMap<i64, i64> = HashMap::new();
         let mut national = None;
         for r in rows {
@@ -548,11 +552,7 @@ impl Service {
     }
 
     /// Sums of an indicator for a period, by agency and for the nation (for ratios).
-    async fn period_table_sum(
-        &self,
-        code: &str,
-        period: &str,
-    ) -> Result<(HashMap<i64, (f64, bool)>, Option<(f64, bool)>)> {
+    async fn period_table_sum(&self, code: &str, period: &str) -> Result<PeriodValues> {
         let ind = self.indicator_row(code).await?;
         let rows = self.store.period_values(ind.id, period).await?;
         Ok(self.aggregate_period(&Aggregation::Sum, &rows, &HashMap::new()))
