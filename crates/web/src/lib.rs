@@ -39,6 +39,8 @@ pub fn router() -> Router<Service> {
         .route("/nhiem-vu/{id}", get(pages::task::page))
         .route("/van-ban", get(pages::document::list))
         .route("/van-ban/{id}", get(pages::document::page))
+        .route("/chi-tieu", get(pages::indicators::list))
+        .route("/chi-tieu/{code}", get(pages::indicators::page))
         .route("/co-quan", get(pages::agency::list))
         .route("/co-quan/{id}", get(pages::agency::page))
         .route("/viec-cua-toi", get(pages::work::my_work))

@@ -675,3 +675,30 @@ async fn every_page_labels_its_inputs_and_has_no_broken_links() {
     assert_eq!(c.get("/static/app.css").await.status, StatusCode::OK);
     assert_eq!(c.get("/static/favicon.svg").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn indicator_pages_show_five_g_off_track_with_its_chart() {
+    for (backend, service) in services().await {
+        service.load_demo().await.expect("demo");
+        let mut c = signed_in(&service, "lanhdao", "viewer", None).await;
+        let list = c.get("/chi-tieu?as_of=2025-11-30").await;
+        assert_eq!(list.status, StatusCode::OK, "[{backend}]");
+        assert!(list.body.contains("Tỷ lệ phủ sóng 5G"), "[{backend}]");
+        assert!(
+            list.body.contains("Chậm tiến độ"),
+            "[{backend}] 5G is off track"
+        );
+        let page = c.get("/chi-tieu/phu-song-5g?as_of=2025-11-30").await;
+        assert_eq!(page.status, StatusCode::OK, "[{backend}]");
+        assert!(
+            page.body.contains("<svg") && page.body.contains("polyline"),
+            "[{backend}] chart"
+        );
+        assert!(
+            page.body.contains("39,5 %"),
+            "[{backend}] latest value in Vietnamese notation"
+        );
+        let missing = c.get("/chi-tieu/khong-co").await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "[{backend}]");
+    }
+}

@@ -4,6 +4,7 @@ pub mod agency;
 pub mod auth;
 pub mod dashboard;
 pub mod document;
+pub mod indicators;
 pub mod review;
 pub mod task;
 pub mod tasks;

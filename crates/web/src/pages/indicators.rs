@@ -1,0 +1,241 @@
+//! Indicators (chỉ tiêu): every indicator with its status, and a page per
+//! indicator with its chart (measured values against the trajectory to the
+//! target) and the table of agencies for a period.
+
+use askama::Template;
+use axum::extract::Path;
+use tiendo_core::indicator::IndicatorStatus;
+use tiendo_service::indicators::{IndicatorDetail, IndicatorSummary, PeriodTable};
+
+use crate::chart::esc;
+use crate::ctx::*;
+use crate::i18n;
+
+pub struct IndicatorLine {
+    pub href: String,
+    pub name: String,
+    pub latest: String,
+    pub target: String,
+    pub status_class: &'static str,
+    pub status_label: &'static str,
+}
+
+fn status_view(ctx: &Ctx, s: IndicatorStatus) -> (&'static str, &'static str) {
+    match s {
+        IndicatorStatus::OnTrack => ("completed_on_time", ctx.t("Đúng tiến độ", "On track")),
+        IndicatorStatus::AtRisk => ("due_soon", ctx.t("Có nguy cơ chậm", "At risk")),
+        IndicatorStatus::OffTrack => ("overdue", ctx.t("Chậm tiến độ", "Off track")),
+        IndicatorStatus::NoData => ("none", ctx.t("Chưa có số liệu", "No data")),
+    }
+}
+
+fn value(ctx: &Ctx, v: f64, unit: &str) -> String {
+    let places = if v.fract() == 0.0 { 0 } else { 1 };
+    format!("{} {unit}", ctx.lang.dec(v, places))
+}
+
+fn line(ctx: &Ctx, i: &IndicatorSummary) -> IndicatorLine {
+    let (status_class, status_label) = status_view(ctx, i.status);
+    IndicatorLine {
+        href: ctx.link(&format!("/chi-tieu/{}", i.code)),
+        name: i.name.clone(),
+        latest: i
+            .latest
+            .as_ref()
+            .map(|p| format!("{} ({})", value(ctx, p.value, &i.unit), p.period))
+            .unwrap_or_else(|| "—".into()),
+        target: i
+            .target
+            .as_ref()
+            .map(|t| format!("{} — {}", value(ctx, t.value, &i.unit), i18n::date(t.due)))
+            .unwrap_or_else(|| "—".into()),
+        status_class,
+        status_label,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "indicators.html")]
+struct IndicatorsPage {
+    ctx: Ctx,
+    rows: Vec<IndicatorLine>,
+}
+
+pub async fn list(web: Web) -> Out {
+    let web = web.nav("indicators");
+    let ctx = &web.ctx;
+    let day = ctx.as_of.unwrap_or_else(tiendo_core::time::today);
+    let all = web.service.list_indicators(None, day).await.or_page(ctx)?;
+    Ok(render(&IndicatorsPage {
+        rows: all.iter().map(|i| line(ctx, i)).collect(),
+        ctx: ctx.clone(),
+    }))
+}
+
+pub struct AgencyLine {
+    pub name: String,
+    pub value: String,
+    pub computed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "indicator.html")]
+struct IndicatorPage {
+    ctx: Ctx,
+    line: IndicatorLine,
+    source: String,
+    projected: String,
+    chart: String,
+    period: String,
+    national: String,
+    agencies: Vec<AgencyLine>,
+    missing: usize,
+}
+
+/// Measured values (dots joined by a line), the straight trajectory from the
+/// baseline (or first value) to the target, and the target, as an inline SVG.
+fn chart(d: &IndicatorDetail, title: &str) -> String {
+    let series = &d.series;
+    let target = d.summary.target.as_ref();
+    if series.is_empty() {
+        return String::new();
+    }
+    let first_day = target
+        .and_then(|t| t.baseline_on)
+        .unwrap_or(series[0].day)
+        .min(series[0].day);
+    let last_day = target
+        .map(|t| t.due)
+        .unwrap_or(series[series.len() - 1].day)
+        .max(series[series.len() - 1].day);
+    let span = (last_day - first_day).num_days().max(1) as f64;
+    let mut values: Vec<f64> = series.iter().map(|p| p.value).collect();
+    if let Some(t) = target {
+        values.push(t.value);
+        values.extend(t.baseline_value);
+    }
+    let max = values.iter().cloned().fold(0.0_f64, f64::max).max(1.0) * 1.1;
+    let (w, h, left, bottom) = (640.0, 260.0, 48.0, 30.0);
+    let x = |day: chrono::NaiveDate| {
+        left + (day - first_day).num_days() as f64 / span * (w - left - 16.0)
+    };
+    let y = |v: f64| (h - bottom) - v / max * (h - bottom - 16.0);
+    let mut svg = format!(
+        "<svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\">",
+        esc(title)
+    );
+    svg.push_str(&format!(
+        "<line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#555\"/>",
+        h - bottom,
+        w - 8.0,
+        h - bottom
+    ));
+    for k in 0..=4 {
+        let v = max / 1.1 * k as f64 / 4.0;
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#333\">{:.0}</text>",
+            left - 6.0,
+            y(v) + 4.0,
+            v
+        ));
+    }
+    if let Some(t) = target {
+        let start_day = t.baseline_on.unwrap_or(series[0].day);
+        let start_value = t.baseline_value.unwrap_or(series[0].value);
+        svg.push_str(&format!(
+            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#1f5fa8\" stroke-dasharray=\"6 4\" stroke-width=\"2\"><title>trajectory</title></line>",
+            x(start_day),
+            y(start_value),
+            x(t.due),
+            y(t.value)
+        ));
+        svg.push_str(&format!(
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"6\" fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\" fill=\"#1f5fa8\">{}</text>",
+            x(t.due),
+            y(t.value),
+            x(t.due) - 8.0,
+            y(t.value) - 8.0,
+            esc(&format!("{} {}", t.value, d.summary.unit))
+        ));
+    }
+    let points: Vec<String> = series
+        .iter()
+        .map(|p| format!("{:.1},{:.1}", x(p.day), y(p.value)))
+        .collect();
+    svg.push_str(&format!(
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#b3261e\" stroke-width=\"2\"/>",
+        points.join(" ")
+    ));
+    for p in series {
+        svg.push_str(&format!(
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#b3261e\"><title>{} {}</title></circle><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
+            x(p.day),
+            y(p.value),
+            esc(&p.period),
+            p.value,
+            x(p.day),
+            h - bottom + 16.0,
+            esc(&p.period)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+pub async fn page(web: Web, Path(code): Path<String>, q: QueryPairs) -> Out {
+    let web = web.nav("indicators");
+    let ctx = &web.ctx;
+    let day = ctx.as_of.unwrap_or_else(tiendo_core::time::today);
+    let detail = web
+        .service
+        .indicator_detail(&code, day)
+        .await
+        .or_page(ctx)?;
+    let period = q.get("period").map(str::to_string).or_else(|| {
+        detail
+            .series
+            .iter()
+            .rev()
+            .find(|p| p.day <= day)
+            .map(|p| p.period.clone())
+    });
+    let table: Option<PeriodTable> = match &period {
+        Some(p) => Some(web.service.period_table(&code, p).await.or_page(ctx)?),
+        None => None,
+    };
+    let unit = detail.summary.unit.clone();
+    Ok(render(&IndicatorPage {
+        line: line(ctx, &detail.summary),
+        source: detail.summary.source.clone().unwrap_or_default(),
+        projected: detail
+            .summary
+            .projected
+            .map(|v| value(ctx, v, &unit))
+            .unwrap_or_else(|| "—".into()),
+        chart: chart(&detail, &detail.summary.name),
+        period: period.unwrap_or_default(),
+        national: table
+            .as_ref()
+            .and_then(|t| t.national)
+            .map(|v| value(ctx, v, &unit))
+            .unwrap_or_else(|| "—".into()),
+        agencies: table
+            .as_ref()
+            .map(|t| {
+                t.rows
+                    .iter()
+                    .map(|r| AgencyLine {
+                        name: r.agency_name.clone(),
+                        value: r
+                            .value
+                            .map(|v| value(ctx, v, &unit))
+                            .unwrap_or_else(|| "—".into()),
+                        computed: r.computed,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        missing: table.as_ref().map_or(0, |t| t.missing.len()),
+        ctx: ctx.clone(),
+    }))
+}
