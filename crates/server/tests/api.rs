@@ -665,6 +665,36 @@ async fn bad_input_is_refused_with_the_field_and_nothing_is_stored() {
             )
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
+        // Guessing is slowed: after five failures, even the right password waits.
+        for _ in 0..4 {
+            let wrong = json!({"username": "vanphong", "password": "sai mật khẩu"});
+            assert_eq!(
+                api.call("POST", "/api/v1/auth/login", None, Some(wrong))
+                    .await
+                    .0,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        let right = json!({"username": "vanphong", "password": "mật khẩu tốt"});
+        let (s, body) = api
+            .call("POST", "/api/v1/auth/login", None, Some(right))
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .contains("too many failed sign-ins"),
+            "{body}"
+        );
+        // Other users are not affected.
+        let other = json!({"username": "lanhdao", "password": "mật khẩu tốt"});
+        assert_eq!(
+            api.call("POST", "/api/v1/auth/login", None, Some(other))
+                .await
+                .0,
+            StatusCode::OK
+        );
         let (s, _) = api
             .call("GET", "/api/v1/tasks", Some("not-a-token"), None)
             .await;

@@ -57,7 +57,23 @@ pub struct Service {
     pub config: Config,
     agencies: Arc<RwLock<AgencyCache>>,
     sessions: Arc<RwLock<HashMap<String, CachedSession>>>,
+    failed_sign_ins: Arc<RwLock<HashMap<String, FailedSignIns>>>,
 }
+
+/// Failed sign-ins of one username: after [`FREE_FAILURES`] failures within
+/// [`FAILURE_WINDOW_MICROS`], each further attempt must wait [`RETRY_DELAY_MICROS`]
+/// after the last failure. That slows password guessing to about one try a minute
+/// while the real user, locked out by someone else's guesses, waits at most a minute.
+#[derive(Clone, Copy)]
+struct FailedSignIns {
+    count: u32,
+    first: Micros,
+    last: Micros,
+}
+
+const FREE_FAILURES: u32 = 5;
+const FAILURE_WINDOW_MICROS: Micros = 15 * 60 * 1_000_000;
+const RETRY_DELAY_MICROS: Micros = 60 * 1_000_000;
 
 /// A token checked against the database recently: requests within
 /// [`SESSION_CACHE_MICROS`] reuse the answer instead of a query each. Sign-out,
@@ -187,6 +203,7 @@ impl Service {
             config,
             agencies: Arc::new(RwLock::new(AgencyCache::default())),
             sessions: Arc::new(RwLock::new(HashMap::new())),
+            failed_sign_ins: Arc::new(RwLock::new(HashMap::new())),
         };
         service.reload_agencies().await?;
         Ok(service)
@@ -336,6 +353,51 @@ impl Service {
 
     /// Signs in with a password; returns a bearer token valid for the session length.
     pub async fn login(&self, username: &str, password: &str) -> Result<(TokenOutput, User)> {
+        let key = fold(username);
+        let now = now_micros();
+        if let Ok(failures) = self.failed_sign_ins.read()
+            && let Some(f) = failures.get(&key)
+            && now - f.first < FAILURE_WINDOW_MICROS
+            && f.count >= FREE_FAILURES
+            && now - f.last < RETRY_DELAY_MICROS
+        {
+            let wait = (RETRY_DELAY_MICROS - (now - f.last)) / 1_000_000 + 1;
+            return Err(ServiceError::Unauthenticated(format!(
+                "too many failed sign-ins for this username; try again in {wait} s"
+            )));
+        }
+        let result = self.check_password(username, password).await;
+        if let Ok(mut failures) = self.failed_sign_ins.write() {
+            match &result {
+                Err(ServiceError::Unauthenticated(_)) => {
+                    let f = failures.entry(key).or_insert(FailedSignIns {
+                        count: 0,
+                        first: now,
+                        last: now,
+                    });
+                    if now - f.first >= FAILURE_WINDOW_MICROS {
+                        *f = FailedSignIns {
+                            count: 0,
+                            first: now,
+                            last: now,
+                        };
+                    }
+                    f.count += 1;
+                    f.last = now;
+                    if failures.len() > SESSION_CACHE_MAX {
+                        failures.retain(|_, f| now - f.first < FAILURE_WINDOW_MICROS);
+                    }
+                }
+                Ok(_) => {
+                    failures.remove(&key);
+                }
+                Err(_) => {}
+            }
+        }
+        result
+    }
+
+    async fn check_password(&self, username: &str, password: &str) -> Result<(TokenOutput, User)> {
         let creds = self.store.user_credentials(username.trim()).await?;
         let valid = match &creds {
             Some(c) if c.active => {
