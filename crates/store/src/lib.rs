@@ -178,7 +178,9 @@ impl Store {
             // Keep the planner's statistics fresh, within a bounded effort (SQLite's
             // advice for long-lived connections); without them it can pick a narrow
             // index over a covering one.
-            sqlx::query("PRAGMA analysis_limit = 1000").execute(&b.pool).await?;
+            sqlx::query("PRAGMA analysis_limit = 1000")
+                .execute(&b.pool)
+                .await?;
             sqlx::query("PRAGMA optimize").execute(&b.pool).await?;
         }
         Ok(count)

@@ -114,6 +114,25 @@ async fn audit(tx: &mut Tx<'_>, stamp: &Stamp, entry: &Audit) -> Result<(), Stor
     Ok(())
 }
 
+/// One page of a list and the number of rows in all: `SELECT COUNT(*)` then
+/// `SELECT cols … ORDER BY order` with the page's LIMIT and OFFSET, over the same
+/// FROM and WHERE (`from_where`, whose arguments both queries bind).
+async fn paged<T>(
+    pool: &Pool,
+    cols: &str,
+    from_where: Sql,
+    order: &str,
+    page: i64,
+    per_page: i64,
+    row: impl Fn(&DbRow) -> Result<T, StoreError>,
+) -> Result<(Vec<T>, i64), StoreError> {
+    let total = count(pool, &Sql { text: format!("SELECT COUNT(*){}", from_where.text), args: from_where.args.clone() }).await?;
+    let mut sql = Sql { text: format!("SELECT {cols}{} ORDER BY {order}", from_where.text), args: from_where.args };
+    page_clause(&mut sql, page, per_page);
+    let items = fetch_all(pool, &sql).await?.iter().map(row).collect::<Result<_, _>>()?;
+    Ok((items, total))
+}
+
 fn page_clause(sql: &mut Sql, page: i64, per_page: i64) {
     let per_page = per_page.clamp(1, 1000);
     let offset = (page.max(1) - 1) * per_page;
@@ -355,13 +374,8 @@ pub async fn list_agencies(pool: &Pool, f: &AgencyFilter) -> Result<(Vec<Agency>
     if f.current_only {
         wh.push(" AND valid_to IS NULL");
     }
-    let mut total = Sql { text: format!("SELECT COUNT(*) FROM agencies{}", wh.text), args: wh.args.clone() };
-    total.text.shrink_to_fit();
-    let total = count(pool, &total).await?;
-    let mut sql = Sql { text: format!("SELECT {AGENCY_COLS} FROM agencies{} ORDER BY id", wh.text), args: wh.args };
-    page_clause(&mut sql, f.page, f.per_page);
-    let items = fetch_all(pool, &sql).await?.iter().map(agency_from).collect::<Result<_, _>>()?;
-    Ok((items, total))
+    let from_where = Sql { text: format!(" FROM agencies{}", wh.text), args: wh.args };
+    paged(pool, AGENCY_COLS, from_where, "id", f.page, f.per_page, agency_from).await
 }
 
 // ---------------------------------------------------------------- documents
@@ -537,14 +551,8 @@ pub async fn list_documents(pool: &Pool, f: &DocumentFilter) -> Result<(Vec<Docu
             [Arg::I64(agency)],
         );
     }
-    let total = count(pool, &Sql { text: format!("SELECT COUNT(*) FROM documents d{}", wh.text), args: wh.args.clone() }).await?;
-    let mut sql = Sql {
-        text: format!("SELECT {DOCUMENT_COLS} FROM documents d{} ORDER BY d.issued_on DESC, d.id DESC", wh.text),
-        args: wh.args,
-    };
-    page_clause(&mut sql, f.page, f.per_page);
-    let items = fetch_all(pool, &sql).await?.iter().map(document_from).collect::<Result<_, _>>()?;
-    Ok((items, total))
+    let from_where = Sql { text: format!(" FROM documents d{}", wh.text), args: wh.args };
+    paged(pool, DOCUMENT_COLS, from_where, "d.issued_on DESC, d.id DESC", f.page, f.per_page, document_from).await
 }
 
 // ---------------------------------------------------------------- tasks
@@ -977,7 +985,6 @@ pub async fn list_tasks(pool: &Pool, f: &TaskFilter) -> Result<(Vec<TaskRow>, i6
         return Ok(page);
     }
     let from_where = task_from_where(f);
-    let total = count(pool, &Sql { text: format!("SELECT COUNT(*){}", from_where.text), args: from_where.args.clone() }).await?;
     let order = match f.sort {
         TaskSort::Due => "(t.due IS NULL), t.due, t.id",
         TaskSort::DueDesc => "(t.due IS NULL), t.due DESC, t.id DESC",
@@ -985,10 +992,7 @@ pub async fn list_tasks(pool: &Pool, f: &TaskFilter) -> Result<(Vec<TaskRow>, i6
         TaskSort::CreatedDesc => "t.id DESC",
         TaskSort::Document => "t.document_id, t.id",
     };
-    let mut sql = Sql { text: format!("SELECT {TASK_COLS}{} ORDER BY {order}", from_where.text), args: from_where.args };
-    page_clause(&mut sql, f.page, f.per_page);
-    let items = fetch_all(pool, &sql).await?.iter().map(task_from).collect::<Result<_, _>>()?;
-    Ok((items, total))
+    paged(pool, TASK_COLS, from_where, order, f.page, f.per_page, task_from).await
 }
 
 /// The common case of the task list, "an agency's tasks in a status", answered from
@@ -1231,14 +1235,8 @@ pub async fn list_assignments(pool: &Pool, f: &AssignmentFilter) -> Result<(Vec<
         status_clause(&mut wh, status, f.as_of, f.due_soon_days);
     }
     let from = " FROM assignment_states s JOIN assignments a ON a.id = s.assignment_id JOIN tasks t ON t.id = a.task_id JOIN agencies g ON g.id = a.agency_id";
-    let total = count(pool, &Sql { text: format!("SELECT COUNT(*){from}{}", wh.text), args: wh.args.clone() }).await?;
-    let mut sql = Sql {
-        text: format!("SELECT {ASSIGNMENT_COLS}{from}{} ORDER BY (s.due IS NULL), s.due, a.id", wh.text),
-        args: wh.args,
-    };
-    page_clause(&mut sql, f.page, f.per_page);
-    let items = fetch_all(pool, &sql).await?.iter().map(assignment_from).collect::<Result<_, _>>()?;
-    Ok((items, total))
+    let from_where = Sql { text: format!("{from}{}", wh.text), args: wh.args };
+    paged(pool, ASSIGNMENT_COLS, from_where, "(s.due IS NULL), s.due, a.id", f.page, f.per_page, assignment_from).await
 }
 
 /// One assignment with its state known at the end of `as_of` (`None` if it did not
@@ -1567,11 +1565,8 @@ pub async fn list_reports(pool: &Pool, f: &ReportFilter) -> Result<(Vec<tiendo_c
         wh.push_args(" AND r.review_state = ?", [Arg::Text(v.clone())]);
     }
     let from = " FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id";
-    let total = count(pool, &Sql { text: format!("SELECT COUNT(*){from}{}", wh.text), args: wh.args.clone() }).await?;
-    let mut sql = Sql { text: format!("SELECT {REPORT_COLS}{from}{} ORDER BY r.id DESC", wh.text), args: wh.args };
-    page_clause(&mut sql, f.page, f.per_page);
-    let items = fetch_all(pool, &sql).await?.iter().map(report_from).collect::<Result<_, _>>()?;
-    Ok((items, total))
+    let from_where = Sql { text: format!("{from}{}", wh.text), args: wh.args };
+    paged(pool, REPORT_COLS, from_where, "r.id DESC", f.page, f.per_page, report_from).await
 }
 
 // ---------------------------------------------------------------- extensions
@@ -1715,11 +1710,8 @@ pub async fn list_extensions(pool: &Pool, f: &ExtensionFilter) -> Result<(Vec<ti
         wh.push_args(" AND x.state = ?", [Arg::Text(v.clone())]);
     }
     let from = " FROM extensions x JOIN assignments a ON a.id = x.assignment_id";
-    let total = count(pool, &Sql { text: format!("SELECT COUNT(*){from}{}", wh.text), args: wh.args.clone() }).await?;
-    let mut sql = Sql { text: format!("SELECT {EXTENSION_COLS}{from}{} ORDER BY x.id DESC", wh.text), args: wh.args };
-    page_clause(&mut sql, f.page, f.per_page);
-    let items = fetch_all(pool, &sql).await?.iter().map(extension_from).collect::<Result<_, _>>()?;
-    Ok((items, total))
+    let from_where = Sql { text: format!("{from}{}", wh.text), args: wh.args };
+    paged(pool, EXTENSION_COLS, from_where, "x.id DESC", f.page, f.per_page, extension_from).await
 }
 
 // ---------------------------------------------------------------- commitments
@@ -1818,11 +1810,8 @@ pub async fn list_commitments(pool: &Pool, f: &CommitmentFilter) -> Result<(Vec<
         wh.push_args(" AND a.agency_id = ?", [Arg::I64(v)]);
     }
     let from = " FROM commitments c JOIN assignments a ON a.id = c.assignment_id";
-    let total = count(pool, &Sql { text: format!("SELECT COUNT(*){from}{}", wh.text), args: wh.args.clone() }).await?;
-    let mut sql = Sql { text: format!("SELECT {COMMITMENT_COLS}{from}{} ORDER BY c.id DESC", wh.text), args: wh.args };
-    page_clause(&mut sql, f.page, f.per_page);
-    let items = fetch_all(pool, &sql).await?.iter().map(commitment_from).collect::<Result<_, _>>()?;
-    Ok((items, total))
+    let from_where = Sql { text: format!("{from}{}", wh.text), args: wh.args };
+    paged(pool, COMMITMENT_COLS, from_where, "c.id DESC", f.page, f.per_page, commitment_from).await
 }
 
 // ---------------------------------------------------------------- users and tokens
@@ -1934,11 +1923,8 @@ pub async fn list_users(pool: &Pool, page: i64, per_page: i64, only: Option<i64>
     if let Some(id) = only {
         wh.push_args(" AND id = ?", [Arg::I64(id)]);
     }
-    let total = count(pool, &Sql { text: format!("SELECT COUNT(*) FROM users{}", wh.text), args: wh.args.clone() }).await?;
-    let mut sql = Sql { text: format!("SELECT {USER_COLS} FROM users{} ORDER BY id", wh.text), args: wh.args };
-    page_clause(&mut sql, page, per_page);
-    let items = fetch_all(pool, &sql).await?.iter().map(user_from).collect::<Result<_, _>>()?;
-    Ok((items, total))
+    let from_where = Sql { text: format!(" FROM users{}", wh.text), args: wh.args };
+    paged(pool, USER_COLS, from_where, "id", page, per_page, user_from).await
 }
 
 pub async fn user_credentials(pool: &Pool, username: &str) -> Result<Option<UserCredentials>, StoreError> {
