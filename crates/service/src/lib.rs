@@ -3,6 +3,7 @@
 //! handlers and CLI commands call these; they hold no rules themselves.
 
 pub mod auth;
+pub mod cache;
 pub mod demo;
 pub mod drafts;
 pub mod error;
@@ -58,6 +59,8 @@ pub struct Service {
     agencies: Arc<RwLock<AgencyCache>>,
     sessions: Arc<RwLock<HashMap<String, CachedSession>>>,
     failed_sign_ins: Arc<RwLock<HashMap<String, FailedSignIns>>>,
+    /// Answers of the heavy reads (lists, counts, reports) for the current data version.
+    reads: Arc<cache::ReadCache>,
 }
 
 /// Failed sign-ins of one username: after [`FREE_FAILURES`] failures within
@@ -204,6 +207,7 @@ impl Service {
             agencies: Arc::new(RwLock::new(AgencyCache::default())),
             sessions: Arc::new(RwLock::new(HashMap::new())),
             failed_sign_ins: Arc::new(RwLock::new(HashMap::new())),
+            reads: Arc::new(cache::ReadCache::default()),
         };
         service.reload_agencies().await?;
         Ok(service)
@@ -217,6 +221,20 @@ impl Service {
             .write()
             .map_err(|_| ServiceError::Internal("agency cache poisoned".into()))? = cache;
         Ok(())
+    }
+
+    /// The answer of a read through the cache of the current data version: `key`
+    /// must name everything the answer depends on besides the data (see
+    /// [`cache`]).
+    async fn cached<T, F, Fut>(&self, key: String, compute: F) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let version = self.store.data_version().await?;
+        let answer = self.reads.get_or_compute(version, &key, compute).await?;
+        Ok(T::clone(&answer))
     }
 
     fn with_agencies<T>(&self, f: impl FnOnce(&AgencyCache) -> T) -> T {
@@ -1057,6 +1075,11 @@ impl Service {
     pub async fn list_tasks(&self, actor: &Actor, mut f: TaskFilter) -> Result<Page<Task>> {
         f.confined_to = actor.confined_to();
         f.due_soon_days = self.config.due_soon_days;
+        self.cached(format!("{f:?}"), || self.list_tasks_uncached(f))
+            .await
+    }
+
+    async fn list_tasks_uncached(&self, f: TaskFilter) -> Result<Page<Task>> {
         let p = PageRequest {
             page: f.page,
             per_page: f.per_page,
@@ -1670,10 +1693,19 @@ impl Service {
     /// The overdue report as the system knew it at the end of `as_of`: one row per
     /// task with an overdue assignment, in the order the tasks were registered.
     pub async fn overdue_report(&self, actor: &Actor, as_of: NaiveDate) -> Result<OverdueReport> {
-        let overdue = self
-            .store
-            .overdue_assignments(as_of, actor.confined_to())
-            .await?;
+        let confined = actor.confined_to();
+        self.cached(format!("overdue {as_of} {confined:?}"), || {
+            self.overdue_report_uncached(as_of, confined)
+        })
+        .await
+    }
+
+    async fn overdue_report_uncached(
+        &self,
+        as_of: NaiveDate,
+        confined: Option<i64>,
+    ) -> Result<OverdueReport> {
+        let overdue = self.store.overdue_assignments(as_of, confined).await?;
         let mut rows: Vec<OverdueRow> = Vec::new();
         let mut task_ids: Vec<i64> = overdue.iter().map(|k| k.task_id).collect();
         task_ids.dedup();
@@ -1723,10 +1755,11 @@ impl Service {
         agency_id: Option<i64>,
     ) -> Result<Vec<(Status, i64)>> {
         let agency = actor.confined_to().or(agency_id);
-        Ok(self
-            .store
-            .status_counts(as_of, self.config.due_soon_days, agency)
-            .await?)
+        let soon = self.config.due_soon_days;
+        self.cached(format!("counts {as_of} {soon} {agency:?}"), || async {
+            Ok(self.store.status_counts(as_of, soon, agency).await?)
+        })
+        .await
     }
 
     /// Whether the database holds any document (demo data is loaded only when not).

@@ -48,12 +48,21 @@ impl Service {
         actor: &Actor,
         as_of: NaiveDate,
     ) -> Result<Vec<AgencyOverdue>> {
+        let confined = actor.confined_to();
+        self.cached(format!("overdue-by-agency {as_of} {confined:?}"), || {
+            self.overdue_by_agency_uncached(as_of, confined)
+        })
+        .await
+    }
+
+    async fn overdue_by_agency_uncached(
+        &self,
+        as_of: NaiveDate,
+        confined: Option<i64>,
+    ) -> Result<Vec<AgencyOverdue>> {
         // Counted in the database: a national day has hundreds of thousands of
         // overdue assignments, and only their number per agency is needed here.
-        let counts = self
-            .store
-            .overdue_by_agency(as_of, actor.confined_to())
-            .await?;
+        let counts = self.store.overdue_by_agency(as_of, confined).await?;
         let by: HashMap<i64, (i64, i64)> = counts
             .into_iter()
             .map(|(agency, count, first_due)| {

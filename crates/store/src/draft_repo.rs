@@ -78,7 +78,7 @@ pub mod drafts {
             },
         )
         .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(ids)
     }
 
@@ -130,7 +130,7 @@ pub mod drafts {
             },
         )
         .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(())
     }
 
@@ -156,7 +156,7 @@ pub mod drafts {
             &Audit { entity: "draft", entity_id: id, action: "confirm".into(), changes: serde_json::json!({"task_id": task_id}) },
         )
         .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(task_id)
     }
 

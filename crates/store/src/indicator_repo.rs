@@ -58,7 +58,7 @@ pub mod indicators {
             },
         )
         .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(id)
     }
 
@@ -105,7 +105,7 @@ pub mod indicators {
             },
         )
         .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(id)
     }
 
@@ -182,7 +182,7 @@ pub mod indicators {
             },
         )
         .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(rows.len())
     }
 

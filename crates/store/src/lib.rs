@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_drafts.sql")),
     (4, include_str!("../migrations/0004_scoring.sql")),
     (5, include_str!("../migrations/0005_list_index.sql")),
+    (9, include_str!("../migrations/0009_data_version.sql")),
 ];
 
 /// Which database a store talks to.
@@ -240,6 +241,7 @@ forward! {
     read fn get_document_body(id: i64) -> Option<String>;
     read fn find_document_by_number(number: &str) -> Option<Document>;
     read fn count_documents() -> i64;
+    read fn data_version() -> i64;
     read fn list_documents(f: &DocumentFilter) -> (Vec<Document>, i64);
 
     write fn create_task(t: &NewTask, stamp: &Stamp) -> i64;

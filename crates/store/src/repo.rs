@@ -95,6 +95,26 @@ impl Backend {
     }
 }
 
+/// Commits a write transaction, advancing the data version in it. Readers key
+/// their caches by this version (see `data_version`): it changes exactly when a
+/// write becomes visible. The row is updated last, just before the commit, so the
+/// row lock it takes on PostgreSQL is held only for the commit itself and always
+/// acquired after every other lock of the transaction (no deadlock between writers).
+async fn commit(mut tx: Tx<'_>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE data_version SET n = n + 1 WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The data version: a number that grows with every committed write (writes of
+/// sign-in tokens excepted). Two reads under the same version see the same data.
+pub async fn data_version(pool: &Pool) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT n FROM data_version WHERE id = 1").fetch_one(pool).await?;
+    Ok(row.try_get::<i64, _>(0)?)
+}
+
 async fn audit(tx: &mut Tx<'_>, stamp: &Stamp, entry: &Audit) -> Result<(), StoreError> {
     let mut sql = Sql::default();
     sql.push_args(
@@ -252,7 +272,7 @@ pub async fn sync_agencies(backend: &Backend, agencies: &[NewAgency]) -> Result<
             }
         }
     }
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(inserted)
 }
 
@@ -291,7 +311,7 @@ pub async fn create_agency(backend: &Backend, a: &NewAgency, stamp: &Stamp) -> R
         },
     )
     .await?;
-    tx.commit().await?;
+    commit(tx).await?;
     get_agency(&backend.pool, id).await?.ok_or(StoreError::NotFound("agency"))
 }
 
@@ -339,7 +359,7 @@ pub async fn update_agency(
         },
     )
     .await?;
-    tx.commit().await?;
+    commit(tx).await?;
     get_agency(&backend.pool, id).await?.ok_or(StoreError::NotFound("agency"))
 }
 
@@ -455,7 +475,7 @@ pub async fn create_document(backend: &Backend, d: &NewDocument, stamp: &Stamp) 
         },
     )
     .await?;
-    tx.commit().await?;
+    commit(tx).await?;
     get_document(&backend.pool, id).await?.ok_or(StoreError::NotFound("document"))
 }
 
@@ -502,7 +522,7 @@ pub async fn update_document(
         },
     )
     .await?;
-    tx.commit().await?;
+    commit(tx).await?;
     get_document(&backend.pool, id).await?.ok_or(StoreError::NotFound("document"))
 }
 
@@ -669,7 +689,7 @@ async fn insert_span(
 pub async fn create_task(backend: &Backend, t: &NewTask, stamp: &Stamp) -> Result<i64, StoreError> {
     let (_guard, mut tx) = backend.begin().await?;
     let id = insert_task(&mut tx, t, stamp).await?;
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(id)
 }
 
@@ -729,7 +749,7 @@ pub async fn create_tasks(backend: &Backend, tasks: &[(NewTask, Stamp)]) -> Resu
     for (t, stamp) in tasks {
         ids.push(insert_task(&mut tx, t, stamp).await?);
     }
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(ids)
 }
 
@@ -785,7 +805,7 @@ pub async fn import_document(
         t.document_id = document_id;
         ids.push(insert_task(&mut tx, &t, stamp).await?);
     }
-    tx.commit().await?;
+    commit(tx).await?;
     Ok((document_id, ids))
 }
 
@@ -880,7 +900,7 @@ pub async fn update_task(backend: &Backend, id: i64, patch: &TaskPatch, stamp: &
             change_assignment_in(&mut tx, assignment, &change, "task_deadline_corrected", serde_json::json!({"task_id": id}), stamp).await?;
         }
     }
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(())
 }
 
@@ -1275,7 +1295,7 @@ pub async fn assignment_owner(pool: &Pool, id: i64) -> Result<Option<(i64, i64, 
 pub async fn add_assignment(backend: &Backend, task_id: i64, agency_id: i64, deadline: &Deadline, stamp: &Stamp) -> Result<i64, StoreError> {
     let (_guard, mut tx) = backend.begin().await?;
     let id = insert_assignment(&mut tx, task_id, agency_id, deadline, stamp).await?;
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(id)
 }
 
@@ -1367,7 +1387,7 @@ pub async fn change_assignment(
 ) -> Result<AssignmentState, StoreError> {
     let (_guard, mut tx) = backend.begin().await?;
     let state = change_assignment_in(&mut tx, id, change, action, details, stamp).await?;
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(state)
 }
 
@@ -1436,7 +1456,7 @@ pub async fn create_report(backend: &Backend, r: &NewReport, stamp: &Stamp) -> R
         },
     )
     .await?;
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(id)
 }
 
@@ -1479,7 +1499,7 @@ pub async fn update_report(backend: &Backend, id: i64, r: &NewReport, stamp: &St
         },
     )
     .await?;
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(())
 }
 
@@ -1537,7 +1557,7 @@ pub async fn review_report(
         )
         .await?;
     }
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(())
 }
 
@@ -1630,7 +1650,7 @@ pub async fn create_extension(backend: &Backend, x: &NewExtension, previous: &As
         },
     )
     .await?;
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(id)
 }
 
@@ -1685,7 +1705,7 @@ pub async fn decide_extension(backend: &Backend, id: i64, approve: bool, note: O
         )
         .await?;
     }
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(())
 }
 
@@ -1761,7 +1781,7 @@ pub async fn create_commitment(backend: &Backend, c: &NewCommitment, original_du
         },
     )
     .await?;
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(id)
 }
 
@@ -1788,7 +1808,7 @@ pub async fn update_commitment(backend: &Backend, id: i64, committed_on: NaiveDa
         },
     )
     .await?;
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(())
 }
 
@@ -1857,7 +1877,7 @@ pub async fn create_user(backend: &Backend, u: &NewUser, stamp: &Stamp) -> Resul
         },
     )
     .await?;
-    tx.commit().await?;
+    commit(tx).await?;
     get_user(&backend.pool, id).await?.ok_or(StoreError::NotFound("user"))
 }
 
@@ -1908,7 +1928,7 @@ pub async fn update_user(backend: &Backend, id: i64, patch: &UserPatch, stamp: &
         },
     )
     .await?;
-    tx.commit().await?;
+    commit(tx).await?;
     get_user(&backend.pool, id).await?.ok_or(StoreError::NotFound("user"))
 }
 
@@ -2170,7 +2190,7 @@ pub async fn bulk_insert_tasks(backend: &Backend, tasks: &[(i64, NewTask, Micros
         &events,
     )
     .await?;
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(tasks.len())
 }
 
@@ -2258,7 +2278,7 @@ pub async fn bulk_insert_assignments(
         &events,
     )
     .await?;
-    tx.commit().await?;
+    commit(tx).await?;
     Ok(assignments.len())
 }
 
@@ -2274,7 +2294,7 @@ pub async fn bulk_finish(backend: &Backend) -> Result<(), StoreError> {
             tx_optional(&mut tx, &sql).await?;
         }
     }
-    tx.commit().await?;
+    commit(tx).await?;
     let analyze = Sql::new("ANALYZE");
     bind(sqlx::query(sqlx::AssertSqlSafe(analyze.text.clone())), &analyze.args)
         .execute(&backend.pool)

@@ -146,7 +146,7 @@ pub mod scoring {
             },
         )
         .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(RuleSetRow { id, version, name: name.into(), body: body.into(), created_by: stamp.actor_id, created_at: stamp.recorded_at })
     }
 
@@ -255,7 +255,7 @@ pub mod scoring {
             },
         )
         .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(id)
     }
 

@@ -57,3 +57,40 @@ pub async fn services() -> Vec<(&'static str, Service)> {
     }
     out
 }
+
+/// Two services over ONE database on each backend, as two server processes
+/// sharing it would be: ("sqlite", a, b) and, when available, ("postgres", a, b).
+pub async fn service_pairs() -> Vec<(&'static str, Service, Service)> {
+    let mut out = Vec::new();
+    let dir = std::env::temp_dir().join(unique("tiendo-test"));
+    let mut pair = Vec::new();
+    for _ in 0..2 {
+        let store = Store::open_sqlite_dir(&dir).await.expect("open sqlite");
+        pair.push(
+            Service::new(store, Config::default())
+                .await
+                .expect("service on sqlite"),
+        );
+    }
+    let b = pair.pop().expect("second");
+    let a = pair.pop().expect("first");
+    out.push(("sqlite", a, b));
+    if let Some(url) = postgres_url() {
+        let schema = unique("t");
+        let mut pair = Vec::new();
+        for _ in 0..2 {
+            let store = Store::open_postgres(&url, Some(&schema))
+                .await
+                .expect("open postgres");
+            pair.push(
+                Service::new(store, Config::default())
+                    .await
+                    .expect("service on postgres"),
+            );
+        }
+        let b = pair.pop().expect("second");
+        let a = pair.pop().expect("first");
+        out.push(("postgres", a, b));
+    }
+    out
+}
