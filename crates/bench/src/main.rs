@@ -95,6 +95,13 @@ enum Command {
         /// Agency codes cycled over (central bodies and provinces).
         #[arg(long, default_value_t = 50)]
         agencies: usize,
+        /// Serve without the read cache, to measure the uncached cost.
+        #[arg(long)]
+        no_cache: bool,
+        /// Commit a write (a new document) every this many milliseconds during the
+        /// task-list run, so that cached answers keep being invalidated.
+        #[arg(long)]
+        write_every_ms: Option<u64>,
     },
     /// A monthly scoring run (preview: computed, not stored) over the whole data set.
     Score {
@@ -138,7 +145,9 @@ fn main() -> Result<()> {
                 clients,
                 seconds,
                 agencies,
-            } => load(&db, clients, seconds, agencies).await,
+                no_cache,
+                write_every_ms,
+            } => load(&db, clients, seconds, agencies, !no_cache, write_every_ms).await,
             Command::Score { db, month, runs } => score(&db, &month, runs).await,
         }
     })
@@ -731,9 +740,26 @@ fn report_load(label: &str, mut o: Outcome, elapsed: f64, clients: usize) {
     );
 }
 
-async fn load(db: &Db, clients: usize, seconds: u64, n_agencies: usize) -> Result<()> {
+async fn load(
+    db: &Db,
+    clients: usize,
+    seconds: u64,
+    n_agencies: usize,
+    read_cache: bool,
+    write_every_ms: Option<u64>,
+) -> Result<()> {
     let b = db.backend.name();
-    let service = open_service(db).await?;
+    let store = open(db).await?;
+    let config = Config {
+        read_cache,
+        ..Config::default()
+    };
+    let service = Service::new(store, config).await?;
+    println!(
+        "load {b}: read cache {}, a write every {}",
+        if read_cache { "on" } else { "off" },
+        write_every_ms.map_or("— (none)".to_string(), |ms| format!("{ms} ms"))
+    );
     let store = service.store.clone();
     let username = "bench-viewer";
     let password = "bench-viewer-password";
@@ -827,8 +853,67 @@ async fn load(db: &Db, clients: usize, seconds: u64, n_agencies: usize) -> Resul
     let health = vec![format!("GET /health HTTP/1.1\r\nHost: {addr}\r\n\r\n").into_bytes()];
     let (o, elapsed) = run_load(addr, health, clients, seconds.min(10)).await?;
     report_load(&format!("load/health {b}"), o, elapsed, clients);
+    let writer = write_every_ms.map(|ms| tokio::spawn(write_steadily(service.clone(), ms)));
     let (o, elapsed) = run_load(addr, tasks_requests, clients, seconds).await?;
+    if let Some(writer) = writer {
+        writer.abort();
+    }
     report_load(&format!("load/tasks {b}"), o, elapsed, clients);
+    println!(
+        "load/tasks {b}: data version at the end {}",
+        service.store.data_version().await?
+    );
+    Ok(())
+}
+
+/// Commits a small write (a new document, by a benchmark administrator) every
+/// `ms` milliseconds, as the standing office and focal points do all day.
+async fn write_steadily(service: Service, ms: u64) -> Result<()> {
+    let username = "bench-admin";
+    if service.store.user_credentials(username).await?.is_none() {
+        service
+            .create_user(
+                None,
+                &UserInput {
+                    username: username.into(),
+                    password: "bench-admin-password".into(),
+                    role: "admin".into(),
+                    agency: None,
+                    display_name: Some("Benchmark administrator".into()),
+                },
+            )
+            .await?;
+    }
+    let user_id = service
+        .store
+        .user_credentials(username)
+        .await?
+        .context("the benchmark administrator was not created")?
+        .id;
+    let actor = Actor {
+        user_id,
+        username: username.into(),
+        role: Role::Admin,
+        agency_id: None,
+    };
+    let mut tick = tokio::time::interval(Duration::from_millis(ms));
+    for n in 0u64.. {
+        tick.tick().await;
+        service
+            .create_document(
+                &actor,
+                &tiendo_service::input::DocumentInput {
+                    number: Some(format!("{n}/BENCH")),
+                    kind: "Công văn".into(),
+                    title: format!("Văn bản thử tải {n}"),
+                    issued_on: None,
+                    issuer: None,
+                    signer: None,
+                    body: None,
+                },
+            )
+            .await?;
+    }
     Ok(())
 }
 
