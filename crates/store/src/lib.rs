@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_scoring.sql")),
     (5, include_str!("../migrations/0005_list_index.sql")),
     (9, include_str!("../migrations/0009_data_version.sql")),
+    (10, include_str!("../migrations/0010_status_buckets.sql")),
 ];
 
 /// Which database a store talks to.
@@ -256,6 +257,8 @@ forward! {
     read fn overdue_assignments(as_of: NaiveDate, confined_to: Option<i64>) -> Vec<KnownAssignment>;
     read fn overdue_by_agency(as_of: NaiveDate, confined_to: Option<i64>) -> Vec<(i64, i64, NaiveDate)>;
     read fn status_counts(as_of: NaiveDate, due_soon_days: u32, agency_id: Option<i64>) -> Vec<(Status, i64)>;
+    read fn status_counts_by_scan(as_of: NaiveDate, due_soon_days: u32, agency_id: Option<i64>) -> Vec<(Status, i64)>;
+    read fn fold_status_buckets() -> ();
 
     read fn list_assignments(f: &AssignmentFilter) -> (Vec<AssignmentRow>, i64);
     read fn get_assignment(id: i64, as_of: NaiveDate) -> Option<AssignmentRow>;

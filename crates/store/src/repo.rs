@@ -683,6 +683,7 @@ async fn insert_span(
         ],
     );
     tx_exec(tx, &sql).await?;
+    shift_buckets(tx, &[(Bucket::of(state), 1)]).await?;
     Ok(())
 }
 
@@ -1178,6 +1179,20 @@ fn status_case(sql: &mut Sql, day: NaiveDate, due_soon_days: u32) {
 /// Counts of assignments by status at the end of `as_of`: every assignment's
 /// status computed in one scan of what was known then.
 pub async fn status_counts(pool: &Pool, as_of: NaiveDate, due_soon_days: u32, agency_id: Option<i64>) -> Result<Vec<(Status, i64)>, StoreError> {
+    if agency_id.is_none() && end_of_day(as_of) > now_micros() {
+        // What is known at the end of today is the current spans: their buckets.
+        return status_counts_from_buckets(pool, as_of, due_soon_days).await;
+    }
+    status_counts_by_scan(pool, as_of, due_soon_days, agency_id).await
+}
+
+/// [`status_counts`] by scanning the knowledge spans (any day, any agency).
+pub async fn status_counts_by_scan(
+    pool: &Pool,
+    as_of: NaiveDate,
+    due_soon_days: u32,
+    agency_id: Option<i64>,
+) -> Result<Vec<(Status, i64)>, StoreError> {
     let mut sql = Sql::new("SELECT ");
     status_case(&mut sql, as_of, due_soon_days);
     sql.push(" AS status, COUNT(*) AS n FROM assignment_states s WHERE 1=1");
@@ -1191,6 +1206,176 @@ pub async fn status_counts(pool: &Pool, as_of: NaiveDate, due_soon_days: u32, ag
         counts.insert(row.try_get("status")?, row.try_get("n")?);
     }
     Ok(Status::ALL.iter().map(|s| (*s, counts.get(s.as_str()).copied().unwrap_or(0))).collect())
+}
+
+// ---------------------------------------------------------------- status buckets
+
+/// The bucket of `status_buckets` a current span counts in: what its status on
+/// any day depends on (see migration 0010).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Bucket {
+    recurring: bool,
+    due: Option<NaiveDate>,
+    state: BucketState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum BucketState {
+    Open,
+    OnTime,
+    Late,
+    Cancelled,
+}
+
+impl BucketState {
+    fn as_str(self) -> &'static str {
+        match self {
+            BucketState::Open => "open",
+            BucketState::OnTime => "on_time",
+            BucketState::Late => "late",
+            BucketState::Cancelled => "cancelled",
+        }
+    }
+
+    fn parse(s: &str) -> Result<BucketState, StoreError> {
+        Ok(match s {
+            "open" => BucketState::Open,
+            "on_time" => BucketState::OnTime,
+            "late" => BucketState::Late,
+            "cancelled" => BucketState::Cancelled,
+            other => return Err(StoreError::Invalid(format!("unknown status bucket state {other:?}"))),
+        })
+    }
+}
+
+/// The due day that stands for "no due day" in `status_buckets.due` (NOT NULL, so
+/// that equal buckets group together on both backends).
+fn no_due() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+impl Bucket {
+    fn of(state: &AssignmentState) -> Bucket {
+        let bucket_state = if state.cancelled {
+            BucketState::Cancelled
+        } else {
+            match (state.completed_on, state.due) {
+                (None, _) => BucketState::Open,
+                (Some(done), Some(due)) if done > due => BucketState::Late,
+                (Some(_), _) => BucketState::OnTime,
+            }
+        };
+        Bucket {
+            recurring: state.deadline_kind == DeadlineKind::Recurring,
+            due: state.due,
+            state: bucket_state,
+        }
+    }
+
+    /// A state in this bucket, whose status on any day is that of every span in it.
+    fn representative(&self) -> AssignmentState {
+        let completed_on = match self.state {
+            BucketState::Open | BucketState::Cancelled => None,
+            BucketState::OnTime => Some(self.due.unwrap_or_else(no_due)),
+            BucketState::Late => self.due.and_then(|d| d.succ_opt()),
+        };
+        AssignmentState {
+            deadline_kind: if self.recurring { DeadlineKind::Recurring } else { DeadlineKind::Date },
+            due: self.due,
+            completed_on,
+            cancelled: self.state == BucketState::Cancelled,
+        }
+    }
+}
+
+/// Appends signed counts to `status_buckets`, one row per bucket (deltas of the
+/// same bucket added up first, zeros dropped).
+async fn shift_buckets(tx: &mut Tx<'_>, deltas: &[(Bucket, i64)]) -> Result<(), StoreError> {
+    let mut sums: std::collections::BTreeMap<Bucket, i64> = std::collections::BTreeMap::new();
+    for (bucket, n) in deltas {
+        *sums.entry(*bucket).or_insert(0) += n;
+    }
+    let rows: Vec<Vec<Arg>> = sums
+        .into_iter()
+        .filter(|(_, n)| *n != 0)
+        .map(|(b, n)| {
+            vec![
+                Arg::Bool(b.recurring),
+                Arg::Date(b.due.unwrap_or_else(no_due)),
+                Arg::Text(b.state.as_str().into()),
+                Arg::I64(n),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        tx_insert_rows(tx, "INSERT INTO status_buckets (recurring, due, state, n)", 4, &rows).await?;
+    }
+    Ok(())
+}
+
+/// Past this many rows, a read folds `status_buckets` back to one row per bucket.
+const BUCKET_ROWS_BEFORE_FOLD: usize = 20_000;
+
+/// Counts by status on `day` of the current spans, from their buckets.
+async fn status_counts_from_buckets(pool: &Pool, day: NaiveDate, due_soon_days: u32) -> Result<Vec<(Status, i64)>, StoreError> {
+    let rows = sqlx::query("SELECT recurring, due, state, n FROM status_buckets").fetch_all(pool).await?;
+    let mut sums: std::collections::HashMap<Bucket, i64> = std::collections::HashMap::new();
+    for row in &rows {
+        let due: NaiveDate = row.try_get("due")?;
+        let bucket = Bucket {
+            recurring: row.try_get("recurring")?,
+            due: (due != no_due()).then_some(due),
+            state: BucketState::parse(row.try_get::<&str, _>("state")?)?,
+        };
+        *sums.entry(bucket).or_insert(0) += row.try_get::<i64, _>("n")?;
+    }
+    if rows.len() > BUCKET_ROWS_BEFORE_FOLD {
+        // Only a speed-up for later reads: when it cannot run now (another writer
+        // holds SQLite), the next read tries again.
+        let _ = fold_buckets(pool).await;
+    }
+    let mut counts: std::collections::HashMap<Status, i64> = std::collections::HashMap::new();
+    for (bucket, n) in sums {
+        *counts.entry(tiendo_core::status::status_on(&bucket.representative(), day, due_soon_days)).or_insert(0) += n;
+    }
+    Ok(Status::ALL.iter().map(|s| (*s, counts.get(s).copied().unwrap_or(0))).collect())
+}
+
+/// Folds `status_buckets` now (tests and maintenance; reads do it when needed).
+pub async fn fold_status_buckets(pool: &Pool) -> Result<(), StoreError> {
+    fold_buckets(pool).await
+}
+
+/// Rewrites `status_buckets` as one row per bucket. On PostgreSQL one statement
+/// deletes the rows it sums and inserts the sums, so a delta committed meanwhile
+/// is either folded or left as it is, never lost; SQLite has one writer at a time.
+async fn fold_buckets(pool: &Pool) -> Result<(), StoreError> {
+    if is_postgres() {
+        sqlx::query(
+            "WITH moved AS (DELETE FROM status_buckets RETURNING recurring, due, state, n) \
+             INSERT INTO status_buckets (recurring, due, state, n) \
+             SELECT recurring, due, state, SUM(n) FROM moved GROUP BY recurring, due, state HAVING SUM(n) <> 0",
+        )
+        .execute(pool)
+        .await?;
+    } else {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "CREATE TEMP TABLE IF NOT EXISTS folded_buckets (recurring BOOLEAN, due DATE, state TEXT, n BIGINT)",
+        )
+        .execute(&mut *tx)
+        .await?;
+        for statement in [
+            "DELETE FROM folded_buckets",
+            "INSERT INTO folded_buckets SELECT recurring, due, state, SUM(n) FROM status_buckets GROUP BY recurring, due, state HAVING SUM(n) <> 0",
+            "DELETE FROM status_buckets",
+            "INSERT INTO status_buckets SELECT recurring, due, state, n FROM folded_buckets",
+        ] {
+            sqlx::query(statement).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// Tasks by id (in chunks), for reports that list many.
@@ -1344,10 +1529,12 @@ async fn change_assignment_in(
             ],
         );
         tx_exec(tx, &sql).await?;
+        shift_buckets(tx, &[(Bucket::of(&before), -1), (Bucket::of(&after), 1)]).await?;
     } else {
         let mut sql = Sql::default();
         sql.push_args("UPDATE assignment_states SET known_to = ? WHERE id = ?", [Arg::I64(stamp.recorded_at), Arg::I64(span_id)]);
         tx_exec(tx, &sql).await?;
+        shift_buckets(tx, &[(Bucket::of(&before), -1)]).await?;
         insert_span(tx, id, task_id, agency_id, stamp.recorded_at, &after).await?;
     }
     let mut sql = Sql::default();
@@ -2207,10 +2394,12 @@ pub async fn bulk_insert_assignments(
     let mut rows = Vec::with_capacity(assignments.len());
     let mut states = Vec::with_capacity(assignments.len() * 2);
     let mut events = Vec::with_capacity(assignments.len() * 2);
+    let mut buckets = Vec::with_capacity(assignments.len());
     for (id, task_id, agency_id, spans) in assignments {
         let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
             return Err(StoreError::Open(format!("assignment {id} has no knowledge span")));
         };
+        buckets.push((Bucket::of(&last.1), 1));
         rows.push(vec![
             Arg::I64(*id),
             Arg::I64(*task_id),
@@ -2278,6 +2467,7 @@ pub async fn bulk_insert_assignments(
         &events,
     )
     .await?;
+    shift_buckets(&mut tx, &buckets).await?;
     commit(tx).await?;
     Ok(assignments.len())
 }
