@@ -1195,7 +1195,14 @@ pub async fn status_counts_by_scan(
 ) -> Result<Vec<(Status, i64)>, StoreError> {
     let mut sql = Sql::new("SELECT ");
     status_case(&mut sql, as_of, due_soon_days);
-    sql.push(" AS status, COUNT(*) AS n FROM assignment_states s WHERE 1=1");
+    sql.push(" AS status, COUNT(*) AS n FROM assignment_states s");
+    if agency_id.is_none() && !is_postgres() {
+        // Every span is read: SQLite's planner, left to itself, skip-scans the
+        // (agency_id, known_from) index and fetches each row from the table, ten
+        // times slower than reading the table through.
+        sql.push(" NOT INDEXED");
+    }
+    sql.push(" WHERE 1=1");
     known_clause(&mut sql, end_of_day(as_of));
     if let Some(agency) = agency_id {
         sql.push_args(" AND s.agency_id = ?", [Arg::I64(agency)]);
