@@ -79,11 +79,7 @@ impl UploadProblem {
             }
             UploadProblem::Refused => format!(
                 "only these kinds of file are accepted: {}",
-                ALLOWED
-                    .iter()
-                    .map(|a| a.2)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                ALLOWED.iter().map(|a| a.2).collect::<Vec<_>>().join(", ")
             ),
         }
     }
@@ -98,11 +94,7 @@ impl UploadProblem {
             ),
             UploadProblem::Refused => format!(
                 "Chỉ nhận các loại tệp: {}.",
-                ALLOWED
-                    .iter()
-                    .map(|a| a.2)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                ALLOWED.iter().map(|a| a.2).collect::<Vec<_>>().join(", ")
             ),
         }
     }
@@ -404,6 +396,32 @@ impl Service {
     }
 }
 
+/// An imported document whose proposed tasks wait for review (the office's queue).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DocumentDrafts {
+    pub document: tiendo_core::model::Document,
+    pub proposed: i64,
+    pub total: i64,
+}
+
+impl Service {
+    /// Imported documents with drafts, latest import first (the office only).
+    pub async fn documents_with_drafts(&self, actor: &Actor) -> Result<Vec<DocumentDrafts>> {
+        require(actor, Write::ManageDocuments)?;
+        let mut out = Vec::new();
+        for (id, proposed, total) in self.store.documents_with_drafts(50).await? {
+            if let Some(document) = self.store.get_document(id).await? {
+                out.push(DocumentDrafts {
+                    document,
+                    proposed,
+                    total,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,7 +430,10 @@ mod tests {
     fn kinds_are_told_by_their_bytes() {
         assert_eq!(sniff(b"%PDF-1.7\n...", "a.png"), Some("application/pdf"));
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n....", "x"), Some("image/png"));
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0], "x.jpg"), Some("image/jpeg"));
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0], "x.jpg"),
+            Some("image/jpeg")
+        );
         let mut docx = b"PK\x03\x04".to_vec();
         docx.extend_from_slice(&[0; 22]);
         docx.extend_from_slice(&(17u16).to_le_bytes());
@@ -453,8 +474,14 @@ mod tests {
     #[test]
     fn downloads_are_attachments_with_both_names() {
         let h = content_disposition("Báo cáo 1.pdf");
-        assert!(h.starts_with("attachment; filename=\"Bao_cao_1.pdf\""), "{h}");
-        assert!(h.contains("filename*=UTF-8''B%C3%A1o%20c%C3%A1o%201.pdf"), "{h}");
+        assert!(
+            h.starts_with("attachment; filename=\"Bao_cao_1.pdf\""),
+            "{h}"
+        );
+        assert!(
+            h.contains("filename*=UTF-8''B%C3%A1o%20c%C3%A1o%201.pdf"),
+            "{h}"
+        );
         assert!(h.is_ascii());
         assert_eq!(size_label(10 * 1024 * 1024), "10 MB");
         assert_eq!(size_label(1536 * 1024), "1,5 MB");

@@ -161,4 +161,20 @@ pub mod evidence {
             None => Ok(None),
         }
     }
+
+    /// Imported documents that have drafts, latest import first: (document id,
+    /// drafts still proposed, all drafts). For the office's queue.
+    pub async fn documents_with_drafts(pool: &Pool, limit: i64) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT document_id, SUM(CASE WHEN state = 'proposed' THEN 1 ELSE 0 END) AS proposed, COUNT(*) AS total \
+             FROM task_drafts GROUP BY document_id ORDER BY MAX(id) DESC",
+        );
+        let l = sql.arg(Arg::I64(limit));
+        sql.push(&format!(" LIMIT {l}"));
+        let mut out = Vec::new();
+        for row in fetch_all(pool, &sql).await? {
+            out.push((row.try_get("document_id")?, row.try_get("proposed")?, row.try_get("total")?));
+        }
+        Ok(out)
+    }
 }

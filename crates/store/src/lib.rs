@@ -22,8 +22,8 @@ use tiendo_core::status::{AssignmentState, StateChange, Status};
 use tiendo_core::time::Micros;
 
 pub use error::StoreError;
-pub use types::*;
 pub use evidence_types::{EvidenceMeta, NewEvidence};
+pub use types::*;
 
 /// The migrations, in order. `{ID}` is replaced per backend.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -338,6 +338,7 @@ forward! {
     read fn list_evidence(report_ids: &[i64]) -> Vec<EvidenceMeta>;
     read fn get_evidence(id: i64) -> Option<EvidenceMeta>;
     read fn evidence_content(id: i64) -> Option<Vec<u8>>;
+    read fn documents_with_drafts(limit: i64) -> Vec<(i64, i64, i64)>;
 }
 
 #[cfg(test)]
