@@ -335,7 +335,7 @@ async fn a_report_and_its_file_are_stored_together_or_not_at_all() {
         };
         // A refused report (no narrative) with a good file: nothing stored.
         let e = s
-            .create_report_with_evidence(&focal, &input("  "), &[good.clone()])
+            .create_report_with_evidence(&focal, &input("  "), std::slice::from_ref(&good))
             .await
             .unwrap_err();
         assert!(e.to_string().contains("narrative"), "{e}");

@@ -261,13 +261,14 @@ pub fn passage(body: &str, span: Option<(i64, i64)>) -> (String, String, String)
 }
 
 fn six_label(lang: Lang, key: &str) -> String {
-    let (vi, en) = match key {
-        "who" | "person" | "lead" => ("rõ người (cơ quan chủ trì)", "who (lead agency)"),
-        "what" | "task" => ("rõ việc", "what"),
-        "when" | "time" | "deadline" => ("rõ thời gian", "when (deadline)"),
-        "responsibility" => ("rõ trách nhiệm", "responsibility"),
-        "product" | "result" => ("rõ sản phẩm", "product"),
-        "authority" => ("rõ thẩm quyền", "authority"),
+    let (vi, en) = match key.trim_start_matches("no_") {
+        "person" | "who" | "lead" => ("người (cơ quan chủ trì)", "who (lead agency)"),
+        "agency" => ("cơ quan", "agency"),
+        "task" | "what" => ("việc", "what"),
+        "deadline" | "when" | "time" => ("thời gian (thời hạn)", "when (deadline)"),
+        "responsibility" => ("trách nhiệm", "responsibility"),
+        "product" | "result" => ("sản phẩm", "product"),
+        "authority" => ("thẩm quyền", "authority"),
         other => (other, other),
     };
     lang.t(vi, en).to_string()
