@@ -28,9 +28,11 @@ use tower_http::trace::TraceLayer;
 
 /// The whole HTTP application over a service.
 pub fn router(service: Service) -> Router {
-    // Room for an evidence upload (the upload routes check their own, smaller
-    // limit; every other extractor keeps axum's 2 MB).
-    let body_limit = (16 * 1024 * 1024).max(service.config.upload_body_limit());
+    // Room for an evidence upload: the upload routes check their own, smaller limit
+    // (and answer a request over it with their own 413 page or JSON, which they can
+    // only do if this outer limit is well above theirs); every other extractor keeps
+    // axum's 2 MB.
+    let body_limit = (16 * 1024 * 1024).max(service.config.upload_body_limit().saturating_mul(4));
     let request_id = header::HeaderName::from_static("x-request-id");
     Router::new()
         .route("/health", get(health))

@@ -392,3 +392,38 @@ async fn a_report_and_its_file_are_stored_together_or_not_at_all() {
         let _ = w.other;
     }
 }
+
+#[tokio::test]
+async fn a_request_over_the_upload_limit_gets_the_routes_own_413() {
+    for (backend, service) in services().await {
+        // The default limit (10 MiB): a request declaring 25 MiB is answered by the
+        // route (JSON naming the field) before its body is read, not by the outer layer.
+        let w = world(
+            backend,
+            service,
+            tiendo_service::evidence::DEFAULT_MAX_EVIDENCE_BYTES,
+        )
+        .await;
+        let r = report(&w, &w.focal, w.own).await;
+        let (boundary, body) = multipart(&[("file", Some("x.pdf"), PDF)]);
+        let req = Request::builder()
+            .method("POST")
+            .uri(format!("/api/v1/progress-reports/{r}/evidence"))
+            .header("authorization", format!("Bearer {}", w.focal))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::CONTENT_LENGTH, 25 * 1024 * 1024)
+            .body(Body::from(body))
+            .unwrap();
+        let res = w.api.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE, "[{backend}]");
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let e: Value = serde_json::from_slice(&bytes).expect("a JSON error");
+        assert_eq!(e["field"], "file");
+        assert!(e["error"].as_str().unwrap().contains("10485760"), "{e}");
+    }
+}
