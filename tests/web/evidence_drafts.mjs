@@ -48,6 +48,13 @@ export async function evidenceAndDrafts({ base, sessions, check, assert, shot })
     assert(await page.getByLabel('Số văn bản minh chứng').inputValue() === '321/BCA-MINHCHUNG', 'evidence number lost');
     assert(await page.getByLabel(/Đã hoàn thành nhiệm vụ/).isChecked(), 'completion claim lost');
     await shot(page, '19-bao-cao-tep-qua-lon');
+    // Far over (beyond the route's body limit of 2 × 10 MB + 1 MB): the 413 page.
+    await page.getByLabel('Tệp minh chứng').setInputFiles({ name: 'rất lớn.pdf', mimeType: 'application/pdf', buffer: pdf(24 * MB) });
+    const [resp] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Gửi' }).click()]);
+    assert(resp && resp.status() === 413, `status ${resp && resp.status()}`);
+    assert(await page.getByRole('heading', { name: 'Tệp quá lớn' }).isVisible(), 'no 413 page');
+    await page.goBack();
+    assert(await page.getByLabel(/Kết quả thực hiện/).inputValue() === 'Đã hoàn thành; biên bản nghiệm thu kèm theo.', 'narrative lost after going back');
     // A PDF of the right size goes through with the report.
     fileName = 'Biên bản nghiệm thu.pdf';
     await page.getByLabel('Tệp minh chứng').setInputFiles({ name: fileName, mimeType: 'application/pdf', buffer: pdf(200 * 1024) });
