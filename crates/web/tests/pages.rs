@@ -1181,6 +1181,16 @@ async fn the_office_imports_a_notice_and_reviews_its_proposed_tasks() {
         );
         let page = c.get(&format!("/van-ban/{doc}/du-thao")).await;
         assert!(page.body.contains("id=\"count-proposed\">0<"));
+        // A past view offers no form.
+        let past = c
+            .get(&format!("/van-ban/{doc}/du-thao?as_of=2025-01-01"))
+            .await;
+        assert_eq!(past.status, StatusCode::OK);
+        assert!(past.body.contains("banner past"));
+        assert!(
+            !past.body.contains("action=\"/du-thao/"),
+            "[{backend}] forms in a past view"
+        );
         // A later notice restating one of its tasks is flagged, with a link to it.
         let restated = "Số: 700/TB-VPCP\nHà Nội, ngày 20 tháng 12 năm 2025\nTHÔNG BÁO\nKẾT LUẬN CUỘC HỌP\n\
             1. Bộ Y tế xây dựng, trình cấp có thẩm quyền phê duyệt Kế hoạch triển khai Sổ sức khỏe điện tử và bệnh án điện tử phạm vi toàn quốc giai đoạn 2026 - 2030, hoàn thành trong tháng 01 năm 2026.\n";

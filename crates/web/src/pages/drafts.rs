@@ -356,7 +356,8 @@ async fn render_review(web: &Web, document_id: i64, again: Again, status: Status
             reference: d.ref_.clone().unwrap_or_default(),
             state: d.state.clone(),
             state_label,
-            open,
+            // Forms are not offered in a past view.
+            open: open && ctx.as_of.is_none(),
             before,
             marked,
             after,
