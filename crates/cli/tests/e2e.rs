@@ -213,49 +213,25 @@ fn extract_prints_the_tasks_of_several_documents_as_a_json_array() {
         ])
         .output()
         .expect("run tiendo extract");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let all: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let all = all.as_array().expect("an array, one object per file");
     assert_eq!(all.len(), 2);
     assert_eq!(all[0]["document"]["number"], "624/TB-VPCP");
     assert_eq!(all[1]["document"]["number"], "365/TB-VPCP");
     let tasks = all[1]["tasks"].as_array().unwrap();
-    assert!(
-        tasks.iter().any(|t| t["ref"] == "PL.33"),
-        "the appendix rows are read"
-    );
+    assert!(tasks.iter().any(|t| t["ref"] == "PL.33"), "the appendix rows are read");
     for t in tasks {
-        for field in [
-            "ref",
-            "text",
-            "lead",
-            "coord",
-            "deadline",
-            "product",
-            "span",
-            "six_clear",
-        ] {
+        for field in ["ref", "text", "lead", "coord", "deadline", "product", "span", "six_clear"] {
             assert!(t.get(field).is_some(), "{field} in {t}");
         }
     }
     let table = Command::new(BIN)
-        .args([
-            "extract",
-            &format!("{corpus}/624-TB-VPCP_2025-11-16.txt"),
-            "--format",
-            "table",
-        ])
+        .args(["extract", &format!("{corpus}/624-TB-VPCP_2025-11-16.txt"), "--format", "table"])
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&table.stdout).contains("Thanh tra Chính phủ"));
-    let missing = Command::new(BIN)
-        .args(["extract", "/nonexistent/file.pdf"])
-        .output()
-        .unwrap();
+    let missing = Command::new(BIN).args(["extract", "/nonexistent/file.pdf"]).output().unwrap();
     assert!(!missing.status.success());
     assert!(!String::from_utf8_lossy(&missing.stderr).contains("panicked"));
 }
