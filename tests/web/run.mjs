@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import { evidenceAndDrafts } from './evidence_drafts.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -315,6 +316,9 @@ try {
     await page.goto(`${base}/nhiem-vu`);
     await shot(page, '18-nhiem-vu');
   });
+
+  // Evidence files and the review of imported documents (evidence_drafts.mjs).
+  await evidenceAndDrafts({ base, sessions, check, assert, shot });
 
   await check('sign out', async () => {
     const { page } = sessions.viewer;

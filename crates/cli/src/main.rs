@@ -46,6 +46,9 @@ enum Command {
         /// Days before the deadline at which a task counts as due soon.
         #[arg(long, default_value_t = 7)]
         due_soon_days: u32,
+        /// The largest evidence file a progress report may carry, in KiB (10 MiB by default).
+        #[arg(long, env = "TIENDO_MAX_EVIDENCE_KB", default_value_t = 10 * 1024)]
+        max_evidence_kb: usize,
     },
     /// Manage users.
     User {
@@ -231,11 +234,13 @@ async fn run(cli: Cli) -> Result<()> {
             data,
             no_demo,
             due_soon_days,
+            max_evidence_kb,
         } => {
             let service = open(
                 &data,
                 Config {
                     due_soon_days,
+                    max_evidence_bytes: max_evidence_kb.saturating_mul(1024),
                     ..Config::default()
                 },
             )

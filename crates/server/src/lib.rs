@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod api_drafts;
+pub mod api_evidence;
 pub mod api_indicators;
 pub mod api_scores;
 pub mod error;
@@ -27,6 +28,11 @@ use tower_http::trace::TraceLayer;
 
 /// The whole HTTP application over a service.
 pub fn router(service: Service) -> Router {
+    // Room for an evidence upload: the upload routes check their own, smaller limit
+    // (and answer a request over it with their own 413 page or JSON, which they can
+    // only do if this outer limit is well above theirs); every other extractor keeps
+    // axum's 2 MB.
+    let body_limit = (16 * 1024 * 1024).max(service.config.upload_body_limit().saturating_mul(4));
     let request_id = header::HeaderName::from_static("x-request-id");
     Router::new()
         .route("/health", get(health))
@@ -36,12 +42,13 @@ pub fn router(service: Service) -> Router {
             api::router()
                 .merge(api_indicators::router())
                 .merge(api_drafts::router())
+                .merge(api_evidence::router())
                 .merge(api_scores::router()),
         )
         .fallback(not_found)
         .merge(tiendo_web::router())
         .with_state(service)
-        .layer(RequestBodyLimitLayer::new(16 * 1024 * 1024))
+        .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),

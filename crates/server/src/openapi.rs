@@ -78,6 +78,7 @@ use utoipa::OpenApi;
     tiendo_service::scoring::Ranking,
     tiendo_service::scoring::RankingRow,
     tiendo_core::scoring::Rule,
+    tiendo_service::evidence::EvidenceFile,
 )))]
 struct Components;
 
@@ -94,6 +95,31 @@ pub type Operation = (
 );
 
 pub const OPERATIONS: &[Operation] = &[
+    // Evidence files (issue 4, web): the upload's body is multipart (see `document`).
+    (
+        "post",
+        "/api/v1/progress-reports/{id}/evidence",
+        "Attach evidence files to a report not yet accepted: multipart/form-data, each file in a part named `file`; PDF, DOCX, DOC, XLSX, XLS, JPEG or PNG judged from the bytes, at most the configured size (10 MB by default)",
+        Some("multipart"),
+        "list:EvidenceFile",
+        &[],
+    ),
+    (
+        "get",
+        "/api/v1/progress-reports/{id}/evidence",
+        "The evidence files of a report",
+        None,
+        "list:EvidenceFile",
+        &[],
+    ),
+    (
+        "get",
+        "/api/v1/evidence/{id}",
+        "Download an evidence file (an attachment with its stored type; 403 for another agency's focal point)",
+        None,
+        "file",
+        &[],
+    ),
     (
         "post",
         "/api/v1/auth/login",
@@ -615,8 +641,15 @@ pub fn document() -> Value {
         } else {
             op["security"] = json!([{"bearer": []}]);
         }
-        if let Some(req) = request {
+        if *request == Some("multipart") {
+            op["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}}, "required": ["file"]}}}});
+            op["responses"]["413"] =
+                json!({"description": "The body is larger than the route accepts"});
+        } else if let Some(req) = request {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": schema_ref(req)}}});
+        }
+        if *response == "file" {
+            op["responses"]["200"] = json!({"description": "The file's bytes, with Content-Disposition: attachment", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});
         }
         let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
         entry[*method] = op;

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod demo;
 pub mod drafts;
 pub mod error;
+pub mod evidence;
 pub mod import;
 pub mod indicators;
 pub mod input;
@@ -43,6 +44,8 @@ pub struct Config {
     /// Whether heavy reads are cached per data version (see [`cache`]). Off only to
     /// measure the uncached cost.
     pub read_cache: bool,
+    /// The largest evidence file a report may carry, in bytes (see `evidence`).
+    pub max_evidence_bytes: usize,
 }
 
 impl Default for Config {
@@ -51,6 +54,7 @@ impl Default for Config {
             due_soon_days: 7,
             session_hours: 12,
             read_cache: true,
+            max_evidence_bytes: evidence::DEFAULT_MAX_EVIDENCE_BYTES,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! migrations serve both.
 
 pub mod error;
+pub mod evidence_types;
 mod postgres;
 pub mod sql;
 mod sqlite;
@@ -21,6 +22,7 @@ use tiendo_core::status::{AssignmentState, StateChange, Status};
 use tiendo_core::time::Micros;
 
 pub use error::StoreError;
+pub use evidence_types::{EvidenceMeta, NewEvidence};
 pub use types::*;
 
 /// The migrations, in order. `{ID}` is replaced per backend.
@@ -30,6 +32,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_drafts.sql")),
     (4, include_str!("../migrations/0004_scoring.sql")),
     (5, include_str!("../migrations/0005_list_index.sql")),
+    // evidence files (issue 4, web)
+    (8, include_str!("../migrations/0008_evidence_files.sql")),
     (9, include_str!("../migrations/0009_data_version.sql")),
     (10, include_str!("../migrations/0010_status_buckets.sql")),
 ];
@@ -325,6 +329,16 @@ forward! {
     write fn bulk_insert_tasks(tasks: &[(i64, NewTask, Micros)]) -> usize;
     write fn bulk_insert_assignments(assignments: &[sqlite::BulkAssignment]) -> usize;
     write fn bulk_finish() -> ();
+}
+
+// Evidence files of progress reports (evidence_repo.rs).
+forward! {
+    write fn create_report_with_evidence(r: &NewReport, files: &[NewEvidence], stamp: &Stamp) -> (i64, Vec<i64>);
+    write fn add_evidence(report_id: i64, files: &[NewEvidence], stamp: &Stamp) -> Vec<i64>;
+    read fn list_evidence(report_ids: &[i64]) -> Vec<EvidenceMeta>;
+    read fn get_evidence(id: i64) -> Option<EvidenceMeta>;
+    read fn evidence_content(id: i64) -> Option<Vec<u8>>;
+    read fn documents_with_drafts(limit: i64) -> Vec<(i64, i64, i64)>;
 }
 
 #[cfg(test)]

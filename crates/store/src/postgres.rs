@@ -9,3 +9,5 @@ include!("draft_repo.rs");
 pub use drafts::*;
 include!("scoring_repo.rs");
 pub use scoring::*;
+include!("evidence_repo.rs");
+pub use evidence::*;

@@ -14,6 +14,7 @@ pub mod ctx;
 pub mod export;
 pub mod i18n;
 mod pages;
+pub mod upload;
 
 use axum::Router;
 use axum::extract::Request;
@@ -47,7 +48,10 @@ pub fn router() -> Router<Service> {
         .route("/phan-cong/{id}", get(pages::work::assignment))
         .route(
             "/phan-cong/{id}/bao-cao",
-            get(pages::work::report_form).post(pages::work::report_submit),
+            get(pages::work::report_form)
+                .post(pages::work::report_submit)
+                // The handler enforces the upload limit of the configuration.
+                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(
             "/phan-cong/{id}/cam-ket",
@@ -63,6 +67,20 @@ pub fn router() -> Router<Service> {
             "/gia-han/{id}/quyet-dinh",
             post(pages::review::decide_extension),
         )
+        // Evidence files and the review of imported documents (issue 4).
+        .route("/minh-chung/{id}", get(pages::evidence::download))
+        .route(
+            "/van-ban/nhap",
+            get(pages::drafts::import_form)
+                .post(pages::drafts::import_submit)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/van-ban/{id}/du-thao", get(pages::drafts::review))
+        .route(
+            "/van-ban/{id}/du-thao/xac-nhan",
+            post(pages::drafts::confirm_all),
+        )
+        .route("/du-thao/{id}", post(pages::drafts::act))
         .route("/static/app.css", get(css))
         .route("/static/favicon.svg", get(favicon))
         .layer(axum::middleware::from_fn(web_headers))
@@ -98,6 +116,15 @@ pub async fn dashboard_html(
         .await
         .map_err(|e| e.to_string())?;
     String::from_utf8(bytes.to_vec()).map_err(|e| e.to_string())
+}
+
+/// The answer carrying an evidence file (attachment, safe name, nosniff), shared
+/// with the API's download.
+pub fn evidence_response(
+    file: &tiendo_service::evidence::EvidenceFile,
+    bytes: Vec<u8>,
+) -> Response {
+    pages::evidence::file_response(file, bytes)
 }
 
 const APP_CSS: &str = include_str!("../assets/app.css");

@@ -4,6 +4,8 @@ pub mod agency;
 pub mod auth;
 pub mod dashboard;
 pub mod document;
+pub mod drafts;
+pub mod evidence;
 pub mod indicators;
 pub mod review;
 pub mod task;

@@ -29,6 +29,8 @@ pub struct PendingReport {
     pub difficulties: String,
     pub proposals: String,
     pub evidence: String,
+    /// Evidence files attached to the report.
+    pub files: Vec<super::evidence::FileLink>,
     pub note: String,
     pub error: String,
 }
@@ -54,6 +56,8 @@ struct ReviewPage {
     reports_total: String,
     extensions: Vec<PendingExtension>,
     extensions_total: String,
+    /// Imported documents with proposed tasks: (review link, citation, waiting, all).
+    imports: Vec<(String, String, i64, i64)>,
 }
 
 /// Errors and typed notes to show again, by item key ("r12", "x3").
@@ -87,6 +91,8 @@ async fn render_queue(web: &Web, again: Again) -> Out {
         )
         .await
         .or_page(ctx)?;
+    let report_ids: Vec<i64> = reports.items.iter().map(|r| r.id).collect();
+    let mut files = super::evidence::by_report(s, &web.actor, &report_ids).await;
     let mut pr = Vec::new();
     for r in &reports.items {
         let task = s
@@ -106,6 +112,7 @@ async fn render_queue(web: &Web, again: Again) -> Out {
             difficulties: r.difficulties.clone().unwrap_or_default(),
             proposals: r.proposals.clone().unwrap_or_default(),
             evidence: r.evidence_number.clone().unwrap_or_default(),
+            files: files.remove(&r.id).unwrap_or_default(),
             note: again.notes.get(&key).cloned().unwrap_or_default(),
             error: again.errors.get(&key).cloned().unwrap_or_default(),
         });
@@ -157,6 +164,7 @@ async fn render_queue(web: &Web, again: Again) -> Out {
             reports: pr,
             extensions_total: ctx.lang.int(exts.total),
             extensions: px,
+            imports: super::drafts::pending_documents(web).await,
         },
     ))
 }

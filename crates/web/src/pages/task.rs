@@ -42,6 +42,8 @@ pub struct TimelineItem {
     pub state: String,
     pub state_class: &'static str,
     pub href: String,
+    /// Evidence files of a report.
+    pub files: Vec<super::evidence::FileLink>,
 }
 
 pub struct HistoryLine {
@@ -179,6 +181,7 @@ pub fn action_label(lang: Lang, entity: &str, action: &str) -> String {
         ("progress_report", "update") => "Sửa báo cáo",
         ("progress_report", "accept") => "Chấp nhận báo cáo",
         ("progress_report", "return") => "Trả lại báo cáo",
+        ("progress_report", "attach_evidence") => "Đính kèm tệp minh chứng",
         ("commitment", "create") => "Cam kết thời hạn",
         ("commitment", "update") => "Sửa cam kết",
         _ => "",
@@ -379,6 +382,8 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
             .map(|t| t.timestamp_micros() < limit)
             .unwrap_or(true)
     };
+    let report_ids: Vec<i64> = reports.items.iter().map(|r| r.id).collect();
+    let mut files = super::evidence::by_report(s, &web.actor, &report_ids).await;
     let mut timeline: Vec<TimelineItem> = Vec::new();
     for r in reports.items.iter().filter(|r| known(&r.created_at)) {
         let (state, state_class) = review_state(ctx, &r.review_state);
@@ -391,6 +396,12 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
         }
         text.push_str(&short(&r.narrative, 300));
         timeline.push(TimelineItem {
+            files: files
+                .remove(&r.id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|f| known(&f.created))
+                .collect(),
             date: i18n::date(r.reported_on),
             sort: r.created_at.clone(),
             kind: ctx.t("Báo cáo tiến độ", "Progress report").into(),
@@ -419,6 +430,7 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
             for x in xs.items.iter().filter(|x| known(&x.created_at)) {
                 let (state, class) = extension_state(ctx, &x.state);
                 timeline.push(TimelineItem {
+                    files: Vec::new(),
                     date: i18n::instant(&x.created_at),
                     sort: x.created_at.clone(),
                     kind: ctx.t("Đề nghị gia hạn", "Extension request").into(),
@@ -450,6 +462,7 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
             for c in cs.items.iter().filter(|c| known(&c.created_at)) {
                 let (state, class) = commitment_outcome(ctx, &c.outcome);
                 timeline.push(TimelineItem {
+                    files: Vec::new(),
                     date: i18n::instant(&c.created_at),
                     sort: c.created_at.clone(),
                     kind: ctx.t("Cam kết", "Commitment").into(),

@@ -255,6 +255,7 @@ pub struct ReportItem {
     pub difficulties: String,
     pub proposals: String,
     pub evidence: String,
+    pub files: Vec<super::evidence::FileLink>,
     pub state: String,
     pub state_class: &'static str,
     pub note: String,
@@ -312,6 +313,8 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
         )
         .await
         .or_page(ctx)?;
+    let report_ids: Vec<i64> = reports.items.iter().map(|r| r.id).collect();
+    let mut files = super::evidence::by_report(s, &web.actor, &report_ids).await;
     let extensions = s
         .list_extensions(
             &web.actor,
@@ -361,6 +364,7 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
                     difficulties: r.difficulties.clone().unwrap_or_default(),
                     proposals: r.proposals.clone().unwrap_or_default(),
                     evidence: r.evidence_number.clone().unwrap_or_default(),
+                    files: files.remove(&r.id).unwrap_or_default(),
                     state,
                     state_class,
                     note: r.review_note.clone().unwrap_or_default(),
@@ -471,6 +475,10 @@ struct FormPage {
     deadline: String,
     badge: Badge,
     f: Fields,
+    /// The largest evidence file, as shown ("10 MB").
+    max_file: String,
+    /// What kinds of file the evidence field takes (its `accept`).
+    accept: &'static str,
 }
 
 /// The assignment of a form, if the actor may write on it; the 403 page if not.
@@ -538,6 +546,10 @@ fn form_page(web: &Web, a: &Assignment, kind: Kind, f: Fields) -> FormPage {
         deadline: deadline_label(ctx, &a.deadline),
         badge: Badge::new(ctx, a.status),
         f,
+        max_file: tiendo_service::evidence::size_label(
+            web.service.config.max_evidence_bytes as i64,
+        ),
+        accept: super::evidence::ACCEPT,
     }
 }
 
@@ -602,8 +614,21 @@ fn opt_text(f: &Fields, key: &str) -> Option<String> {
 /// Handles a posted form: CSRF, the page's own checks, then the service (which
 /// checks the permission again and refuses another agency's assignment).
 async fn submit(web: Web, id: i64, kind: Kind, body: Bytes) -> Out {
-    let web = web.nav("work");
     let form = Form::parse(&body);
+    submit_form(web, id, kind, form, Vec::new(), false).await
+}
+
+/// Handles a form already read: its text fields, the evidence files sent with a
+/// report, and whether the request was cut for being too large.
+async fn submit_form(
+    web: Web,
+    id: i64,
+    kind: Kind,
+    form: Form,
+    uploads: Vec<tiendo_service::evidence::Upload>,
+    cut: bool,
+) -> Out {
+    let web = web.nav("work");
     web.check_csrf(&form)?;
     let ctx = &web.ctx;
     let lang = ctx.lang;
@@ -626,6 +651,7 @@ async fn submit(web: Web, id: i64, kind: Kind, body: Bytes) -> Out {
                 },
             };
             let completed_on = date_field(&mut f, lang, "completed_on", false);
+            let evidence = super::evidence::check_files(&web, &mut f, &uploads, cut);
             if completed_on.is_some() && !claims {
                 f.err(
                     "completed_on",
@@ -649,12 +675,17 @@ async fn submit(web: Web, id: i64, kind: Kind, body: Bytes) -> Out {
                     proposals: opt_text(&f, "proposals"),
                     evidence_number: opt_text(&f, "evidence_number"),
                 };
-                Some(
+                Some(if evidence.is_empty() {
                     web.service
                         .create_report(&web.actor, &input)
                         .await
-                        .map(|_| "report"),
-                )
+                        .map(|_| "report")
+                } else {
+                    web.service
+                        .create_report_with_evidence(&web.actor, &input, &evidence)
+                        .await
+                        .map(|_| "report")
+                })
             }
         }
         Kind::Commitment => {
@@ -723,6 +754,7 @@ async fn submit(web: Web, id: i64, kind: Kind, body: Bytes) -> Out {
                 "difficulties",
                 "proposals",
                 "evidence_number",
+                "file",
                 "committed_on",
                 "letter_number",
                 "note",
@@ -752,8 +784,28 @@ async fn submit(web: Web, id: i64, kind: Kind, body: Bytes) -> Out {
     }
 }
 
-pub async fn report_submit(web: Web, Path(id): Path<i64>, body: Bytes) -> Out {
-    submit(web, id, Kind::Report, body).await
+/// A report comes as a multipart form (with an evidence file or not) or, from
+/// older pages and tools, URL-encoded.
+pub async fn report_submit(web: Web, Path(id): Path<i64>, req: axum::extract::Request) -> Out {
+    if crate::upload::is_multipart(&req) {
+        let received = match crate::upload::read(&web.service, req).await {
+            Ok(r) => r,
+            Err(e) => return Err(super::evidence::bad_upload(&web.ctx, &e)),
+        };
+        if received.cut && received.field("csrf").is_none() {
+            return Err(super::evidence::too_large_page(&web));
+        }
+        let form = Form {
+            pairs: received.fields,
+        };
+        let uploads = received.files.into_iter().map(|(_, u)| u).collect();
+        submit_form(web, id, Kind::Report, form, uploads, received.cut).await
+    } else {
+        let body = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
+            .await
+            .map_err(|_| super::evidence::too_large_page(&web))?;
+        submit(web, id, Kind::Report, body).await
+    }
 }
 
 pub async fn commitment_submit(web: Web, Path(id): Path<i64>, body: Bytes) -> Out {
