@@ -72,42 +72,7 @@ pub mod evidence {
     /// same report row and audit entry as `create_report`).
     pub async fn create_report_with_evidence(backend: &Backend, r: &NewReport, files: &[NewEvidence], stamp: &Stamp) -> Result<(i64, Vec<i64>), StoreError> {
         let (_guard, mut tx) = backend.begin().await?;
-        let review_state = if r.claims_completion { "pending" } else { "none" };
-        let mut sql = Sql::default();
-        sql.push_args(
-            "INSERT INTO progress_reports (assignment_id, author_id, reported_on, percent, claims_completion, completed_on, narrative, difficulties, proposals, evidence_number, review_state, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [
-                Arg::I64(r.assignment_id),
-                Arg::I64(r.author_id),
-                Arg::Date(r.reported_on),
-                Arg::OptI64(r.percent.map(i64::from)),
-                Arg::Bool(r.claims_completion),
-                Arg::OptDate(r.completed_on),
-                Arg::Text(r.narrative.clone()),
-                Arg::OptText(r.difficulties.clone()),
-                Arg::OptText(r.proposals.clone()),
-                Arg::OptText(r.evidence_number.clone()),
-                Arg::Text(review_state.into()),
-                Arg::I64(stamp.recorded_at),
-                Arg::I64(stamp.recorded_at),
-            ],
-        );
-        let id = tx_insert_id(&mut tx, &sql).await?;
-        audit(
-            &mut tx,
-            stamp,
-            &Audit {
-                entity: "progress_report",
-                entity_id: id,
-                action: "create".into(),
-                changes: serde_json::json!({
-                    "assignment_id": r.assignment_id, "reported_on": r.reported_on, "percent": r.percent, "claims_completion": r.claims_completion,
-                    "completed_on": r.completed_on, "narrative": r.narrative, "difficulties": r.difficulties, "proposals": r.proposals, "evidence_number": r.evidence_number,
-                }),
-            },
-        )
-        .await?;
+        let id = insert_report(&mut tx, r, stamp).await?;
         let files = insert_files(&mut tx, id, files, stamp).await?;
         commit(tx).await?;
         Ok((id, files))

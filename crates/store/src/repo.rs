@@ -1614,6 +1614,13 @@ fn report_from(row: &DbRow) -> Result<tiendo_core::model::ProgressReport, StoreE
 
 pub async fn create_report(backend: &Backend, r: &NewReport, stamp: &Stamp) -> Result<i64, StoreError> {
     let (_guard, mut tx) = backend.begin().await?;
+    let id = insert_report(&mut tx, r, stamp).await?;
+    commit(tx).await?;
+    Ok(id)
+}
+
+/// Writes a progress report and its audit entry inside a transaction.
+async fn insert_report(tx: &mut Tx<'_>, r: &NewReport, stamp: &Stamp) -> Result<i64, StoreError> {
     let review_state = if r.claims_completion { "pending" } else { "none" };
     let mut sql = Sql::default();
     sql.push_args(
@@ -1635,9 +1642,9 @@ pub async fn create_report(backend: &Backend, r: &NewReport, stamp: &Stamp) -> R
             Arg::I64(stamp.recorded_at),
         ],
     );
-    let id = tx_insert_id(&mut tx, &sql).await?;
+    let id = tx_insert_id(tx, &sql).await?;
     audit(
-        &mut tx,
+        tx,
         stamp,
         &Audit {
             entity: "progress_report",
@@ -1650,7 +1657,6 @@ pub async fn create_report(backend: &Backend, r: &NewReport, stamp: &Stamp) -> R
         },
     )
     .await?;
-    commit(tx).await?;
     Ok(id)
 }
 
