@@ -909,7 +909,8 @@ async fn write_steadily(service: Service, ms: u64) -> Result<()> {
             .create_document(
                 &actor,
                 &tiendo_service::input::DocumentInput {
-                    number: Some(format!("{n}/BENCH")),
+                    // Unique across runs: document numbers are unique.
+                    number: Some(format!("{n}-{}/BENCH", now_micros())),
                     kind: "Công văn".into(),
                     title: format!("Văn bản thử tải {n}"),
                     issued_on: None,
