@@ -412,6 +412,69 @@ impl Criteria {
     }
 }
 
+// ---------------------------------------------------------------- register
+
+/// The seed register shipped with the product, `data/databases.toml`.
+pub const SEED_REGISTER: &str = include_str!("../../../data/databases.toml");
+
+/// One entry of a register file: the owner is an agency code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterEntry {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub owner: String,
+    pub status: String,
+    #[serde(default)]
+    pub legal_basis: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterFile {
+    #[serde(rename = "database", default)]
+    databases: Vec<RegisterEntry>,
+}
+
+/// Reads a register file (`[[database]]` entries), checking kinds, statuses and
+/// that codes are unique; owners are resolved by the caller.
+pub fn parse_register(text: &str) -> Result<Vec<RegisterEntry>, CriteriaError> {
+    let file: RegisterFile = toml::from_str(text).map_err(|e| err("toml", e.to_string()))?;
+    for (i, d) in file.databases.iter().enumerate() {
+        let path = format!("database[{i}]");
+        check_code(&format!("{path}.code"), &d.code)?;
+        if d.name.trim().is_empty() {
+            return Err(err(&format!("{path}.name"), "must not be empty"));
+        }
+        if !KINDS.contains(&d.kind.as_str()) {
+            return Err(err(&format!("{path}.kind"), "must be national or sectoral"));
+        }
+        if !STATUSES.contains(&d.status.as_str()) {
+            return Err(err(&format!("{path}.status"), "must be building, operating or retired"));
+        }
+        if file.databases[..i].iter().any(|o| o.code == d.code) {
+            return Err(err(&format!("{path}.code"), format!("'{}' appears twice", d.code)));
+        }
+    }
+    Ok(file.databases)
+}
+
+/// A database code: lowercase ASCII letters, digits and hyphens, 2–60 characters.
+pub fn check_code(path: &str, code: &str) -> Result<(), CriteriaError> {
+    let ok = (2..=60).contains(&code.len())
+        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !code.starts_with('-')
+        && !code.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(err(path, "must be 2–60 lowercase letters, digits and hyphens (e.g. csdlqg-dan-cu)"))
+    }
+}
+
 // ---------------------------------------------------------------- ranking
 
 /// One database to rank.
@@ -548,6 +611,23 @@ mod tests {
             ["sach", "dung_chung"]
         );
         assert_eq!(c.changed(None, &levels([0; 6])).len(), 6);
+    }
+
+    #[test]
+    fn the_seed_register_is_valid_and_cites_the_notices() {
+        let all = parse_register(SEED_REGISTER).unwrap();
+        assert!(all.len() >= 10, "{}", all.len());
+        let population = all.iter().find(|d| d.code == "csdlqg-dan-cu").unwrap();
+        assert_eq!(population.owner, "bo-cong-an");
+        assert_eq!(population.kind, "national");
+        // 624/TB-VPCP: 3/12 key databases formed — civil status, land, finance.
+        for code in ["csdl-ho-tich-dien-tu", "csdlqg-dat-dai", "csdlqg-tai-chinh"] {
+            let d = all.iter().find(|d| d.code == code).unwrap();
+            assert_eq!(d.status, "operating", "{code}");
+            assert!(d.legal_basis.as_deref().unwrap_or("").contains("624/TB-VPCP"), "{code}");
+        }
+        let bad = "[[database]]\ncode = \"X\"\nname = \"a\"\nkind = \"national\"\nowner = \"bo-y-te\"\nstatus = \"operating\"\n";
+        assert_eq!(parse_register(bad).unwrap_err().path, "database[0].code");
     }
 
     #[test]
