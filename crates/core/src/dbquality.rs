@@ -298,14 +298,24 @@ impl Criteria {
             if !CRITERIA_KEYS.contains(&c.key.as_str()) {
                 return Err(err(
                     &format!("{path}.key"),
-                    format!("unknown criterion '{}' (known: {})", c.key, CRITERIA_KEYS.join(", ")),
+                    format!(
+                        "unknown criterion '{}' (known: {})",
+                        c.key,
+                        CRITERIA_KEYS.join(", ")
+                    ),
                 ));
             }
             if self.criteria[..i].iter().any(|o| o.key == c.key) {
-                return Err(err(&format!("{path}.key"), format!("'{}' appears twice", c.key)));
+                return Err(err(
+                    &format!("{path}.key"),
+                    format!("'{}' appears twice", c.key),
+                ));
             }
             if c.name.trim().is_empty() || c.name_en.trim().is_empty() {
-                return Err(err(&format!("{path}.name"), "name and name_en must not be empty"));
+                return Err(err(
+                    &format!("{path}.name"),
+                    "name and name_en must not be empty",
+                ));
             }
             if !(0..=100).contains(&c.weight) {
                 return Err(err(&format!("{path}.weight"), "must be between 0 and 100"));
@@ -322,7 +332,10 @@ impl Criteria {
                 ));
             }
             if let Some(j) = c.levels.iter().position(|l| l.trim().is_empty()) {
-                return Err(err(&format!("{path}.levels[{j}]"), "must say what the level means"));
+                return Err(err(
+                    &format!("{path}.levels[{j}]"),
+                    "must say what the level means",
+                ));
             }
             sum += c.weight;
         }
@@ -332,7 +345,10 @@ impl Criteria {
             }
         }
         if sum != 100 {
-            return Err(err("criterion", format!("the weights must sum to 100 (they sum to {sum})")));
+            return Err(err(
+                "criterion",
+                format!("the weights must sum to 100 (they sum to {sum})"),
+            ));
         }
         Ok(())
     }
@@ -453,10 +469,16 @@ pub fn parse_register(text: &str) -> Result<Vec<RegisterEntry>, CriteriaError> {
             return Err(err(&format!("{path}.kind"), "must be national or sectoral"));
         }
         if !STATUSES.contains(&d.status.as_str()) {
-            return Err(err(&format!("{path}.status"), "must be building, operating or retired"));
+            return Err(err(
+                &format!("{path}.status"),
+                "must be building, operating or retired",
+            ));
         }
         if file.databases[..i].iter().any(|o| o.code == d.code) {
-            return Err(err(&format!("{path}.code"), format!("'{}' appears twice", d.code)));
+            return Err(err(
+                &format!("{path}.code"),
+                format!("'{}' appears twice", d.code),
+            ));
         }
     }
     Ok(file.databases)
@@ -465,13 +487,18 @@ pub fn parse_register(text: &str) -> Result<Vec<RegisterEntry>, CriteriaError> {
 /// A database code: lowercase ASCII letters, digits and hyphens, 2–60 characters.
 pub fn check_code(path: &str, code: &str) -> Result<(), CriteriaError> {
     let ok = (2..=60).contains(&code.len())
-        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !code.starts_with('-')
         && !code.ends_with('-');
     if ok {
         Ok(())
     } else {
-        Err(err(path, "must be 2–60 lowercase letters, digits and hyphens (e.g. csdlqg-dan-cu)"))
+        Err(err(
+            path,
+            "must be 2–60 lowercase letters, digits and hyphens (e.g. csdlqg-dan-cu)",
+        ))
     }
 }
 
@@ -518,7 +545,11 @@ mod tests {
     use super::*;
 
     fn levels(v: [i64; 6]) -> Levels {
-        CRITERIA_KEYS.iter().zip(v).map(|(k, l)| (k.to_string(), l)).collect()
+        CRITERIA_KEYS
+            .iter()
+            .zip(v)
+            .map(|(k, l)| (k.to_string(), l))
+            .collect()
     }
 
     #[test]
@@ -527,7 +558,10 @@ mod tests {
         let keys: Vec<&str> = c.criteria.iter().map(|c| c.key.as_str()).collect();
         assert_eq!(keys, CRITERIA_KEYS);
         let names: Vec<&str> = c.criteria.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["Đúng", "Đủ", "Sạch", "Sống", "Thống nhất", "Dùng chung"]);
+        assert_eq!(
+            names,
+            ["Đúng", "Đủ", "Sạch", "Sống", "Thống nhất", "Dùng chung"]
+        );
         assert_eq!(c.criteria.iter().map(|c| c.weight).sum::<i64>(), 100);
         assert_eq!(c.scale_max, 4);
         assert_eq!(c.reviewer, "bo-cong-an");
@@ -583,7 +617,10 @@ mod tests {
         let c = Criteria::default_criteria();
         let mut l = levels([4, 3, 2, 4, 1, 0]);
         l.remove("sach");
-        assert_eq!(c.check_levels("levels", &l).unwrap_err().path, "levels.sach");
+        assert_eq!(
+            c.check_levels("levels", &l).unwrap_err().path,
+            "levels.sach"
+        );
         let mut l = levels([4, 3, 2, 4, 1, 0]);
         l.insert("song".into(), 5);
         let e = c.check_levels("levels", &l).unwrap_err();
@@ -591,7 +628,10 @@ mod tests {
         assert!(e.message.contains("outside the scale 0..4"));
         let mut l = levels([4, 3, 2, 4, 1, 0]);
         l.insert("ket_noi".into(), 1);
-        assert_eq!(c.check_levels("levels", &l).unwrap_err().path, "levels.ket_noi");
+        assert_eq!(
+            c.check_levels("levels", &l).unwrap_err().path,
+            "levels.ket_noi"
+        );
     }
 
     #[test]
@@ -624,7 +664,13 @@ mod tests {
         for code in ["csdl-ho-tich-dien-tu", "csdlqg-dat-dai", "csdlqg-tai-chinh"] {
             let d = all.iter().find(|d| d.code == code).unwrap();
             assert_eq!(d.status, "operating", "{code}");
-            assert!(d.legal_basis.as_deref().unwrap_or("").contains("624/TB-VPCP"), "{code}");
+            assert!(
+                d.legal_basis
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("624/TB-VPCP"),
+                "{code}"
+            );
         }
         let bad = "[[database]]\ncode = \"X\"\nname = \"a\"\nkind = \"national\"\nowner = \"bo-y-te\"\nstatus = \"operating\"\n";
         assert_eq!(parse_register(bad).unwrap_err().path, "database[0].code");

@@ -195,7 +195,10 @@ mod tests {
         let owner = actor(Role::Focal, Some(7));
         let reviewer = actor(Role::Focal, Some(9));
         let self_assess = Write::AssessDatabase { owner: 7 };
-        let reassess = Write::ReassessDatabase { reviewer: 9, owner: 7 };
+        let reassess = Write::ReassessDatabase {
+            reviewer: 9,
+            owner: 7,
+        };
         assert!(admin.may(self_assess) && admin.may(reassess) && admin.may(Write::ManageDatabases));
         assert!(!viewer.may(self_assess) && !viewer.may(reassess));
         assert!(owner.may(self_assess) && !owner.may(reassess));
@@ -203,7 +206,10 @@ mod tests {
         assert!(reviewer.may(reassess) && !reviewer.may(self_assess));
         assert!(!owner.may(Write::ManageDatabases) && !reviewer.may(Write::ManageDatabases));
         // The reviewing agency does not reassess its own databases.
-        assert!(!reviewer.may(Write::ReassessDatabase { reviewer: 9, owner: 9 }));
+        assert!(!reviewer.may(Write::ReassessDatabase {
+            reviewer: 9,
+            owner: 9
+        }));
         assert!(reviewer.may(Write::AssessDatabase { owner: 9 }));
     }
 }

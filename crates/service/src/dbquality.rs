@@ -382,7 +382,11 @@ fn previous_round<'a>(rounds: &'a [Round], round: &Round) -> Option<&'a Round> {
 /// SHA-256 (hex) of the canonical JSON of a round's results: `{"round", "name",
 /// "criteria_version", "results": [{"database", "source", "levels", "total_x100",
 /// "rank"}]}`, results by rank, object keys in alphabetical order, no spaces.
-pub fn content_hash(round: &Round, codes: &HashMap<i64, String>, results: &[RoundResult]) -> String {
+pub fn content_hash(
+    round: &Round,
+    codes: &HashMap<i64, String>,
+    results: &[RoundResult],
+) -> String {
     let value = serde_json::json!({
         "round": round.id,
         "name": round.name,
@@ -420,11 +424,18 @@ impl Service {
     }
 
     /// The register (everyone signed in reads it), of one kind when given.
-    pub async fn list_databases(&self, _actor: &Actor, kind: Option<&str>) -> Result<Vec<DatabaseView>> {
+    pub async fn list_databases(
+        &self,
+        _actor: &Actor,
+        kind: Option<&str>,
+    ) -> Result<Vec<DatabaseView>> {
         if let Some(k) = kind
             && !KINDS.contains(&k)
         {
-            return Err(ServiceError::invalid("kind", "must be national or sectoral"));
+            return Err(ServiceError::invalid(
+                "kind",
+                "must be national or sectoral",
+            ));
         }
         Ok(self
             .store
@@ -442,7 +453,10 @@ impl Service {
             .await?
             .ok_or_else(|| match field {
                 "code" => ServiceError::NotFound(format!("database '{}'", code.trim())),
-                _ => ServiceError::invalid(field, format!("no database '{}' in the register", code.trim())),
+                _ => ServiceError::invalid(
+                    field,
+                    format!("no database '{}' in the register", code.trim()),
+                ),
             })
     }
 
@@ -450,11 +464,17 @@ impl Service {
         let code = input.code.trim().to_string();
         check_code("code", &code).map_err(|e| ServiceError::invalid(e.path, e.message))?;
         if !KINDS.contains(&input.kind.trim()) {
-            return Err(ServiceError::invalid("kind", "must be national or sectoral"));
+            return Err(ServiceError::invalid(
+                "kind",
+                "must be national or sectoral",
+            ));
         }
         let status = input.status.as_deref().map(str::trim).unwrap_or("building");
         if !STATUSES.contains(&status) {
-            return Err(ServiceError::invalid("status", "must be building, operating or retired"));
+            return Err(ServiceError::invalid(
+                "status",
+                "must be building, operating or retired",
+            ));
         }
         let owner = self.resolve_agency("owner", &input.owner, None)?;
         Ok(NewDataBase {
@@ -469,7 +489,11 @@ impl Service {
     }
 
     /// Registers a database (the standing office).
-    pub async fn create_database(&self, actor: &Actor, input: &DatabaseInput) -> Result<DatabaseView> {
+    pub async fn create_database(
+        &self,
+        actor: &Actor,
+        input: &DatabaseInput,
+    ) -> Result<DatabaseView> {
         require(actor, Write::ManageDatabases)?;
         let d = self.new_database(input)?;
         self.store
@@ -562,7 +586,11 @@ impl Service {
                 })?;
                 Ok((row.version, row.body, c))
             }
-            None => Ok((0, DEFAULT_CRITERIA.to_string(), Criteria::default_criteria())),
+            None => Ok((
+                0,
+                DEFAULT_CRITERIA.to_string(),
+                Criteria::default_criteria(),
+            )),
         }
     }
 
@@ -579,7 +607,11 @@ impl Service {
     }
 
     /// Stores a new version of the criteria, which new rounds use (admin).
-    pub async fn create_db_criteria(&self, actor: &Actor, input: &CriteriaInput) -> Result<CriteriaView> {
+    pub async fn create_db_criteria(
+        &self,
+        actor: &Actor,
+        input: &CriteriaInput,
+    ) -> Result<CriteriaView> {
         require(actor, Write::ManageDatabases)?;
         let body = nfc(&input.body);
         let c = Criteria::parse(&body)
@@ -630,7 +662,10 @@ impl Service {
                     .find(|r| r.id == old)
                     .ok_or_else(|| ServiceError::invalid("replaces", format!("no round {old}")))?;
                 if replaced.state != "published" {
-                    return Err(ServiceError::invalid("replaces", format!("round {old} is not published")));
+                    return Err(ServiceError::invalid(
+                        "replaces",
+                        format!("round {old} is not published"),
+                    ));
                 }
                 if let Some(by) = replaced.replaced_by {
                     return Err(ServiceError::Conflict(format!(
@@ -666,13 +701,19 @@ impl Service {
     /// Every round, newest first (without assessments).
     pub async fn list_db_rounds(&self, _actor: &Actor) -> Result<Vec<RoundView>> {
         let rounds = self.store.db_rounds().await?;
-        Ok(rounds.iter().map(|r| round_view(r, Vec::new(), 0, 0)).collect())
+        Ok(rounds
+            .iter()
+            .map(|r| round_view(r, Vec::new(), 0, 0))
+            .collect())
     }
 
     /// Whether the actor sees the assessment of a database owned by `owner`: the
     /// office, viewers and the reviewing agency see all; an owner its own.
     fn sees_assessment(&self, actor: &Actor, owner: i64, reviewer: Option<i64>) -> bool {
-        actor.sees_agency(owner) || (actor.role == Role::Focal && actor.agency_id.is_some() && actor.agency_id == reviewer)
+        actor.sees_agency(owner)
+            || (actor.role == Role::Focal
+                && actor.agency_id.is_some()
+                && actor.agency_id == reviewer)
     }
 
     /// A round with the assessments the actor may see.
@@ -726,9 +767,16 @@ impl Service {
     }
 
     /// The owner's self-assessment of one of its databases in an open round.
-    pub async fn self_assess(&self, actor: &Actor, round_id: i64, input: &AssessInput) -> Result<RoundView> {
+    pub async fn self_assess(
+        &self,
+        actor: &Actor,
+        round_id: i64,
+        input: &AssessInput,
+    ) -> Result<RoundView> {
         let d = self.database_by_code("database", &input.database).await?;
-        if !actor.may(Write::AssessDatabase { owner: d.owner_agency_id }) {
+        if !actor.may(Write::AssessDatabase {
+            owner: d.owner_agency_id,
+        }) {
             return Err(ServiceError::Forbidden(format!(
                 "only the focal point of {} (the owner) or the standing office assesses '{}'",
                 self.agency_name(d.owner_agency_id),
@@ -747,27 +795,46 @@ impl Service {
             .map_err(|e| ServiceError::invalid(e.path, e.message))?;
         let note = opt_text("note", input.note.as_deref(), 4000)?;
         self.store
-            .save_self_assessment(round_id, d.id, &input.levels, note.as_deref(), &Stamp::now(Some(actor.user_id)))
+            .save_self_assessment(
+                round_id,
+                d.id,
+                &input.levels,
+                note.as_deref(),
+                &Stamp::now(Some(actor.user_id)),
+            )
             .await?;
         self.get_db_round(actor, round_id).await
     }
 
     /// The reviewing agency's reassessment of a database in an open round, with
     /// a reason for each criterion changed from the self-assessment.
-    pub async fn reassess(&self, actor: &Actor, round_id: i64, input: &ReassessInput) -> Result<RoundView> {
+    pub async fn reassess(
+        &self,
+        actor: &Actor,
+        round_id: i64,
+        input: &ReassessInput,
+    ) -> Result<RoundView> {
         let d = self.database_by_code("database", &input.database).await?;
         let round = self.round(round_id).await?;
         let criteria = parse_criteria(&round)?;
         let reviewer = self.reviewer_of(&criteria)?;
-        if !actor.may(Write::ReassessDatabase { reviewer, owner: d.owner_agency_id }) {
-            return Err(ServiceError::Forbidden(if actor.agency_id == Some(reviewer) {
-                format!("the reviewing agency does not reassess its own database '{}'; the standing office does", d.code)
-            } else {
-                format!(
-                    "only the reviewing agency ({}) or the standing office reassesses",
-                    self.agency_name(reviewer)
-                )
-            }));
+        if !actor.may(Write::ReassessDatabase {
+            reviewer,
+            owner: d.owner_agency_id,
+        }) {
+            return Err(ServiceError::Forbidden(
+                if actor.agency_id == Some(reviewer) {
+                    format!(
+                        "the reviewing agency does not reassess its own database '{}'; the standing office does",
+                        d.code
+                    )
+                } else {
+                    format!(
+                        "only the reviewing agency ({}) or the standing office reassesses",
+                        self.agency_name(reviewer)
+                    )
+                },
+            ));
         }
         if round.state != "open" {
             return Err(ServiceError::Conflict(format!(
@@ -789,9 +856,16 @@ impl Service {
         match &own {
             Some(own) => {
                 for key in criteria.changed(Some(own), &input.levels) {
-                    let reason = input.reasons.get(&key).map(|r| nfc(r.trim())).unwrap_or_default();
+                    let reason = input
+                        .reasons
+                        .get(&key)
+                        .map(|r| nfc(r.trim()))
+                        .unwrap_or_default();
                     if reason.is_empty() {
-                        let c = criteria.criterion(&key).map(|c| c.name.clone()).unwrap_or_default();
+                        let c = criteria
+                            .criterion(&key)
+                            .map(|c| c.name.clone())
+                            .unwrap_or_default();
                         return Err(ServiceError::invalid(
                             format!("reasons.{key}"),
                             format!(
@@ -819,7 +893,14 @@ impl Service {
             }
         }
         self.store
-            .save_review(round_id, d.id, &input.levels, &reasons, note.as_deref(), &Stamp::now(Some(actor.user_id)))
+            .save_review(
+                round_id,
+                d.id,
+                &input.levels,
+                &reasons,
+                note.as_deref(),
+                &Stamp::now(Some(actor.user_id)),
+            )
             .await?;
         self.get_db_round(actor, round_id).await
     }
@@ -840,9 +921,9 @@ impl Service {
             let Some((levels, source)) = a.effective() else {
                 continue;
             };
-            let scored = criteria
-                .score(levels)
-                .map_err(|e| ServiceError::Internal(format!("stored levels of database {}: {e}", a.database_id)))?;
+            let scored = criteria.score(levels).map_err(|e| {
+                ServiceError::Internal(format!("stored levels of database {}: {e}", a.database_id))
+            })?;
             entries.push(Entry {
                 database_id: a.database_id,
                 code: codes.get(&a.database_id).cloned().unwrap_or_default(),
@@ -858,7 +939,12 @@ impl Service {
                 round_id: round.id,
                 database_id: e.database_id,
                 source: e.source,
-                levels: e.scored.criteria.iter().map(|c| (c.key.clone(), c.level)).collect(),
+                levels: e
+                    .scored
+                    .criteria
+                    .iter()
+                    .map(|c| (c.key.clone(), c.level))
+                    .collect(),
                 total_x100: e.scored.total_x100,
                 rank: r,
             })
@@ -878,7 +964,10 @@ impl Service {
         }
         let (_, results) = self.compute_round(&round).await?;
         if results.is_empty() {
-            return Err(ServiceError::invalid("round", "no database has been assessed in this round"));
+            return Err(ServiceError::invalid(
+                "round",
+                "no database has been assessed in this round",
+            ));
         }
         let codes: HashMap<i64, String> = self
             .store
@@ -889,7 +978,13 @@ impl Service {
             .collect();
         let hash = content_hash(&round, &codes, &results);
         self.store
-            .publish_db_round(id, round.revision, &results, &hash, &Stamp::now(Some(actor.user_id)))
+            .publish_db_round(
+                id,
+                round.revision,
+                &results,
+                &hash,
+                &Stamp::now(Some(actor.user_id)),
+            )
             .await?;
         self.db_ranking(actor, Some(id), None).await
     }
@@ -897,7 +992,12 @@ impl Service {
     /// The ranking of a round: a given round (an open one is a preview, not for
     /// focal points), else the round in force at the end of `as_of` (today when
     /// not given), with movement since the round before it.
-    pub async fn db_ranking(&self, actor: &Actor, round_id: Option<i64>, as_of: Option<NaiveDate>) -> Result<DbRanking> {
+    pub async fn db_ranking(
+        &self,
+        actor: &Actor,
+        round_id: Option<i64>,
+        as_of: Option<NaiveDate>,
+    ) -> Result<DbRanking> {
         let rounds = self.store.db_rounds().await?;
         let round = match round_id {
             Some(id) => rounds
@@ -921,7 +1021,11 @@ impl Service {
             let (c, r) = self.compute_round(&round).await?;
             (c, r, "preview")
         } else {
-            (parse_criteria(&round)?, self.store.db_results(round.id).await?, round_state(&round))
+            (
+                parse_criteria(&round)?,
+                self.store.db_results(round.id).await?,
+                round_state(&round),
+            )
         };
         let previous = previous_round(&rounds, &round);
         let before: HashMap<i64, i64> = match previous {
@@ -996,7 +1100,12 @@ fn points(criteria: &Criteria, levels: &Levels) -> Vec<CriterionPoints> {
         .collect()
 }
 
-fn round_view(r: &Round, assessments: Vec<AssessmentView>, assessed: i64, reassessed: i64) -> RoundView {
+fn round_view(
+    r: &Round,
+    assessments: Vec<AssessmentView>,
+    assessed: i64,
+    reassessed: i64,
+) -> RoundView {
     RoundView {
         id: r.id,
         name: r.name.clone(),
