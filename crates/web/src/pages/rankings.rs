@@ -1,0 +1,151 @@
+//! Monthly rankings of agencies (xếp hạng hằng tháng, issue 5): for a published
+//! month, the ranking of each group (ministries and central agencies, provinces
+//! and cities, others) with each agency's movement since the previous month, the
+//! best and the worst; a month picker. As of a past day, only the months published
+//! by then are offered.
+
+use askama::Template;
+use tiendo_service::scoring::{GROUPS, Ranking, RankingRow};
+
+use super::databases::{movement, points};
+use crate::ctx::*;
+use crate::i18n;
+
+pub struct Line {
+    pub rank: i64,
+    pub name: String,
+    pub href: String,
+    pub score: String,
+    pub previous: String,
+    pub movement: String,
+    pub movement_class: &'static str,
+}
+
+pub struct Group {
+    pub key: String,
+    pub label: String,
+    pub previous_month: String,
+    pub rows: Vec<Line>,
+    pub best: Vec<Line>,
+    pub worst: Vec<Line>,
+    pub unscored: Vec<String>,
+}
+
+pub struct MonthChoice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "rankings.html")]
+struct RankingsPage {
+    ctx: Ctx,
+    path_only: String,
+    month_label: String,
+    months: Vec<MonthChoice>,
+    groups: Vec<Group>,
+    run_id: i64,
+    hash: String,
+}
+
+fn group_label(ctx: &Ctx, key: &str) -> String {
+    match key {
+        "central" => ctx.t("Bộ, cơ quan trung ương", "Ministries and central agencies"),
+        "provinces" => ctx.t("Tỉnh, thành phố", "Provinces and cities"),
+        _ => ctx.t("Cơ quan, đơn vị khác", "Other bodies"),
+    }
+    .to_string()
+}
+
+/// "2025-10" as 10/2025.
+fn month_label(month: &str) -> String {
+    match month.split_once('-') {
+        Some((y, m)) => format!("{m}/{y}"),
+        None => month.to_string(),
+    }
+}
+
+fn line(ctx: &Ctx, r: &RankingRow) -> Line {
+    let (movement, movement_class) = movement(ctx, r.movement);
+    Line {
+        rank: r.rank,
+        name: r.agency_name.clone(),
+        href: ctx.link(&format!("/co-quan/{}", r.agency_id)),
+        score: points(ctx.lang, r.score),
+        previous: r
+            .previous_rank
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "—".into()),
+        movement,
+        movement_class,
+    }
+}
+
+fn group(ctx: &Ctx, r: &Ranking) -> Group {
+    Group {
+        key: r.group.clone(),
+        label: group_label(ctx, &r.group),
+        previous_month: month_label(&r.previous_month),
+        rows: r.rows.iter().map(|x| line(ctx, x)).collect(),
+        best: r.best.iter().map(|x| line(ctx, x)).collect(),
+        worst: r.worst.iter().map(|x| line(ctx, x)).collect(),
+        unscored: r.unscored.clone(),
+    }
+}
+
+/// `/xep-hang?month=YYYY-MM`: the month asked for, else the latest published.
+pub async fn page(web: Web, q: QueryPairs) -> Out {
+    let web = web.nav("rankings");
+    let ctx = &web.ctx;
+    let s = &web.service;
+    let runs = s.list_score_runs(&web.actor, None).await.or_page(ctx)?;
+    let mut months: Vec<String> = Vec::new();
+    for r in &runs {
+        let published_by_then = r
+            .created_at
+            .as_deref()
+            .and_then(i18n::instant_day)
+            .is_some_and(|d| d <= ctx.day);
+        if published_by_then && !months.contains(&r.month) {
+            months.push(r.month.clone());
+        }
+    }
+    months.sort_by(|a, b| b.cmp(a));
+    let month = q
+        .get("month")
+        .filter(|m| months.iter().any(|x| x == m))
+        .map(str::to_string)
+        .or_else(|| months.first().cloned());
+    let mut groups = Vec::new();
+    let mut run_id = 0;
+    let mut hash = String::new();
+    if let Some(m) = &month {
+        for g in GROUPS {
+            let r = s.ranking(&web.actor, m, g).await.or_page(ctx)?;
+            run_id = r.run_id;
+            groups.push(group(ctx, &r));
+        }
+        hash = runs
+            .iter()
+            .find(|r| r.id == Some(run_id))
+            .map(|r| r.content_hash.clone())
+            .unwrap_or_default();
+    }
+    Ok(render(&RankingsPage {
+        path_only: "/xep-hang".into(),
+        month_label: month.as_deref().map(month_label).unwrap_or_default(),
+        months: months
+            .iter()
+            .map(|m| MonthChoice {
+                value: m.clone(),
+                label: month_label(m),
+                selected: Some(m) == month.as_ref(),
+            })
+            .collect(),
+        groups,
+        run_id,
+        hash,
+        ctx: ctx.clone(),
+    }))
+}
