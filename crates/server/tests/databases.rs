@@ -912,3 +912,133 @@ async fn the_pages_show_the_ranking_a_database_history_and_the_self_assessment_f
         assert_eq!(r["assessments"][0]["self_levels"]["dung"], 4, "unchanged");
     }
 }
+
+/// Two ministries share a task due 20/10/2025: Bộ Y tế completes it on 15/10, Bộ
+/// Tài chính not at all. October: Y tế 100 (1st), Tài chính 0 (2nd). November:
+/// Y tế has nothing scorable, Tài chính is overdue (0, 1st: up one place).
+#[tokio::test]
+async fn the_rankings_page_and_the_agency_score_block_show_the_published_months() {
+    use tiendo_core::policy::{Actor, Role};
+    use tiendo_core::time::start_of_day;
+    use tiendo_service::import::ImportOptions;
+    use tiendo_service::input::{AssignmentPatchInput, DocumentInput};
+    use tiendo_store::Stamp;
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    for api in apis().await {
+        let w = build_world(&api).await;
+        let me = api.get("/api/v1/auth/me", &w.admin).await;
+        let office = Actor {
+            user_id: me["id"].as_i64().unwrap(),
+            username: "vanphong".into(),
+            role: Role::Admin,
+            agency_id: None,
+        };
+        let (s, html) = page(&api, &w.viewer, "/xep-hang").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("Chưa có tháng nào được công bố điểm"),
+            "{html}"
+        );
+        let summary = api
+            .service
+            .import_jsonl(
+                &office,
+                r#"{"ref": "1", "text": "Hoàn thành kết nối dữ liệu", "lead": ["Bộ Y tế", "Bộ Tài chính"], "deadline": {"kind": "date", "due": "2025-10-20", "raw": "trước ngày 20/10/2025"}}"#,
+                ImportOptions {
+                    document: Some(DocumentInput { number: Some("98/TB-VPCP".into()), kind: "Thông báo".into(), title: "Thử xếp hạng".into(), issued_on: Some(day("2025-09-01")), issuer: None, signer: None, body: None }),
+                    recorded_at: Some(start_of_day(day("2025-09-01")) + 12 * 3_600_000_000),
+                },
+            )
+            .await
+            .unwrap();
+        let task = summary.task_ids[0];
+        let list = api
+            .get(&format!("/api/v1/assignments?task={task}"), &w.admin)
+            .await;
+        let byt_agency = api
+            .get("/api/v1/agencies?q=B%E1%BB%99%20Y%20t%E1%BA%BF", &w.admin)
+            .await["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let byt_assignment = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["agency_id"] == byt_agency)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        api.service
+            .patch_assignment_stamped(
+                &office,
+                byt_assignment,
+                &AssignmentPatchInput {
+                    completed_on: Some(day("2025-10-15")),
+                    reopen: None,
+                    cancelled: None,
+                    deadline: None,
+                    note: None,
+                },
+                Stamp::backdated(None, start_of_day(day("2025-10-16")) + 12 * 3_600_000_000),
+            )
+            .await
+            .unwrap();
+        for month in ["2025-10", "2025-11"] {
+            let (s, b) = api
+                .call(
+                    "POST",
+                    "/api/v1/scores/runs",
+                    Some(&w.admin),
+                    Some(json!({"month": month, "publish": true})),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "[{}] {b}", api.backend);
+        }
+        let (s, html) = page(&api, &w.viewer, "/xep-hang?month=2025-10").await;
+        assert_eq!(s, StatusCode::OK);
+        let y = html.find("Bộ Y tế").unwrap();
+        let t = html.find("Bộ Tài chính").unwrap();
+        assert!(y < t, "[{}] October: Y tế first", api.backend);
+        assert!(
+            html.contains(">100<") && html.contains("value=\"2025-11\""),
+            "{html}"
+        );
+        let (_, html) = page(&api, &w.viewer, "/xep-hang").await;
+        assert!(
+            html.contains("tháng 11/2025"),
+            "the latest month by default"
+        );
+        assert!(html.contains("▲ 1"), "Tài chính moved up one place: {html}");
+        assert!(
+            !html.contains("Bộ Y tế"),
+            "nothing scorable for Y tế in November"
+        );
+        let (_, en) = page(&api, &w.viewer, "/xep-hang?lang=en&month=2025-10").await;
+        assert!(en.contains("Ministries and central agencies") && en.contains("Monthly rankings"));
+        // The agency's report card links to its place.
+        let btc_agency = api
+            .get(
+                "/api/v1/agencies?q=B%E1%BB%99%20T%C3%A0i%20ch%C3%ADnh",
+                &w.admin,
+            )
+            .await["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let (s, html) = page(&api, &w.viewer, &format!("/co-quan/{btc_agency}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("Điểm tháng 11/2025") && html.contains("1/1"),
+            "[{}] {html}",
+            api.backend
+        );
+        assert!(html.contains("href=\"/xep-hang?month=2025-11#h-central\""));
+        // As of a day before any publication: no month offered.
+        let yesterday = tiendo_core::time::today()
+            .pred_opt()
+            .unwrap()
+            .format("%d/%m/%Y")
+            .to_string();
+        let (_, past) = page(&api, &w.viewer, &format!("/xep-hang?as_of={yesterday}")).await;
+        assert!(past.contains("Chưa có tháng nào được công bố điểm"));
+    }
+}

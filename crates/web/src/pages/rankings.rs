@@ -149,3 +149,51 @@ pub async fn page(web: Web, q: QueryPairs) -> Out {
         ctx: ctx.clone(),
     }))
 }
+
+/// An agency's place in the latest published month (as of the page's day), for
+/// its report card.
+pub struct ScoreBlock {
+    pub month: String,
+    pub group: String,
+    pub score: String,
+    pub rank: i64,
+    pub of: usize,
+    pub movement: String,
+    pub movement_class: &'static str,
+    pub href: String,
+}
+
+/// The score block of an agency's page; `None` when no month is published or the
+/// agency had nothing scorable in it.
+pub async fn score_block(web: &Web, agency_id: i64, kind: &str) -> Option<ScoreBlock> {
+    let ctx = &web.ctx;
+    let runs = web.service.list_score_runs(&web.actor, None).await.ok()?;
+    let month = runs
+        .iter()
+        .filter(|r| {
+            r.created_at
+                .as_deref()
+                .and_then(i18n::instant_day)
+                .is_some_and(|d| d <= ctx.day)
+        })
+        .map(|r| r.month.clone())
+        .max()?;
+    let group_key = tiendo_service::scoring::group_of(kind);
+    let ranking = web
+        .service
+        .ranking(&web.actor, &month, group_key)
+        .await
+        .ok()?;
+    let row = ranking.rows.iter().find(|r| r.agency_id == agency_id)?;
+    let (movement, movement_class) = movement(ctx, row.movement);
+    Some(ScoreBlock {
+        month: month_label(&month),
+        group: group_label(ctx, group_key),
+        score: points(ctx.lang, row.score),
+        rank: row.rank,
+        of: ranking.rows.len(),
+        movement,
+        movement_class,
+        href: ctx.link(&format!("/xep-hang?month={month}#h-{group_key}")),
+    })
+}
