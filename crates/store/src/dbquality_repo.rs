@@ -54,7 +54,7 @@ pub mod dbquality {
             other => other?,
         };
         audit(&mut tx, stamp, &Audit { entity: "database", entity_id: id, action: "create".into(), changes: database_json(d) }).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(id)
     }
 
@@ -79,7 +79,7 @@ pub mod dbquality {
             return Err(StoreError::NotFound("database"));
         }
         audit(&mut tx, stamp, &Audit { entity: "database", entity_id: id, action: "update".into(), changes: database_json(d) }).await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(())
     }
 
@@ -118,7 +118,7 @@ pub mod dbquality {
             &Audit { entity: "db_criteria", entity_id: id, action: "create".into(), changes: serde_json::json!({"version": version, "name": name, "body": body}) },
         )
         .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(RuleSetRow { id, version, name: name.into(), body: body.into(), created_by: stamp.actor_id, created_at: stamp.recorded_at })
     }
 
@@ -213,7 +213,7 @@ pub mod dbquality {
             },
         )
         .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(id)
     }
 
@@ -327,7 +327,7 @@ pub mod dbquality {
             },
         )
         .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(())
     }
 
@@ -378,7 +378,7 @@ pub mod dbquality {
             },
         )
         .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(())
     }
 
@@ -431,7 +431,7 @@ pub mod dbquality {
             },
         )
         .await?;
-        tx.commit().await?;
+        commit(tx).await?;
         Ok(())
     }
 
