@@ -1042,3 +1042,36 @@ async fn the_rankings_page_and_the_agency_score_block_show_the_published_months(
         assert!(past.contains("Chưa có tháng nào được công bố điểm"));
     }
 }
+
+/// Publication stores the ranking computed at a revision of the round; an
+/// assessment written after that computation moves the revision, so the stale
+/// publication is refused rather than stored without it.
+#[tokio::test]
+async fn a_publication_computed_before_an_assessment_is_refused() {
+    use tiendo_core::dbquality::{RoundResult, Source};
+    use tiendo_store::{Stamp, StoreError};
+    for api in apis().await {
+        let w = build_world(&api).await;
+        let round = post_ok(&api, "/api/v1/database-rounds", &w.admin, json!({"name": "Đợt thử"})).await;
+        let id = round["id"].as_i64().unwrap();
+        post_ok(&api, &format!("/api/v1/database-rounds/{id}/assess"), &w.byt, json!({"database": "csdlqg-y-te", "levels": levels([4; 6])})).await;
+        let stale = api.service.store.get_db_round(id).await.unwrap().unwrap().revision;
+        assert_eq!(stale, 1);
+        post_ok(&api, &format!("/api/v1/database-rounds/{id}/assess"), &w.btc, json!({"database": "csdl-thue", "levels": levels([1; 6])})).await;
+        let yte = api.service.store.get_database_by_code("csdlqg-y-te").await.unwrap().unwrap();
+        let results = [RoundResult {
+            round_id: id,
+            database_id: yte.id,
+            source: Source::SelfAssessment,
+            levels: Default::default(),
+            total_x100: 10_000,
+            rank: 1,
+        }];
+        let refused = api.service.store.publish_db_round(id, stale, &results, "x", &Stamp::now(None)).await;
+        assert!(matches!(refused, Err(StoreError::Conflict(_))), "[{}] {refused:?}", api.backend);
+        // Nothing was stored; the round publishes normally with both databases.
+        assert!(api.service.store.db_results(id).await.unwrap().is_empty());
+        let r = post_ok(&api, &format!("/api/v1/database-rounds/{id}/publish"), &w.admin, json!({})).await;
+        assert_eq!(order(&r), ["csdlqg-y-te", "csdl-thue"]);
+    }
+}
