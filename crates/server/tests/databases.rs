@@ -1052,13 +1052,44 @@ async fn a_publication_computed_before_an_assessment_is_refused() {
     use tiendo_store::{Stamp, StoreError};
     for api in apis().await {
         let w = build_world(&api).await;
-        let round = post_ok(&api, "/api/v1/database-rounds", &w.admin, json!({"name": "Đợt thử"})).await;
+        let round = post_ok(
+            &api,
+            "/api/v1/database-rounds",
+            &w.admin,
+            json!({"name": "Đợt thử"}),
+        )
+        .await;
         let id = round["id"].as_i64().unwrap();
-        post_ok(&api, &format!("/api/v1/database-rounds/{id}/assess"), &w.byt, json!({"database": "csdlqg-y-te", "levels": levels([4; 6])})).await;
-        let stale = api.service.store.get_db_round(id).await.unwrap().unwrap().revision;
+        post_ok(
+            &api,
+            &format!("/api/v1/database-rounds/{id}/assess"),
+            &w.byt,
+            json!({"database": "csdlqg-y-te", "levels": levels([4; 6])}),
+        )
+        .await;
+        let stale = api
+            .service
+            .store
+            .get_db_round(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .revision;
         assert_eq!(stale, 1);
-        post_ok(&api, &format!("/api/v1/database-rounds/{id}/assess"), &w.btc, json!({"database": "csdl-thue", "levels": levels([1; 6])})).await;
-        let yte = api.service.store.get_database_by_code("csdlqg-y-te").await.unwrap().unwrap();
+        post_ok(
+            &api,
+            &format!("/api/v1/database-rounds/{id}/assess"),
+            &w.btc,
+            json!({"database": "csdl-thue", "levels": levels([1; 6])}),
+        )
+        .await;
+        let yte = api
+            .service
+            .store
+            .get_database_by_code("csdlqg-y-te")
+            .await
+            .unwrap()
+            .unwrap();
         let results = [RoundResult {
             round_id: id,
             database_id: yte.id,
@@ -1067,11 +1098,104 @@ async fn a_publication_computed_before_an_assessment_is_refused() {
             total_x100: 10_000,
             rank: 1,
         }];
-        let refused = api.service.store.publish_db_round(id, stale, &results, "x", &Stamp::now(None)).await;
-        assert!(matches!(refused, Err(StoreError::Conflict(_))), "[{}] {refused:?}", api.backend);
+        let refused = api
+            .service
+            .store
+            .publish_db_round(id, stale, &results, "x", &Stamp::now(None))
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Conflict(_))),
+            "[{}] {refused:?}",
+            api.backend
+        );
         // Nothing was stored; the round publishes normally with both databases.
         assert!(api.service.store.db_results(id).await.unwrap().is_empty());
-        let r = post_ok(&api, &format!("/api/v1/database-rounds/{id}/publish"), &w.admin, json!({})).await;
+        let r = post_ok(
+            &api,
+            &format!("/api/v1/database-rounds/{id}/publish"),
+            &w.admin,
+            json!({}),
+        )
+        .await;
         assert_eq!(order(&r), ["csdlqg-y-te", "csdl-thue"]);
+    }
+}
+
+#[tokio::test]
+async fn the_reviewing_agency_reassesses_through_its_form_with_a_reason_per_change() {
+    for api in apis().await {
+        let w = build_world(&api).await;
+        let round = post_ok(
+            &api,
+            "/api/v1/database-rounds",
+            &w.admin,
+            json!({"name": "Đợt 1 năm 2026"}),
+        )
+        .await;
+        let id = round["id"].as_i64().unwrap();
+        post_ok(
+            &api,
+            &format!("/api/v1/database-rounds/{id}/assess"),
+            &w.byt,
+            json!({"database": "csdlqg-y-te", "levels": levels([4, 3, 2, 4, 1, 0])}),
+        )
+        .await;
+        // The owner and the reviewing agency's own database: refused.
+        let (s, _) = page(&api, &w.byt, "/co-so-du-lieu/csdlqg-y-te/tham-dinh").await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "[{}]", api.backend);
+        let (s, _) = page(&api, &w.bca, "/co-so-du-lieu/csdlqg-dan-cu/tham-dinh").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // The database page offers the reviewer the form, not the owner's.
+        let (_, html) = page(&api, &w.bca, "/co-so-du-lieu/csdlqg-y-te").await;
+        assert!(
+            html.contains("/co-so-du-lieu/csdlqg-y-te/tham-dinh")
+                && !html.contains("/co-so-du-lieu/csdlqg-y-te/tu-danh-gia")
+        );
+        let (s, html) = page(&api, &w.bca, "/co-so-du-lieu/csdlqg-y-te/tham-dinh").await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        assert!(
+            html.contains("tự đánh giá: mức 2") && html.contains("name=\"reason_sach\""),
+            "{html}"
+        );
+        // Starts from the owner's levels.
+        assert!(
+            html.contains("id=\"sach-2\" name=\"sach\" value=\"2\" checked"),
+            "{html}"
+        );
+        let token = csrf(&html);
+        let mut pairs = vec![
+            ("csrf", token.as_str()),
+            ("dung", "4"),
+            ("du", "3"),
+            ("sach", "1"),
+            ("song", "4"),
+            ("thong_nhat", "1"),
+            ("dung_chung", "0"),
+            ("reason_sach", ""),
+        ];
+        let (s, _, body) = form(&api, &w.bca, "/co-so-du-lieu/csdlqg-y-te/tham-dinh", &pairs).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("reasons.sach"), "{body}");
+        pairs[7] = ("reason_sach", "Còn 7% bản ghi trùng");
+        let (s, location, body) =
+            form(&api, &w.bca, "/co-so-du-lieu/csdlqg-y-te/tham-dinh", &pairs).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+        assert_eq!(location, "/co-so-du-lieu/csdlqg-y-te?ok=review");
+        let r = api
+            .get(&format!("/api/v1/database-rounds/{id}"), &w.admin)
+            .await;
+        let a = &r["assessments"][0];
+        assert_eq!(
+            (
+                a["review_levels"]["sach"].as_i64(),
+                a["review_reasons"]["sach"].as_str()
+            ),
+            (Some(1), Some("Còn 7% bản ghi trùng"))
+        );
+        // 20 + 15 + 3.75 + 15 + 3.75 + 0
+        assert_eq!(a["total"], 57.5);
+        // The owner's form now says the self-assessment is closed.
+        let (_, html) = page(&api, &w.byt, "/co-so-du-lieu/csdlqg-y-te/tu-danh-gia").await;
+        assert!(html.contains("bản tự đánh giá không thay đổi được nữa"));
     }
 }

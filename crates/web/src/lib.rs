@@ -88,6 +88,10 @@ pub fn router() -> Router<Service> {
             "/co-so-du-lieu/{code}/tu-danh-gia",
             get(pages::databases::assess_form).post(pages::databases::assess_submit),
         )
+        .route(
+            "/co-so-du-lieu/{code}/tham-dinh",
+            get(pages::databases::review_form).post(pages::databases::review_submit),
+        )
         .route("/xep-hang", get(pages::rankings::page))
         .route("/static/app.css", get(css))
         .route("/static/favicon.svg", get(favicon))

@@ -12,7 +12,9 @@ use tiendo_core::dbquality::{
 };
 use tiendo_core::policy::Write;
 use tiendo_service::ServiceError;
-use tiendo_service::dbquality::{AssessInput, CriterionView, DbRanking, DbRankingRow, RoundView};
+use tiendo_service::dbquality::{
+    AssessInput, CriterionView, DbRanking, DbRankingRow, ReassessInput, RoundView,
+};
 
 use crate::ctx::*;
 use crate::i18n::{self, Lang};
@@ -244,6 +246,7 @@ struct DetailPage {
     heads: Vec<Head>,
     rounds: Vec<HistoryLine>,
     assess_href: Option<String>,
+    review_href: Option<String>,
     open_round: Option<String>,
 }
 
@@ -263,14 +266,17 @@ pub async fn detail(web: Web, Path(code): Path<String>, q: QueryPairs) -> Out {
     let ctx = &web.ctx;
     let s = &web.service;
     let d = s.database_detail(&web.actor, &code).await.or_page(ctx)?;
-    let criteria = s
+    let active = s
         .list_db_criteria(&web.actor)
         .await
         .or_page(ctx)?
         .into_iter()
-        .find(|c| c.active)
-        .map(|c| c.criteria)
-        .unwrap_or_default();
+        .find(|c| c.active);
+    let reviewer = active
+        .as_ref()
+        .and_then(|c| s.resolve_agency("reviewer", &c.reviewer, None).ok())
+        .map_or(-1, |a| a.id);
+    let criteria = active.map(|c| c.criteria).unwrap_or_default();
     let day_end = ctx.as_of.map(tiendo_core::time::end_of_day);
     let rounds = d
         .rounds
@@ -318,6 +324,10 @@ pub async fn detail(web: Web, Path(code): Path<String>, q: QueryPairs) -> Out {
     let may_assess = web.actor.may(Write::AssessDatabase {
         owner: d.database.owner_agency_id,
     });
+    let may_review = web.actor.may(Write::ReassessDatabase {
+        reviewer,
+        owner: d.database.owner_agency_id,
+    });
     Ok(render(&DetailPage {
         name: d.database.name.clone(),
         code: d.database.code.clone(),
@@ -334,6 +344,8 @@ pub async fn detail(web: Web, Path(code): Path<String>, q: QueryPairs) -> Out {
         rounds,
         assess_href: (open.is_some() && may_assess)
             .then(|| format!("/co-so-du-lieu/{}/tu-danh-gia", d.database.code)),
+        review_href: (open.is_some() && may_review)
+            .then(|| format!("/co-so-du-lieu/{}/tham-dinh", d.database.code)),
         open_round: open.map(|r| r.name),
         ctx: ctx.clone(),
     }))
@@ -351,12 +363,18 @@ pub struct CriterionField {
     pub weight: i64,
     pub choices: Vec<LevelChoice>,
     pub error: String,
+    /// The owner's level, shown beside the reassessment.
+    pub own: String,
+    pub reason: String,
 }
 
 #[derive(Template)]
 #[template(path = "databases_assess.html")]
 struct AssessPage {
     ctx: Ctx,
+    /// false: the owner's self-assessment; true: the reviewing agency's reassessment.
+    review: bool,
+    action: String,
     name: String,
     code: String,
     round: String,
@@ -364,21 +382,20 @@ struct AssessPage {
     fields: Vec<CriterionField>,
     note: String,
     error: String,
-    reviewed: bool,
+    locked: bool,
 }
 
-/// The open round and the database, when the actor may self-assess it.
-async fn assess_target(
-    web: &Web,
-    code: &str,
-) -> Result<
-    (
-        RoundView,
-        tiendo_service::dbquality::DatabaseView,
-        Vec<CriterionView>,
-    ),
-    axum::response::Response,
-> {
+/// What a form works on: the open round (with the assessments the actor sees),
+/// the database and the round's criteria.
+struct Target {
+    round: RoundView,
+    database: tiendo_service::dbquality::DatabaseView,
+    criteria: Vec<CriterionView>,
+}
+
+/// The open round and the database, when the actor may self-assess (`review`:
+/// reassess) it; else the 403 or 404 page.
+async fn target(web: &Web, code: &str, review: bool) -> Result<Target, axum::response::Response> {
     let ctx = &web.ctx;
     let d = web
         .service
@@ -386,17 +403,6 @@ async fn assess_target(
         .await
         .or_page(ctx)?
         .database;
-    if !web.actor.may(Write::AssessDatabase {
-        owner: d.owner_agency_id,
-    }) {
-        return Err(forbidden_page(
-            ctx,
-            ctx.t(
-                "Chỉ đầu mối của cơ quan chủ quản (hoặc cơ quan thường trực) tự đánh giá cơ sở dữ liệu này.",
-                "Only the owner agency's focal point (or the standing office) self-assesses this database.",
-            ),
-        ));
-    }
     let Some(open) = open_round(web).await.or_page(ctx)? else {
         return Err(not_found_page(
             ctx,
@@ -411,22 +417,60 @@ async fn assess_target(
         .get_db_round(&web.actor, open.id)
         .await
         .or_page(ctx)?;
-    let criteria = web
+    let set = web
         .service
         .list_db_criteria(&web.actor)
         .await
         .or_page(ctx)?
         .into_iter()
-        .find(|c| c.version == round.criteria_version)
-        .map(|c| c.criteria)
-        .unwrap_or_default();
-    Ok((round, d, criteria))
+        .find(|c| c.version == round.criteria_version);
+    let allowed = if review {
+        let reviewer = set
+            .as_ref()
+            .and_then(|c| {
+                web.service
+                    .resolve_agency("reviewer", &c.reviewer, None)
+                    .ok()
+            })
+            .map_or(-1, |a| a.id);
+        web.actor.may(Write::ReassessDatabase {
+            reviewer,
+            owner: d.owner_agency_id,
+        })
+    } else {
+        web.actor.may(Write::AssessDatabase {
+            owner: d.owner_agency_id,
+        })
+    };
+    if !allowed {
+        return Err(forbidden_page(
+            ctx,
+            if review {
+                ctx.t(
+                    "Chỉ đầu mối của cơ quan thẩm định (hoặc cơ quan thường trực) đánh giá lại cơ sở dữ liệu này; cơ quan thẩm định không tự đánh giá lại cơ sở dữ liệu của mình.",
+                    "Only the reviewing agency's focal point (or the standing office) reassesses this database; the reviewing agency does not reassess its own.",
+                )
+            } else {
+                ctx.t(
+                    "Chỉ đầu mối của cơ quan chủ quản (hoặc cơ quan thường trực) tự đánh giá cơ sở dữ liệu này.",
+                    "Only the owner agency's focal point (or the standing office) self-assesses this database.",
+                )
+            },
+        ));
+    }
+    Ok(Target {
+        round,
+        database: d,
+        criteria: set.map(|c| c.criteria).unwrap_or_default(),
+    })
 }
 
 fn fields(
     ctx: &Ctx,
     criteria: &[CriterionView],
     chosen: &dyn Fn(&str) -> Option<i64>,
+    own: &dyn Fn(&str) -> Option<i64>,
+    reason: &dyn Fn(&str) -> String,
     error_field: &str,
     error: &str,
 ) -> Vec<CriterionField> {
@@ -434,6 +478,8 @@ fn fields(
         .iter()
         .map(|c| {
             let picked = chosen(&c.key);
+            let mine = error_field == format!("levels.{}", c.key)
+                || error_field == format!("reasons.{}", c.key);
             CriterionField {
                 key: c.key.clone(),
                 name: ctx.t(&c.name, &c.name_en).to_string(),
@@ -448,59 +494,90 @@ fn fields(
                         checked: picked == Some(i as i64),
                     })
                     .collect(),
-                error: if error_field == format!("levels.{}", c.key) {
+                error: if mine {
                     error.to_string()
                 } else {
                     String::new()
                 },
+                own: own(&c.key).map_or_else(|| "—".to_string(), |l| l.to_string()),
+                reason: reason(&c.key),
             }
         })
         .collect()
 }
 
-/// `GET /co-so-du-lieu/{code}/tu-danh-gia`: the form, filled with the current
-/// self-assessment when there is one.
-pub async fn assess_form(web: Web, Path(code): Path<String>) -> Out {
+fn action(code: &str, review: bool) -> String {
+    format!(
+        "/co-so-du-lieu/{code}/{}",
+        if review { "tham-dinh" } else { "tu-danh-gia" }
+    )
+}
+
+async fn show_form(web: Web, code: String, review: bool) -> Out {
     let web = web.nav("databases");
-    let (round, d, criteria) = assess_target(&web, &code).await?;
+    let t = target(&web, &code, review).await?;
     let ctx = &web.ctx;
-    let current = round
+    let current = t
+        .round
         .assessments
         .iter()
-        .find(|a| a.database_code == d.code)
+        .find(|a| a.database_code == t.database.code)
         .cloned();
-    let levels = current
+    let own = current
         .as_ref()
         .and_then(|a| a.self_levels.clone())
         .unwrap_or_default();
+    let given = current.as_ref().and_then(|a| a.review_levels.clone());
+    let reasons = current
+        .as_ref()
+        .map(|a| a.review_reasons.clone())
+        .unwrap_or_default();
+    // The reassessment starts from its earlier levels, else from the owner's.
+    let start = if review {
+        given.clone().unwrap_or_else(|| own.clone())
+    } else {
+        own.clone()
+    };
+    let note = current.as_ref().and_then(|a| {
+        if review {
+            a.review_note.clone()
+        } else {
+            a.self_note.clone()
+        }
+    });
     Ok(render(&AssessPage {
-        fields: fields(ctx, &criteria, &|k| levels.get(k).copied(), "", ""),
-        note: current
-            .as_ref()
-            .and_then(|a| a.self_note.clone())
-            .unwrap_or_default(),
-        reviewed: current.is_some_and(|a| a.review_levels.is_some()),
-        name: d.name,
-        code: d.code,
-        round: round.name,
-        owner: d.owner_name,
+        fields: fields(
+            ctx,
+            &t.criteria,
+            &|k| start.get(k).copied(),
+            &|k| own.get(k).copied(),
+            &|k| reasons.get(k).cloned().unwrap_or_default(),
+            "",
+            "",
+        ),
+        note: note.unwrap_or_default(),
+        locked: !review && given.is_some(),
+        review,
+        action: action(&t.database.code, review),
+        name: t.database.name,
+        code: t.database.code,
+        round: t.round.name,
+        owner: t.database.owner_name,
         error: String::new(),
         ctx: ctx.clone(),
     }))
 }
 
-/// `POST /co-so-du-lieu/{code}/tu-danh-gia`: records the self-assessment through
-/// the use case (which checks the owner again); on bad input, the form again with
-/// what was typed and the error beside its field.
-pub async fn assess_submit(web: Web, Path(code): Path<String>, body: Bytes) -> Out {
+async fn submit_form(web: Web, code: String, body: Bytes, review: bool) -> Out {
     let web = web.nav("databases");
     let form = Form::parse(&body);
     web.check_csrf(&form)?;
-    let (round, d, criteria) = assess_target(&web, &code).await?;
+    let t = target(&web, &code, review).await?;
     let ctx = &web.ctx;
     let mut levels = tiendo_core::dbquality::Levels::new();
+    let mut reasons = std::collections::BTreeMap::new();
     let mut bad: Option<(String, String)> = None;
-    for c in &criteria {
+    for c in &t.criteria {
         match form.text(&c.key).map(|v| v.parse::<i64>()) {
             Some(Ok(v)) => {
                 levels.insert(c.key.clone(), v);
@@ -514,38 +591,75 @@ pub async fn assess_submit(web: Web, Path(code): Path<String>, body: Bytes) -> O
             }
             None => {}
         }
+        if let Some(r) = form.text(&format!("reason_{}", c.key)) {
+            reasons.insert(c.key.clone(), r);
+        }
     }
     let result = match bad {
         Some((f, m)) => Err(ServiceError::invalid(f, m)),
-        None => {
-            web.service
-                .self_assess(
-                    &web.actor,
-                    round.id,
-                    &AssessInput {
-                        database: d.code.clone(),
-                        levels,
-                        note: form.text("note"),
-                    },
-                )
-                .await
-        }
+        None if review => web
+            .service
+            .reassess(
+                &web.actor,
+                t.round.id,
+                &ReassessInput {
+                    database: t.database.code.clone(),
+                    levels,
+                    reasons,
+                    note: form.text("note"),
+                },
+            )
+            .await
+            .map(|_| ()),
+        None => web
+            .service
+            .self_assess(
+                &web.actor,
+                t.round.id,
+                &AssessInput {
+                    database: t.database.code.clone(),
+                    levels,
+                    note: form.text("note"),
+                },
+            )
+            .await
+            .map(|_| ()),
     };
     match result {
-        Ok(_) => Ok(see_other(&format!("/co-so-du-lieu/{}?ok=1", d.code))),
+        Ok(()) => Ok(see_other(&format!(
+            "/co-so-du-lieu/{}?ok={}",
+            t.database.code,
+            if review { "review" } else { "self" }
+        ))),
         Err(ServiceError::Invalid { field, message }) => {
             let message = format!("{field}: {}", i18n::message(ctx.lang, &message));
-            let chosen = |k: &str| form.text(k).and_then(|v| v.parse().ok());
+            let own = t
+                .round
+                .assessments
+                .iter()
+                .find(|a| a.database_code == t.database.code)
+                .and_then(|a| a.self_levels.clone())
+                .unwrap_or_default();
             Ok(render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &AssessPage {
-                    fields: fields(ctx, &criteria, &chosen, &field, &message),
+                    fields: fields(
+                        ctx,
+                        &t.criteria,
+                        &|k| form.text(k).and_then(|v| v.parse().ok()),
+                        &|k| own.get(k).copied(),
+                        &|k| form.raw(&format!("reason_{k}")),
+                        &field,
+                        &message,
+                    ),
                     note: form.raw("note"),
-                    reviewed: false,
-                    name: d.name,
-                    code: d.code,
-                    round: round.name,
-                    owner: d.owner_name,
+                    locked: false,
+                    review,
+                    action: action(&t.database.code, review),
+                    name: t.database.name,
+                    code: t.database.code,
+                    round: t.round.name,
+                    owner: t.database.owner_name,
                     error: message,
                     ctx: ctx.clone(),
                 },
@@ -553,4 +667,28 @@ pub async fn assess_submit(web: Web, Path(code): Path<String>, body: Bytes) -> O
         }
         Err(e) => Err(error_page(ctx, e)),
     }
+}
+
+/// `GET /co-so-du-lieu/{code}/tu-danh-gia`: the owner's self-assessment form,
+/// filled with the current self-assessment when there is one.
+pub async fn assess_form(web: Web, Path(code): Path<String>) -> Out {
+    show_form(web, code, false).await
+}
+
+/// `POST /co-so-du-lieu/{code}/tu-danh-gia`: records the self-assessment through
+/// the use case (which checks the owner again); on bad input, the form again with
+/// what was typed and the error beside its field.
+pub async fn assess_submit(web: Web, Path(code): Path<String>, body: Bytes) -> Out {
+    submit_form(web, code, body, false).await
+}
+
+/// `GET /co-so-du-lieu/{code}/tham-dinh`: the reviewing agency's reassessment
+/// form: the owner's level beside each criterion, a reason for each change.
+pub async fn review_form(web: Web, Path(code): Path<String>) -> Out {
+    show_form(web, code, true).await
+}
+
+/// `POST /co-so-du-lieu/{code}/tham-dinh`.
+pub async fn review_submit(web: Web, Path(code): Path<String>, body: Bytes) -> Out {
+    submit_form(web, code, body, true).await
 }
