@@ -810,6 +810,14 @@ async fn the_pages_show_the_ranking_a_database_history_and_the_self_assessment_f
         .await;
         assert_eq!(s, StatusCode::OK);
         assert!(past.contains("Chưa có đợt đánh giá nào được công bố"));
+        // Exported as the page shows it.
+        let (s, csv) = page(&api, &w.viewer, "/co-so-du-lieu.csv").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(csv.contains("Đợt 1 năm 2026,3,Cơ sở dữ liệu quốc gia về y tế,csdlqg-y-te,CSDL quốc gia,Bộ Y tế,15,15,\"7,5\",15,\"3,75\",0,\"56,25\",Đã thẩm định,,mới"), "{csv}");
+        assert!(csv.contains("Đợt 1 năm 2026,1,Cơ sở dữ liệu thuế,csdl-thue,CSDL chuyên ngành,Bộ Tài chính,20,20,15,15,15,15,100,Tự đánh giá (chưa thẩm định),,mới"), "{csv}");
+        let (s, xlsx) = page(&api, &w.viewer, "/co-so-du-lieu.xlsx").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(xlsx.starts_with("PK"));
         // A database's history.
         let (s, html) = page(&api, &w.byt, "/co-so-du-lieu/csdlqg-y-te").await;
         assert_eq!(s, StatusCode::OK);
@@ -1013,6 +1021,12 @@ async fn the_rankings_page_and_the_agency_score_block_show_the_published_months(
             !html.contains("Bộ Y tế"),
             "nothing scorable for Y tế in November"
         );
+        let (s, csv) = page(&api, &w.viewer, "/xep-hang.csv?month=2025-10").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(csv.contains("10/2025,\"Bộ, cơ quan trung ương\",1,Bộ Y tế,100,,mới\r\n10/2025,\"Bộ, cơ quan trung ương\",2,Bộ Tài chính,0,,mới"), "{csv}");
+        let (s, xlsx) = page(&api, &w.viewer, "/xep-hang.xlsx").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(xlsx.starts_with("PK"));
         let (_, en) = page(&api, &w.viewer, "/xep-hang?lang=en&month=2025-10").await;
         assert!(en.contains("Ministries and central agencies") && en.contains("Monthly rankings"));
         // The agency's report card links to its place.

@@ -16,7 +16,11 @@ use tiendo_service::dbquality::{
     AssessInput, CriterionView, DbRanking, DbRankingRow, ReassessInput, RoundView,
 };
 
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+
 use crate::ctx::*;
+use crate::export::{Cell as XCell, Table, to_csv, to_xlsx};
 use crate::i18n::{self, Lang};
 
 /// A number of points as people write it: 100, 77,5, 56,25 (vi); 56.25 (en).
@@ -691,4 +695,116 @@ pub async fn review_form(web: Web, Path(code): Path<String>) -> Out {
 /// `POST /co-so-du-lieu/{code}/tham-dinh`.
 pub async fn review_submit(web: Web, Path(code): Path<String>, body: Bytes) -> Out {
     submit_form(web, code, body, true).await
+}
+
+// ---------------------------------------------------------------- exports
+
+/// A table as a CSV or XLSX download named `{name}_{day}.{ext}`.
+pub fn download(ctx: &Ctx, table: &Table, ext: &str, name: &str, sheet: &str) -> Out {
+    let (content_type, bytes) = match ext {
+        "csv" => ("text/csv; charset=utf-8", to_csv(table)),
+        _ => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            to_xlsx(table, sheet).map_err(|e| error_page(ctx, ServiceError::Internal(e)))?,
+        ),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!(
+                    "attachment; filename=\"{name}_{}.{ext}\"",
+                    ctx.day
+                ))
+                .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The ranking in force on the page's day as a table (points as written on the page).
+async fn ranking_table(web: &Web) -> Result<Table, axum::response::Response> {
+    let ctx = &web.ctx;
+    let r = web
+        .service
+        .db_ranking(&web.actor, None, ctx.as_of)
+        .await
+        .or_page(ctx)?;
+    let mut headers: Vec<String> = [
+        ctx.t("Đợt", "Round"),
+        ctx.t("Hạng", "Rank"),
+        ctx.t("Cơ sở dữ liệu", "Database"),
+        ctx.t("Mã", "Code"),
+        ctx.t("Loại", "Kind"),
+        ctx.t("Cơ quan chủ quản", "Owner"),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for c in &r.criteria {
+        headers.push(format!("{} ({})", ctx.t(&c.name, &c.name_en), c.weight));
+    }
+    for h in [
+        ctx.t("Tổng điểm", "Total"),
+        ctx.t("Nguồn điểm", "Scored from"),
+        ctx.t("Hạng đợt trước", "Previous rank"),
+        ctx.t("Thay đổi", "Movement"),
+    ] {
+        headers.push(h.to_string());
+    }
+    let rows = r
+        .rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![
+                XCell::Text(r.round_name.clone()),
+                XCell::Int(row.rank),
+                XCell::Text(row.database_name.clone()),
+                XCell::Text(row.database_code.clone()),
+                XCell::Text(kind_label(ctx, &row.kind).into()),
+                XCell::Text(row.owner_name.clone()),
+            ];
+            cells.extend(
+                row.criteria
+                    .iter()
+                    .map(|c| XCell::Text(points(ctx.lang, c.points))),
+            );
+            cells.push(XCell::Text(points(ctx.lang, row.total)));
+            cells.push(XCell::Text(source_label(ctx, row.source).into()));
+            cells.push(
+                row.previous_rank
+                    .map_or(XCell::Text(String::new()), XCell::Int),
+            );
+            cells.push(XCell::Text(movement(ctx, row.movement).0));
+            cells
+        })
+        .collect();
+    let mut widths = vec![18.0, 6.0, 44.0, 24.0, 18.0, 28.0];
+    widths.extend(r.criteria.iter().map(|_| 11.0));
+    widths.extend([10.0, 22.0, 10.0, 10.0]);
+    Ok(Table {
+        headers,
+        rows,
+        widths,
+    })
+}
+
+/// `/co-so-du-lieu.csv`, `/co-so-du-lieu.xlsx`: the ranking in force.
+pub async fn export_csv(web: Web) -> Out {
+    let table = ranking_table(&web).await?;
+    download(&web.ctx, &table, "csv", "xep-hang-csdl", "")
+}
+
+pub async fn export_xlsx(web: Web) -> Out {
+    let table = ranking_table(&web).await?;
+    download(
+        &web.ctx,
+        &table,
+        "xlsx",
+        "xep-hang-csdl",
+        web.ctx.t("Xếp hạng CSDL", "Database ranking"),
+    )
 }

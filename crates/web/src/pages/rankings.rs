@@ -7,8 +7,9 @@
 use askama::Template;
 use tiendo_service::scoring::{GROUPS, Ranking, RankingRow};
 
-use super::databases::{movement, points};
+use super::databases::{download, movement, points};
 use crate::ctx::*;
+use crate::export::{Cell as XCell, Table};
 use crate::i18n;
 
 pub struct Line {
@@ -47,6 +48,8 @@ struct RankingsPage {
     groups: Vec<Group>,
     run_id: i64,
     hash: String,
+    csv_href: String,
+    xlsx_href: String,
 }
 
 fn group_label(ctx: &Ctx, key: &str) -> String {
@@ -94,9 +97,16 @@ fn group(ctx: &Ctx, r: &Ranking) -> Group {
     }
 }
 
-/// `/xep-hang?month=YYYY-MM`: the month asked for, else the latest published.
-pub async fn page(web: Web, q: QueryPairs) -> Out {
-    let web = web.nav("rankings");
+/// The published months (as of the page's day, newest first), the month shown
+/// and its rankings by group.
+struct Chosen {
+    runs: Vec<tiendo_service::scoring::ScoreRunView>,
+    months: Vec<String>,
+    month: Option<String>,
+    rankings: Vec<Ranking>,
+}
+
+async fn choose(web: &Web, q: &QueryPairs) -> Result<Chosen, axum::response::Response> {
     let ctx = &web.ctx;
     let s = &web.service;
     let runs = s.list_score_runs(&web.actor, None).await.or_page(ctx)?;
@@ -117,21 +127,37 @@ pub async fn page(web: Web, q: QueryPairs) -> Out {
         .filter(|m| months.iter().any(|x| x == m))
         .map(str::to_string)
         .or_else(|| months.first().cloned());
-    let mut groups = Vec::new();
-    let mut run_id = 0;
-    let mut hash = String::new();
+    let mut rankings = Vec::new();
     if let Some(m) = &month {
         for g in GROUPS {
-            let r = s.ranking(&web.actor, m, g).await.or_page(ctx)?;
-            run_id = r.run_id;
-            groups.push(group(ctx, &r));
+            rankings.push(s.ranking(&web.actor, m, g).await.or_page(ctx)?);
         }
-        hash = runs
-            .iter()
-            .find(|r| r.id == Some(run_id))
-            .map(|r| r.content_hash.clone())
-            .unwrap_or_default();
     }
+    Ok(Chosen {
+        runs,
+        months,
+        month,
+        rankings,
+    })
+}
+
+/// `/xep-hang?month=YYYY-MM`: the month asked for, else the latest published.
+pub async fn page(web: Web, q: QueryPairs) -> Out {
+    let web = web.nav("rankings");
+    let ctx = &web.ctx;
+    let Chosen {
+        runs,
+        months,
+        month,
+        rankings,
+    } = choose(&web, &q).await?;
+    let run_id = rankings.first().map_or(0, |r| r.run_id);
+    let hash = runs
+        .iter()
+        .find(|r| r.id == Some(run_id))
+        .map(|r| r.content_hash.clone())
+        .unwrap_or_default();
+    let groups: Vec<Group> = rankings.iter().map(|r| group(ctx, r)).collect();
     Ok(render(&RankingsPage {
         path_only: "/xep-hang".into(),
         month_label: month.as_deref().map(month_label).unwrap_or_default(),
@@ -146,8 +172,79 @@ pub async fn page(web: Web, q: QueryPairs) -> Out {
         groups,
         run_id,
         hash,
+        csv_href: ctx.link(&format!(
+            "/xep-hang.csv?month={}",
+            month.as_deref().unwrap_or_default()
+        )),
+        xlsx_href: ctx.link(&format!(
+            "/xep-hang.xlsx?month={}",
+            month.as_deref().unwrap_or_default()
+        )),
         ctx: ctx.clone(),
     }))
+}
+
+async fn rankings_table(web: &Web, q: &QueryPairs) -> Result<Table, axum::response::Response> {
+    let ctx = &web.ctx;
+    let chosen = choose(web, q).await?;
+    if chosen.month.is_none() {
+        return Err(not_found_page(
+            ctx,
+            ctx.t(
+                "Chưa có tháng nào được công bố điểm.",
+                "No month's scores have been published yet.",
+            ),
+        ));
+    }
+    let headers = [
+        ctx.t("Tháng", "Month"),
+        ctx.t("Nhóm", "Group"),
+        ctx.t("Hạng", "Rank"),
+        ctx.t("Cơ quan", "Agency"),
+        ctx.t("Điểm", "Score"),
+        ctx.t("Hạng tháng trước", "Previous month's rank"),
+        ctx.t("Thay đổi", "Movement"),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut rows = Vec::new();
+    for r in &chosen.rankings {
+        for row in &r.rows {
+            rows.push(vec![
+                XCell::Text(month_label(&r.month)),
+                XCell::Text(group_label(ctx, &r.group)),
+                XCell::Int(row.rank),
+                XCell::Text(row.agency_name.clone()),
+                XCell::Text(points(ctx.lang, row.score)),
+                row.previous_rank
+                    .map_or(XCell::Text(String::new()), XCell::Int),
+                XCell::Text(movement(ctx, row.movement).0),
+            ]);
+        }
+    }
+    Ok(Table {
+        headers,
+        rows,
+        widths: vec![10.0, 30.0, 6.0, 44.0, 8.0, 12.0, 10.0],
+    })
+}
+
+/// `/xep-hang.csv?month=`, `/xep-hang.xlsx?month=`: every group's ranking.
+pub async fn export_csv(web: Web, q: QueryPairs) -> Out {
+    let table = rankings_table(&web, &q).await?;
+    download(&web.ctx, &table, "csv", "xep-hang", "")
+}
+
+pub async fn export_xlsx(web: Web, q: QueryPairs) -> Out {
+    let table = rankings_table(&web, &q).await?;
+    download(
+        &web.ctx,
+        &table,
+        "xlsx",
+        "xep-hang",
+        web.ctx.t("Xếp hạng", "Rankings"),
+    )
 }
 
 /// An agency's place in the latest published month (as of the page's day), for
