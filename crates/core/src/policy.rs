@@ -3,7 +3,8 @@
 //! - *admin* — the standing office (cơ quan thường trực): everything.
 //! - *focal* — an agency's focal point (đầu mối): reads its own agency's
 //!   assignments and writes its own progress reports, commitments and extension
-//!   requests; nothing else.
+//!   requests; self-assesses its own agency's databases, and, for the reviewing
+//!   agency (Bộ Công an), reassesses the others' (docs/databases.md); nothing else.
 //! - *viewer* — leaders and observers: reads everything, writes nothing.
 
 use serde::{Deserialize, Serialize};
