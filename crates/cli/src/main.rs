@@ -143,6 +143,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Database quality: the register, assessment rounds, the ranking (docs/databases.md).
+    Database {
+        #[command(subcommand)]
+        command: DatabaseCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -564,6 +569,7 @@ async fn run(cli: Cli) -> Result<()> {
                 print!("{}", score_table(&service, &run).await);
             }
         }
+        Command::Database { command } => database_command(command).await?,
     }
     Ok(())
 }
@@ -687,4 +693,306 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+// ---------------------------------------------------------------- database quality
+
+#[derive(Subcommand)]
+enum DatabaseCommand {
+    /// The register of national and sectoral databases.
+    List {
+        /// national or sectoral
+        #[arg(long)]
+        kind: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Register the databases of a register file (default: the built-in
+    /// data/databases.toml) whose code is not yet known.
+    Load {
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Open an assessment round (one at a time); a correction replaces a published one.
+    RoundOpen {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        replaces: Option<i64>,
+        #[arg(long)]
+        reason: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Record a self-assessment (as the standing office, for the owner).
+    Assess {
+        #[arg(long)]
+        round: i64,
+        /// The database's code.
+        #[arg(long)]
+        database: String,
+        /// dung=4,du=3,sach=2,song=4,thong_nhat=1,dung_chung=0
+        #[arg(long)]
+        levels: String,
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Record a reassessment (as the standing office), a reason per changed criterion.
+    Reassess {
+        #[arg(long)]
+        round: i64,
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        levels: String,
+        /// criterion=reason, repeated: --reason "sach=Còn 7% bản ghi trùng"
+        #[arg(long = "reason")]
+        reasons: Vec<String>,
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Publish an open round: its ranking is stored with its content hash.
+    Publish {
+        #[arg(long)]
+        round: i64,
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The ranking of a round (default: the round in force on --as-of, today).
+    Ranking {
+        #[arg(long)]
+        round: Option<i64>,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// "dung=4,du=3" as levels by criterion.
+fn parse_levels(text: &str) -> Result<tiendo_core::dbquality::Levels> {
+    let mut out = tiendo_core::dbquality::Levels::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| anyhow!("--levels: '{part}' is not criterion=level"))?;
+        let level = v
+            .trim()
+            .parse()
+            .map_err(|_| anyhow!("--levels: '{v}' is not a whole number (criterion {k})"))?;
+        out.insert(k.trim().to_string(), level);
+    }
+    Ok(out)
+}
+
+fn ranking_table(r: &tiendo_service::dbquality::DbRanking) -> String {
+    let mut out = format!(
+        "XẾP HẠNG CHẤT LƯỢNG CƠ SỞ DỮ LIỆU — {} (đợt {}, {}{})\n",
+        r.round_name,
+        r.round_id,
+        r.state,
+        r.content_hash
+            .as_deref()
+            .map(|h| format!(", sha256 {h}"))
+            .unwrap_or_default()
+    );
+    let heads: Vec<String> = r
+        .criteria
+        .iter()
+        .map(|c| format!("{:>11}", c.name))
+        .collect();
+    out.push_str(&format!(
+        "{:>4}  {:<48} {} {:>7}  {:<16} {}\n",
+        "hạng",
+        "cơ sở dữ liệu",
+        heads.join(""),
+        "tổng",
+        "nguồn",
+        "thay đổi"
+    ));
+    for row in &r.rows {
+        let cells: Vec<String> = row
+            .criteria
+            .iter()
+            .map(|c| format!("{:>11}", format!("{} ({})", c.points, c.level)))
+            .collect();
+        let movement = match row.movement {
+            None => "mới".to_string(),
+            Some(0) => "=".into(),
+            Some(n) if n > 0 => format!("+{n}"),
+            Some(n) => n.to_string(),
+        };
+        let name: String = row.database_name.chars().take(48).collect();
+        out.push_str(&format!(
+            "{:>4}  {:<48} {} {:>7}  {:<16} {}\n",
+            row.rank,
+            name,
+            cells.join(""),
+            row.total,
+            match row.source {
+                tiendo_core::dbquality::Source::Review => "thẩm định",
+                tiendo_core::dbquality::Source::SelfAssessment => "tự đánh giá",
+            },
+            movement
+        ));
+    }
+    if !r.unassessed.is_empty() {
+        out.push_str(&format!("chưa đánh giá: {}\n", r.unassessed.join("; ")));
+    }
+    out
+}
+
+async fn database_command(command: DatabaseCommand) -> Result<()> {
+    use tiendo_service::dbquality::{AssessInput, ReassessInput, RoundInput};
+    let actor = system_actor();
+    let e = |e: tiendo_service::ServiceError| anyhow!("{e}");
+    match command {
+        DatabaseCommand::List { kind, data, json } => {
+            let service = open(&data, Config::default()).await?;
+            let list = service
+                .list_databases(&actor, kind.as_deref())
+                .await
+                .map_err(e)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for d in list {
+                    println!(
+                        "{:<30} {:<18} {:<24} {}\n    {}",
+                        d.code, d.kind_label, d.status_label, d.owner_name, d.name
+                    );
+                }
+            }
+        }
+        DatabaseCommand::Load { file, data } => {
+            let text = match &file {
+                Some(f) => std::fs::read_to_string(f)
+                    .with_context(|| format!("cannot read {}", f.display()))?,
+                None => tiendo_core::dbquality::SEED_REGISTER.to_string(),
+            };
+            let service = open(&data, Config::default()).await?;
+            let n = service
+                .load_database_register(&actor, &text)
+                .await
+                .map_err(e)?;
+            println!("registered {n} database(s)");
+        }
+        DatabaseCommand::RoundOpen {
+            name,
+            replaces,
+            reason,
+            data,
+        } => {
+            let service = open(&data, Config::default()).await?;
+            let r = service
+                .open_db_round(
+                    &actor,
+                    &RoundInput {
+                        name,
+                        replaces,
+                        reason,
+                    },
+                )
+                .await
+                .map_err(e)?;
+            println!(
+                "round {} opened: {} (criteria v{})",
+                r.id, r.name, r.criteria_version
+            );
+        }
+        DatabaseCommand::Assess {
+            round,
+            database,
+            levels,
+            note,
+            data,
+        } => {
+            let levels = parse_levels(&levels)?;
+            let service = open(&data, Config::default()).await?;
+            service
+                .self_assess(
+                    &actor,
+                    round,
+                    &AssessInput {
+                        database: database.clone(),
+                        levels,
+                        note,
+                    },
+                )
+                .await
+                .map_err(e)?;
+            println!("self-assessment of {database} recorded in round {round}");
+        }
+        DatabaseCommand::Reassess {
+            round,
+            database,
+            levels,
+            reasons,
+            note,
+            data,
+        } => {
+            let levels = parse_levels(&levels)?;
+            let mut map = std::collections::BTreeMap::new();
+            for r in reasons {
+                let (k, v) = r
+                    .split_once('=')
+                    .ok_or_else(|| anyhow!("--reason: '{r}' is not criterion=reason"))?;
+                map.insert(k.trim().to_string(), v.trim().to_string());
+            }
+            let service = open(&data, Config::default()).await?;
+            service
+                .reassess(
+                    &actor,
+                    round,
+                    &ReassessInput {
+                        database: database.clone(),
+                        levels,
+                        reasons: map,
+                        note,
+                    },
+                )
+                .await
+                .map_err(e)?;
+            println!("reassessment of {database} recorded in round {round}");
+        }
+        DatabaseCommand::Publish { round, data, json } => {
+            let service = open(&data, Config::default()).await?;
+            let r = service.publish_db_round(&actor, round).await.map_err(e)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                print!("{}", ranking_table(&r));
+            }
+        }
+        DatabaseCommand::Ranking {
+            round,
+            as_of,
+            data,
+            json,
+        } => {
+            let day = match as_of.as_deref() {
+                Some(d) => Some(day_arg("as-of", Some(d))?),
+                None => None,
+            };
+            let service = open(&data, Config::default()).await?;
+            let r = service.db_ranking(&actor, round, day).await.map_err(e)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                print!("{}", ranking_table(&r));
+            }
+        }
+    }
+    Ok(())
 }

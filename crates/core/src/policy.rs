@@ -3,7 +3,8 @@
 //! - *admin* — the standing office (cơ quan thường trực): everything.
 //! - *focal* — an agency's focal point (đầu mối): reads its own agency's
 //!   assignments and writes its own progress reports, commitments and extension
-//!   requests; nothing else.
+//!   requests; self-assesses its own agency's databases, and, for the reviewing
+//!   agency (Bộ Công an), reassesses the others' (docs/databases.md); nothing else.
 //! - *viewer* — leaders and observers: reads everything, writes nothing.
 
 use serde::{Deserialize, Serialize};
@@ -77,6 +78,19 @@ pub enum Write {
     Measure {
         agency: Option<i64>,
     },
+    // -- database quality (docs/databases.md)
+    /// Register databases, set the criteria, open and publish assessment rounds.
+    ManageDatabases,
+    /// Self-assess a database owned by `owner` (tự đánh giá).
+    AssessDatabase {
+        owner: i64,
+    },
+    /// Reassess a database owned by `owner`, as the reviewing agency `reviewer`
+    /// (thẩm định lại); never one's own agency's database.
+    ReassessDatabase {
+        reviewer: i64,
+        owner: i64,
+    },
 }
 
 impl Actor {
@@ -90,6 +104,10 @@ impl Actor {
                 | Write::Commit { agency }
                 | Write::RequestExtension { agency } => self.agency_id == Some(agency),
                 Write::Measure { agency } => agency.is_some() && self.agency_id == agency,
+                Write::AssessDatabase { owner } => self.agency_id == Some(owner),
+                Write::ReassessDatabase { reviewer, owner } => {
+                    self.agency_id == Some(reviewer) && reviewer != owner
+                }
                 _ => false,
             },
         }
@@ -169,5 +187,30 @@ mod tests {
         let lost = actor(Role::Focal, None);
         assert!(!lost.sees_agency(7) && !lost.may(Write::Report { agency: 7 }));
         assert_eq!(lost.confined_to(), Some(-1));
+    }
+
+    #[test]
+    fn database_assessment_permissions() {
+        let admin = actor(Role::Admin, None);
+        let viewer = actor(Role::Viewer, None);
+        let owner = actor(Role::Focal, Some(7));
+        let reviewer = actor(Role::Focal, Some(9));
+        let self_assess = Write::AssessDatabase { owner: 7 };
+        let reassess = Write::ReassessDatabase {
+            reviewer: 9,
+            owner: 7,
+        };
+        assert!(admin.may(self_assess) && admin.may(reassess) && admin.may(Write::ManageDatabases));
+        assert!(!viewer.may(self_assess) && !viewer.may(reassess));
+        assert!(owner.may(self_assess) && !owner.may(reassess));
+        assert!(!owner.may(Write::AssessDatabase { owner: 8 }));
+        assert!(reviewer.may(reassess) && !reviewer.may(self_assess));
+        assert!(!owner.may(Write::ManageDatabases) && !reviewer.may(Write::ManageDatabases));
+        // The reviewing agency does not reassess its own databases.
+        assert!(!reviewer.may(Write::ReassessDatabase {
+            reviewer: 9,
+            owner: 9
+        }));
+        assert!(reviewer.may(Write::AssessDatabase { owner: 9 }));
     }
 }

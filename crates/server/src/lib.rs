@@ -2,6 +2,7 @@
 //! One `Application::build` serves `main` and the tests.
 
 pub mod api;
+pub mod api_databases;
 pub mod api_drafts;
 pub mod api_evidence;
 pub mod api_indicators;
@@ -43,7 +44,9 @@ pub fn router(service: Service) -> Router {
                 .merge(api_indicators::router())
                 .merge(api_drafts::router())
                 .merge(api_evidence::router())
-                .merge(api_scores::router()),
+                .merge(api_scores::router())
+                // database quality assessment
+                .merge(api_databases::router()),
         )
         .fallback(not_found)
         .merge(tiendo_web::router())

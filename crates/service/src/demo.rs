@@ -146,6 +146,9 @@ impl Service {
             }
         }
         summary.indicators = self.seed_indicators(&system).await?;
+        // The register of databases the documents name (data/databases.toml).
+        self.load_database_register(&system, tiendo_core::dbquality::SEED_REGISTER)
+            .await?;
         Ok(summary)
     }
 

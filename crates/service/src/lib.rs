@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod dbquality;
 pub mod demo;
 pub mod drafts;
 pub mod error;

@@ -32,6 +32,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_drafts.sql")),
     (4, include_str!("../migrations/0004_scoring.sql")),
     (5, include_str!("../migrations/0005_list_index.sql")),
+    // database quality (issue 6 part 7)
+    (6, include_str!("../migrations/0006_database_quality.sql")),
     // evidence files (issue 4, web)
     (8, include_str!("../migrations/0008_evidence_files.sql")),
     (9, include_str!("../migrations/0009_data_version.sql")),
@@ -326,6 +328,23 @@ forward! {
     read fn get_score_run(id: i64) -> Option<ScoreRunRow>;
     read fn head_score_run(month: &str) -> Option<ScoreRunRow>;
     read fn score_results(run_id: i64, breakdown: bool, agency_id: Option<i64>) -> Vec<ScoreResultRow>;
+
+    // -- database quality (dbquality_repo.rs)
+    write fn create_database(d: &tiendo_core::dbquality::NewDataBase, stamp: &Stamp) -> i64;
+    write fn update_database(id: i64, d: &tiendo_core::dbquality::NewDataBase, stamp: &Stamp) -> ();
+    read fn list_databases() -> Vec<tiendo_core::dbquality::DataBase>;
+    read fn get_database_by_code(code: &str) -> Option<tiendo_core::dbquality::DataBase>;
+    write fn create_db_criteria(name: &str, body: &str, stamp: &Stamp) -> RuleSetRow;
+    read fn db_criteria() -> Vec<RuleSetRow>;
+    write fn create_db_round(r: &tiendo_core::dbquality::NewRound, stamp: &Stamp) -> i64;
+    read fn db_rounds() -> Vec<tiendo_core::dbquality::Round>;
+    read fn get_db_round(id: i64) -> Option<tiendo_core::dbquality::Round>;
+    read fn db_assessments(round_id: i64) -> Vec<tiendo_core::dbquality::Assessment>;
+    write fn save_self_assessment(round_id: i64, database_id: i64, levels: &tiendo_core::dbquality::Levels, note: Option<&str>, stamp: &Stamp) -> ();
+    write fn save_review(round_id: i64, database_id: i64, levels: &tiendo_core::dbquality::Levels, reasons: &std::collections::BTreeMap<String, String>, note: Option<&str>, stamp: &Stamp) -> ();
+    write fn publish_db_round(round_id: i64, revision: i64, results: &[tiendo_core::dbquality::RoundResult], content_hash: &str, stamp: &Stamp) -> ();
+    read fn db_results(round_id: i64) -> Vec<tiendo_core::dbquality::RoundResult>;
+    read fn db_results_of(database_id: i64) -> Vec<tiendo_core::dbquality::RoundResult>;
 
     write fn bulk_insert_tasks(tasks: &[(i64, NewTask, Micros)]) -> usize;
     write fn bulk_insert_assignments(assignments: &[sqlite::BulkAssignment]) -> usize;

@@ -11,3 +11,5 @@ include!("scoring_repo.rs");
 pub use scoring::*;
 include!("evidence_repo.rs");
 pub use evidence::*;
+include!("dbquality_repo.rs");
+pub use dbquality::*;

@@ -81,6 +81,22 @@ pub fn router() -> Router<Service> {
             post(pages::drafts::confirm_all),
         )
         .route("/du-thao/{id}", post(pages::drafts::act))
+        // database quality and the monthly rankings (docs/databases.md)
+        .route("/co-so-du-lieu", get(pages::databases::ranking))
+        .route("/co-so-du-lieu.csv", get(pages::databases::export_csv))
+        .route("/co-so-du-lieu.xlsx", get(pages::databases::export_xlsx))
+        .route("/co-so-du-lieu/{code}", get(pages::databases::detail))
+        .route(
+            "/co-so-du-lieu/{code}/tu-danh-gia",
+            get(pages::databases::assess_form).post(pages::databases::assess_submit),
+        )
+        .route(
+            "/co-so-du-lieu/{code}/tham-dinh",
+            get(pages::databases::review_form).post(pages::databases::review_submit),
+        )
+        .route("/xep-hang", get(pages::rankings::page))
+        .route("/xep-hang.csv", get(pages::rankings::export_csv))
+        .route("/xep-hang.xlsx", get(pages::rankings::export_xlsx))
         .route("/static/app.css", get(css))
         .route("/static/favicon.svg", get(favicon))
         .layer(axum::middleware::from_fn(web_headers))

@@ -148,6 +148,8 @@ struct AgencyPage {
     months: Vec<MonthLine>,
     tasks_href: String,
     path_only: String,
+    /// The latest published monthly score (pages/rankings.rs).
+    score: Option<super::rankings::ScoreBlock>,
 }
 
 /// The last day of the month `back` months before `day`'s (the day itself for
@@ -329,6 +331,7 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
         trend,
         tasks_href: tasks_link(None),
         path_only: format!("/co-quan/{id}"),
+        score: super::rankings::score_block(&web, id, &agency.kind).await,
         ctx: ctx.clone(),
     };
     Ok(render(&page))

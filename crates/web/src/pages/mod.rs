@@ -3,10 +3,12 @@
 pub mod agency;
 pub mod auth;
 pub mod dashboard;
+pub mod databases;
 pub mod document;
 pub mod drafts;
 pub mod evidence;
 pub mod indicators;
+pub mod rankings;
 pub mod review;
 pub mod task;
 pub mod tasks;
