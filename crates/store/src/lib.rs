@@ -38,7 +38,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/0008_evidence_files.sql")),
     (9, include_str!("../migrations/0009_data_version.sql")),
     (10, include_str!("../migrations/0010_status_buckets.sql")),
-    (11, include_str!("../migrations/0011_open_current_index.sql")),
+    (
+        11,
+        include_str!("../migrations/0011_open_current_index.sql"),
+    ),
 ];
 
 /// Which database a store talks to.
