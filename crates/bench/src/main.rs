@@ -20,6 +20,8 @@ use tiendo_store::{NewAgency, NewDocument, NewTask, Stamp, Store};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
+mod indicators;
+
 #[derive(Parser)]
 #[command(name = "tiendo-bench", about = "Benchmarks of tiendo's tracking core")]
 struct Cli {
@@ -103,8 +105,63 @@ enum Command {
         #[arg(long)]
         write_every_ms: Option<u64>,
     },
+    /// Indicators (issue 6): communes, 50 indicators and their monthly measurements.
+    IndicatorsGenerate {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, default_value_t = 3_321)]
+        communes: usize,
+        #[arg(long, default_value_t = 120)]
+        months: usize,
+        #[arg(long, default_value_t = 2017)]
+        start_year: i32,
+    },
+    /// Indicators: the national value and per-province table of one month.
+    IndicatorsQuery {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, default_value = "2024-06")]
+        month: String,
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
+    /// Indicators: bulk ingestion of measurements over HTTP (NDJSON).
+    IndicatorsIngest {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, default_value_t = 3_321)]
+        communes: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        count: usize,
+        /// Measurements per request.
+        #[arg(long, default_value_t = 1_000_000)]
+        batch: usize,
+    },
+    /// Spreadsheet import (docs/spreadsheets.md): writes a tasks XLSX of `rows`
+    /// rows and times its import on a fresh SQLite database and a fresh PostgreSQL
+    /// schema (a dry run first: reading and checking alone).
+    SheetImport {
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        /// PostgreSQL server URL; the schema is new each run and dropped after.
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
+        url: String,
+        /// Only SQLite.
+        #[arg(long)]
+        no_postgres: bool,
+    },
     /// A monthly scoring run (preview: computed, not stored) over the whole data set.
     Score {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, default_value = "2025-10")]
+        month: String,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+    /// The monthly report to the Prime Minister (docs/reports.md): built from the
+    /// data set, then rendered as XLSX, DOCX and PDF.
+    Report {
         #[command(flatten)]
         db: Db,
         #[arg(long, default_value = "2025-10")]
@@ -149,6 +206,27 @@ fn main() -> Result<()> {
                 write_every_ms,
             } => load(&db, clients, seconds, agencies, !no_cache, write_every_ms).await,
             Command::Score { db, month, runs } => score(&db, &month, runs).await,
+            Command::Report { db, month, runs } => report(&db, &month, runs).await,
+            Command::IndicatorsGenerate {
+                db,
+                communes,
+                months,
+                start_year,
+            } => indicators::generate(&db, communes, months, start_year).await,
+            Command::IndicatorsQuery { db, month, runs } => {
+                indicators::query(&db, &month, runs).await
+            }
+            Command::IndicatorsIngest {
+                db,
+                communes,
+                count,
+                batch,
+            } => indicators::ingest(&db, communes, count, batch).await,
+            Command::SheetImport {
+                rows,
+                url,
+                no_postgres,
+            } => sheet_import(rows, &url, no_postgres).await,
         }
     })
 }
@@ -976,5 +1054,195 @@ async fn score(db: &Db, month: &str, runs: usize) -> Result<()> {
         tasks.len(),
         t0.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+// ------------------------------------------------------------------ spreadsheet import (issue 5)
+
+/// A tasks XLSX of `rows` rows over the current ministries and provinces, with
+/// deadlines as Excel dates, dd/mm/yyyy text and phrases.
+fn sheet_file(rows: usize) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    use tiendo_service::sheets::SheetKind;
+    let agencies: Vec<&str> = tiendo_core::agency::AgencyRegistry::builtin()
+        .all()
+        .iter()
+        .filter(|a| a.is_current() && matches!(a.kind.as_str(), "ministry" | "province" | "city"))
+        .map(|a| a.name.as_str())
+        .collect();
+    anyhow::ensure!(agencies.len() > 10, "too few agencies");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    for (j, c) in SheetKind::Tasks.columns().iter().enumerate() {
+        ws.write_string(0, j as u16, c.vi)?;
+        ws.write_string(1, j as u16, c.en)?;
+    }
+    let fields = ["KHCN", "ĐMST", "CĐS", "ĐA06", "CCHC"];
+    for i in 0..rows {
+        let r = 2 + i as u32;
+        ws.write_string(r, 0, "1/BENCH-SHEET")?;
+        ws.write_string(
+            r,
+            1,
+            format!("Nhiệm vụ số {i}: triển khai chuyển đổi số trong lĩnh vực được giao"),
+        )?;
+        ws.write_string(r, 2, agencies[i % agencies.len()])?;
+        ws.write_string(r, 3, agencies[(i * 7 + 3) % agencies.len()])?;
+        match i % 5 {
+            0 => {
+                let day = ExcelDateTime::from_ymd(2026, 1 + (i % 12) as u8, 1 + (i % 28) as u8)?;
+                ws.write_datetime_with_format(r, 4, &day, &date)?;
+            }
+            1 => {
+                ws.write_string(r, 4, format!("{:02}/{:02}/2026", 1 + i % 28, 1 + i % 12))?;
+            }
+            2 => {
+                ws.write_string(
+                    r,
+                    4,
+                    format!("Quý {}/2026", ["I", "II", "III", "IV"][i % 4]),
+                )?;
+            }
+            3 => {
+                ws.write_string(r, 4, format!("Tháng {}/2026", 1 + i % 12))?;
+            }
+            _ => {
+                ws.write_string(r, 4, "Thường xuyên")?;
+            }
+        }
+        ws.write_string(r, 5, fields[i % fields.len()])?;
+        ws.write_string(r, 6, ((i % 3) + 1).to_string())?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+async fn sheet_import(rows: usize, url: &str, no_postgres: bool) -> Result<()> {
+    use tiendo_service::sheets::SheetKind;
+    let t0 = Instant::now();
+    let file = sheet_file(rows)?;
+    println!(
+        "sheet-import: wrote {rows} task rows, {:.1} MB, in {:.2} s",
+        file.len() as f64 / 1e6,
+        t0.elapsed().as_secs_f64()
+    );
+    let actor = Actor {
+        user_id: 0,
+        username: "bench".into(),
+        role: Role::Admin,
+        agency_id: None,
+    };
+    let stamp = std::process::id();
+    let mut backends = vec![("sqlite", None)];
+    if !no_postgres {
+        backends.push(("postgres", Some(format!("bench_sheets_{stamp}"))));
+    }
+    for (name, schema) in backends {
+        let dir = std::env::temp_dir().join(format!("tiendo-bench-sheets-{stamp}"));
+        let store = match &schema {
+            None => Store::open_sqlite_dir(&dir).await?,
+            Some(s) => Store::open_postgres(url, Some(s)).await?,
+        };
+        let service = Service::new(store, Config::default()).await?;
+        service
+            .create_document(
+                &actor,
+                &tiendo_service::input::DocumentInput {
+                    number: Some("1/BENCH-SHEET".into()),
+                    kind: "Thông báo".into(),
+                    title: "Bench".into(),
+                    issued_on: NaiveDate::from_ymd_opt(2025, 11, 1),
+                    issuer: None,
+                    signer: None,
+                    body: None,
+                },
+            )
+            .await?;
+        let t0 = Instant::now();
+        let dry = service
+            .import_sheet(&actor, SheetKind::Tasks, &file, true)
+            .await?
+            .map_err(|e| anyhow::anyhow!("{} problems, first: {}", e.len(), e[0]))?;
+        let dry_s = t0.elapsed().as_secs_f64();
+        let t0 = Instant::now();
+        let done = service
+            .import_sheet(&actor, SheetKind::Tasks, &file, false)
+            .await?
+            .map_err(|e| anyhow::anyhow!("{} problems, first: {}", e.len(), e[0]))?;
+        let import_s = t0.elapsed().as_secs_f64();
+        let day = tiendo_core::time::today();
+        let buckets = service.store.status_counts(day, 7, None).await?;
+        let scan = service.store.status_counts_by_scan(day, 7, None).await?;
+        println!(
+            "sheet-import {name}: {} rows checked (dry run) in {dry_s:.2} s; {} tasks imported in {import_s:.2} s ({:.0} rows/s); buckets = scan: {}",
+            dry.rows,
+            done.created,
+            done.created as f64 / import_s,
+            buckets == scan
+        );
+        drop(service);
+        match &schema {
+            None => {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            Some(s) => {
+                println!("sheet-import {name}: schema {s} left in place (DROP SCHEMA {s} CASCADE)")
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Builds the monthly report (figures, ranking or preview scores, overdue by
+/// agency, commitments due) and renders it in the three formats.
+async fn report(db: &Db, month: &str, runs: usize) -> Result<()> {
+    let service = open_service(db).await?;
+    let b = db.backend.name();
+    let actor = Actor {
+        user_id: 0,
+        username: "bench".into(),
+        role: Role::Admin,
+        agency_id: None,
+    };
+    let req = tiendo_service::reports::ReportRequest {
+        kind: tiendo_service::reports::ReportKind::Monthly,
+        as_of: None,
+        month: Some(month.to_string()),
+        agency: None,
+        document: None,
+    };
+    let mut build = Vec::new();
+    let mut render: Vec<(tiendo_reports::Format, Vec<f64>, usize)> = tiendo_reports::Format::ALL
+        .iter()
+        .map(|f| (*f, Vec::new(), 0))
+        .collect();
+    let mut rows = 0u64;
+    for _ in 0..runs.max(1) {
+        let t0 = Instant::now();
+        let printed = service.report(&actor, &req).await?;
+        build.push(t0.elapsed().as_secs_f64());
+        rows = printed.tables().map(|t| t.rows.len() as u64).sum();
+        for (f, times, size) in render.iter_mut() {
+            let t0 = Instant::now();
+            let bytes = tiendo_reports::render(&printed, *f)?;
+            times.push(t0.elapsed().as_secs_f64());
+            *size = bytes.len();
+        }
+    }
+    summary(
+        &format!("report/monthly build {b} {month} (table rows)"),
+        &build,
+        rows,
+    );
+    for (f, times, size) in &render {
+        summary(
+            &format!(
+                "report/monthly render {} {b} ({size} bytes; rows)",
+                f.extension()
+            ),
+            times,
+            rows,
+        );
+    }
     Ok(())
 }

@@ -94,6 +94,32 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A report as a file (docs/reports.md): overdue (the 365/TB-VPCP appendix),
+    /// monthly (to the Prime Minister), agency (report card), document
+    /// (implementation report); as XLSX, DOCX or PDF, as of a day.
+    Report {
+        /// overdue, monthly, agency or document.
+        kind: String,
+        #[arg(long)]
+        as_of: Option<String>,
+        /// xlsx, docx or pdf.
+        #[arg(long, default_value = "pdf")]
+        format: String,
+        /// The file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// agency: the agency (code, id, name or alias).
+        #[arg(long)]
+        agency: Option<String>,
+        /// document: the document (id or number, "365/TB-VPCP").
+        #[arg(long)]
+        document: Option<String>,
+        /// monthly: the month, YYYY-MM (default: the as-of day's month).
+        #[arg(long)]
+        month: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Read directive documents (text, DOCX, PDF) and print the tasks they assign.
     Extract {
         #[arg(required = true)]
@@ -117,6 +143,11 @@ enum Command {
     Demo {
         #[command(flatten)]
         data: DataArgs,
+    },
+    /// Spreadsheets in: download a template, import a filled one (all rows or none).
+    Sheet {
+        #[command(subcommand)]
+        command: SheetCommand,
     },
     /// Indicators: their status, one indicator's series, recording figures.
     Indicator {
@@ -150,6 +181,35 @@ enum Command {
     },
 }
 
+/// `tiendo sheet …` (docs/spreadsheets.md).
+#[derive(Subcommand)]
+enum SheetCommand {
+    /// Write the XLSX template of KIND (tasks, reports, measurements).
+    Template {
+        #[arg(value_parser = ["tasks", "reports", "measurements"])]
+        kind: String,
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Import a filled template: every row is checked; on any problem nothing is
+    /// imported and every problem is printed with its row and column.
+    Import {
+        #[arg(value_parser = ["tasks", "reports", "measurements"])]
+        kind: String,
+        file: PathBuf,
+        /// Only check the file.
+        #[arg(long)]
+        dry_run: bool,
+        /// Act as this user (their role and agency); the standing office by default.
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
 #[derive(Subcommand)]
 enum IndicatorCommand {
     /// Every indicator with its target, latest value and status.
@@ -170,6 +230,13 @@ enum IndicatorCommand {
     /// Record measurements from a JSON file: [{"agency", "period", "value", "source"}, …].
     Record {
         code: String,
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Record measurements of any indicators from an NDJSON file, one
+    /// {"indicator", "agency", "period", "value", "source"} a line; all or nothing.
+    ImportNdjson {
         file: PathBuf,
         #[command(flatten)]
         data: DataArgs,
@@ -213,6 +280,89 @@ async fn open(data: &DataArgs, config: Config) -> Result<Service> {
     Service::new(store, config)
         .await
         .map_err(|e| anyhow!("cannot prepare the database: {e}"))
+}
+
+async fn sheet(command: SheetCommand) -> Result<()> {
+    use tiendo_service::sheets::SheetKind;
+    match command {
+        SheetCommand::Template { kind, output, data } => {
+            let kind = SheetKind::parse(&kind).ok_or_else(|| anyhow!("unknown kind {kind}"))?;
+            let service = open(&data, Config::default()).await?;
+            let bytes = service
+                .sheet_template(kind)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            std::fs::write(&output, bytes)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            println!(
+                "wrote the {} template to {}",
+                kind.as_str(),
+                output.display()
+            );
+        }
+        SheetCommand::Import {
+            kind,
+            file,
+            dry_run,
+            as_user,
+            data,
+        } => {
+            let kind = SheetKind::parse(&kind).ok_or_else(|| anyhow!("unknown kind {kind}"))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let service = open(&data, Config::default()).await?;
+            let actor = match as_user {
+                None => system_actor(),
+                Some(name) => {
+                    let user = service
+                        .store
+                        .user_credentials(&name)
+                        .await
+                        .map_err(|e| anyhow!("{e}"))?
+                        .filter(|u| u.active)
+                        .ok_or_else(|| anyhow!("--as: no active user '{name}'"))?;
+                    Actor {
+                        user_id: user.id,
+                        username: user.username,
+                        role: Role::parse(&user.role).unwrap_or(Role::Viewer),
+                        agency_id: user.agency_id,
+                    }
+                }
+            };
+            let started = std::time::Instant::now();
+            match service
+                .import_sheet(&actor, kind, &bytes, dry_run)
+                .await
+                .map_err(|e| anyhow!("{}: {e}", file.display()))?
+            {
+                Ok(s) => println!(
+                    "{}{} rows read, {} {} {}, {} already present ({:.2} s)",
+                    if s.dry_run { "dry run: " } else { "" },
+                    s.rows,
+                    s.created,
+                    kind.as_str(),
+                    if s.dry_run {
+                        "would be imported"
+                    } else {
+                        "imported"
+                    },
+                    s.already_present,
+                    started.elapsed().as_secs_f64()
+                ),
+                Err(errors) => {
+                    for e in &errors {
+                        eprintln!("{e}");
+                    }
+                    return Err(anyhow!(
+                        "{}: nothing was imported; {} problem(s)",
+                        file.display(),
+                        errors.len()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn system_actor() -> Actor {
@@ -398,6 +548,41 @@ async fn run(cli: Cli) -> Result<()> {
                 None => print!("{out}"),
             }
         }
+        Command::Report {
+            kind,
+            as_of,
+            format,
+            output,
+            agency,
+            document,
+            month,
+            data,
+        } => {
+            let kind =
+                tiendo_service::reports::ReportKind::parse(&kind).map_err(|e| anyhow!("{e}"))?;
+            let format = tiendo_reports::Format::parse(&format)
+                .ok_or_else(|| anyhow!("--format must be xlsx, docx or pdf"))?;
+            let as_of = match as_of.as_deref() {
+                Some(_) => Some(day_arg("as-of", as_of.as_deref())?),
+                None => None,
+            };
+            let service = open(&data, Config::default()).await?;
+            let req = tiendo_service::reports::ReportRequest {
+                kind,
+                as_of,
+                month,
+                agency,
+                document,
+            };
+            let printed = service
+                .report(&system_actor(), &req)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            let bytes = tiendo_reports::render(&printed, format).map_err(|e| anyhow!("{e}"))?;
+            std::fs::write(&output, &bytes)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            eprintln!("{} ({} bytes)", output.display(), bytes.len());
+        }
         Command::Status { as_of, data, json } => {
             let day = day_arg("as-of", as_of.as_deref())?;
             let service = open(&data, Config::default()).await?;
@@ -411,6 +596,7 @@ async fn run(cli: Cli) -> Result<()> {
                 print!("{}", overdue_table(&report));
             }
         }
+        Command::Sheet { command } => sheet(command).await?,
         Command::Indicator { command } => match command {
             IndicatorCommand::List { as_of, data } => {
                 let day = day_arg("as-of", as_of.as_deref())?;
@@ -457,6 +643,48 @@ async fn run(cli: Cli) -> Result<()> {
                     .await
                     .map_err(|e| anyhow!("{e}"))?;
                 println!("recorded {n} measurement(s) of {code}");
+            }
+            IndicatorCommand::ImportNdjson { file, data } => {
+                let bytes = std::fs::read(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let show = |errors: Vec<tiendo_service::indicators::ItemError>,
+                            lines: Option<&[usize]>| {
+                    let text: Vec<String> = errors
+                        .iter()
+                        .map(|e| {
+                            let line = e
+                                .line
+                                .or_else(|| lines.and_then(|l| l.get(e.index).copied()));
+                            format!(
+                                "{}:{}: {}: {}",
+                                file.display(),
+                                line.unwrap_or(e.index + 1),
+                                e.field,
+                                e.message
+                            )
+                        })
+                        .collect();
+                    anyhow!(
+                        "nothing was recorded; {} bad line(s):\n{}",
+                        errors.len(),
+                        text.join("\n")
+                    )
+                };
+                let (items, lines) = tiendo_server::api_indicators::parse_batch(&bytes, true)
+                    .map_err(|errors| show(errors, None))?;
+                let service = open(&data, Config::default()).await?;
+                match service.insert_measurements(&system_actor(), items).await {
+                    Ok(o) => println!(
+                        "{} measurement(s): {} inserted, {} corrected, {} unchanged",
+                        o.received, o.inserted, o.corrected, o.unchanged
+                    ),
+                    Err(tiendo_service::indicators::BulkError::Items(errors)) => {
+                        return Err(show(errors, lines.as_deref()));
+                    }
+                    Err(tiendo_service::indicators::BulkError::Service(e)) => {
+                        return Err(anyhow!("{e}"));
+                    }
+                }
             }
         },
         Command::Extract {

@@ -8,6 +8,7 @@ pub mod deadline;
 pub mod indicator;
 pub mod model;
 pub mod policy;
+pub mod printed;
 pub mod report;
 pub mod scoring;
 pub mod status;

@@ -37,6 +37,8 @@ use tiendo_core::agency::AgencyRegistry;
 use tiendo_core::deadline::Deadline;
 
 pub use input::ExtractError;
+/// The text of a file's bytes (DOCX, PDF or plain text), as extraction reads it.
+pub use input::decode;
 pub use table::render_table;
 
 /// Largest file `extract_path` reads (bytes on disk).
@@ -141,4 +143,15 @@ pub fn extract_path(path: &Path, options: &ExtractOptions) -> Result<Extraction,
             .push(format!("document date taken from the file name: {day}"));
     }
     Ok(x)
+}
+
+/// The deadline a short text states ("Quý III/2025", "trong tháng 10/2025",
+/// "Thường xuyên", "31/12/2025"), as the extractor reads it in a clause: the
+/// first dated one, else a recurring or event one; `None` when there is none.
+/// `year` completes dates written without one.
+pub fn parse_deadline(text: &str, year: Option<i32>) -> Option<tiendo_core::deadline::Deadline> {
+    let found = deadline::find(text, year);
+    deadline::pick(&found)
+        .or_else(|| deadline::weak(&found))
+        .map(|f| f.deadline.clone())
 }

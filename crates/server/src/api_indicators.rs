@@ -132,3 +132,218 @@ async fn history(
             .await?,
     ))
 }
+
+// ------------------------------------------------------------------ bulk ingest
+
+/// The largest body `POST /api/v1/indicators/measurements/bulk` accepts: a million
+/// measurements as NDJSON take about 90 MB.
+pub const BULK_BODY_LIMIT: usize = 256 * 1024 * 1024;
+
+/// The bulk ingest route, with its own body limit (the application's is far lower):
+/// merged by `crate::router` outside the application-wide limit.
+pub fn bulk_router() -> Router<Service> {
+    Router::new().route("/api/v1/indicators/measurements/bulk", post(bulk))
+}
+
+/// A batch refused: nothing was stored.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct BulkRejected {
+    pub error: String,
+    pub field: String,
+    /// Every bad item (up to 1,000) with its index, line (NDJSON) and field.
+    pub items: Vec<ItemError>,
+}
+
+/// Where a serde error about one item points: the field in backticks, else the
+/// first field of the wrong type.
+fn item_field(message: &str, value: Option<&serde_json::Value>) -> String {
+    if let Some(start) = message.find('`')
+        && let Some(end) = message[start + 1..].find('`')
+    {
+        return message[start + 1..start + 1 + end].to_string();
+    }
+    if let Some(serde_json::Value::Object(map)) = value {
+        for (field, number) in [
+            ("indicator", false),
+            ("period", false),
+            ("value", true),
+            ("agency", false),
+            ("source", false),
+            ("note", false),
+        ] {
+            match map.get(field) {
+                Some(v) if number && !v.is_number() => return field.into(),
+                Some(v) if !(number || v.is_string() || v.is_null()) => return field.into(),
+                _ => {}
+            }
+        }
+    }
+    "item".into()
+}
+
+/// Parses a batch: a JSON array, or NDJSON (one object a line) when `lines`.
+/// Returns the items and, for NDJSON, the line of each item.
+#[allow(clippy::type_complexity)]
+pub fn parse_batch(
+    bytes: &[u8],
+    lines: bool,
+) -> Result<(Vec<BulkMeasurementInput>, Option<Vec<usize>>), Vec<ItemError>> {
+    if lines {
+        let mut items = Vec::new();
+        let mut numbers = Vec::new();
+        let mut errors = Vec::new();
+        let mut index = 0usize;
+        for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            index += 1;
+            let index = index - 1;
+            match serde_json::from_slice::<BulkMeasurementInput>(line) {
+                Ok(item) => {
+                    if errors.is_empty() {
+                        items.push(item);
+                        numbers.push(n + 1);
+                    }
+                }
+                Err(e) => {
+                    let value = serde_json::from_slice::<serde_json::Value>(line).ok();
+                    let message = e.to_string();
+                    if errors.len() < MAX_ITEM_ERRORS {
+                        errors.push(ItemError {
+                            index,
+                            line: Some(n + 1),
+                            field: item_field(&message, value.as_ref()),
+                            message,
+                        });
+                    }
+                }
+            }
+        }
+        return if errors.is_empty() {
+            Ok((items, Some(numbers)))
+        } else {
+            Err(errors)
+        };
+    }
+    match serde_json::from_slice::<Vec<BulkMeasurementInput>>(bytes) {
+        Ok(items) => Ok((items, None)),
+        Err(first) => {
+            let values = serde_json::from_slice::<Vec<serde_json::Value>>(bytes).map_err(|_| {
+                vec![ItemError {
+                    index: 0,
+                    line: None,
+                    field: "body".into(),
+                    message: format!(
+                        "send a JSON array of measurements, or NDJSON with `Content-Type: application/x-ndjson`: {first}"
+                    ),
+                }]
+            })?;
+            let mut errors = Vec::new();
+            for (index, v) in values.into_iter().enumerate() {
+                if let Err(e) = serde_json::from_value::<BulkMeasurementInput>(v.clone()) {
+                    let message = e.to_string();
+                    errors.push(ItemError {
+                        index,
+                        line: None,
+                        field: item_field(&message, Some(&v)),
+                        message,
+                    });
+                    if errors.len() >= MAX_ITEM_ERRORS {
+                        break;
+                    }
+                }
+            }
+            Err(errors)
+        }
+    }
+}
+
+fn rejected(mut items: Vec<ItemError>, lines: Option<&[usize]>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if let Some(lines) = lines {
+        for e in &mut items {
+            e.line = e.line.or_else(|| lines.get(e.index).copied());
+        }
+    }
+    let first = items
+        .first()
+        .map(|e| {
+            let at = match e.line {
+                Some(l) => format!("line {l}"),
+                None => format!("item {}", e.index),
+            };
+            format!("{at}, {}: {}", e.field, e.message)
+        })
+        .unwrap_or_default();
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(BulkRejected {
+            error: format!(
+                "nothing was recorded; {} bad item(s), the first at {first}",
+                items.len()
+            ),
+            field: "items".into(),
+            items,
+        }),
+    )
+        .into_response()
+}
+
+/// `POST /api/v1/indicators/measurements/bulk`: a JSON array, or NDJSON
+/// (`Content-Type: application/x-ndjson`), of `{indicator, agency, period, value,
+/// source?}`; all or nothing.
+async fn bulk(
+    State(s): State<Service>,
+    auth: Auth,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let lines = content_type.contains("ndjson")
+        || content_type.contains("jsonl")
+        || content_type.contains("json-seq");
+    if !lines && !content_type.contains("json") {
+        return crate::error::ApiError(tiendo_service::ServiceError::invalid(
+            "content-type",
+            "send `application/json` (an array) or `application/x-ndjson` (one object a line)",
+        ))
+        .into_response();
+    }
+    let bytes = match axum::body::to_bytes(body, BULK_BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Json(crate::error::ErrorBody {
+                    error: format!(
+                        "the body is over {} MB; send the measurements in several batches",
+                        BULK_BODY_LIMIT / (1024 * 1024)
+                    ),
+                    field: None,
+                }),
+            )
+                .into_response();
+        }
+    };
+    let parsed = tokio::task::spawn_blocking(move || parse_batch(&bytes, lines)).await;
+    let (items, line_numbers) = match parsed {
+        Ok(Ok(p)) => p,
+        Ok(Err(items)) => return rejected(items, None),
+        Err(e) => {
+            return crate::error::ApiError(tiendo_service::ServiceError::Internal(e.to_string()))
+                .into_response();
+        }
+    };
+    match s.insert_measurements(&auth.actor, items).await {
+        Ok(outcome) => (StatusCode::CREATED, Json(outcome)).into_response(),
+        Err(BulkError::Items(items)) => rejected(items, line_numbers.as_deref()),
+        Err(BulkError::Service(e)) => crate::error::ApiError(e).into_response(),
+    }
+}

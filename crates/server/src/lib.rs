@@ -6,7 +6,9 @@ pub mod api_databases;
 pub mod api_drafts;
 pub mod api_evidence;
 pub mod api_indicators;
+pub mod api_reports;
 pub mod api_scores;
+pub mod api_sheets;
 pub mod error;
 pub mod extract;
 pub mod openapi;
@@ -45,13 +47,21 @@ pub fn router(service: Service) -> Router {
                 .merge(api_drafts::router())
                 .merge(api_evidence::router())
                 .merge(api_scores::router())
+                .merge(api_sheets::router())
+                .merge(api_reports::router())
                 // database quality assessment
                 .merge(api_databases::router()),
         )
         .fallback(not_found)
         .merge(tiendo_web::router())
-        .with_state(service)
+        .with_state(service.clone())
         .layer(RequestBodyLimitLayer::new(body_limit))
+        // bulk ingest of measurements (issue 6): its own, larger body limit
+        .merge(
+            api_indicators::bulk_router()
+                .with_state(service)
+                .layer(RequestBodyLimitLayer::new(api_indicators::BULK_BODY_LIMIT)),
+        )
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),

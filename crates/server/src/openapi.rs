@@ -62,6 +62,10 @@ use utoipa::OpenApi;
     tiendo_core::indicator::Point,
     crate::api_indicators::MeasurementsInput,
     crate::api_indicators::Recorded,
+    tiendo_service::indicators::BulkMeasurementInput,
+    tiendo_service::indicators::BulkOutcome,
+    tiendo_service::indicators::ItemError,
+    crate::api_indicators::BulkRejected,
     crate::api_drafts::ImportInput,
     crate::api_drafts::MergeInput,
     crate::api_drafts::Confirmed,
@@ -96,6 +100,11 @@ use utoipa::OpenApi;
     tiendo_service::dbquality::DbRanking,
     tiendo_service::dbquality::DbRankingRow,
     tiendo_core::dbquality::Source,
+    // spreadsheets in (docs/spreadsheets.md)
+    tiendo_service::sheets::SheetImportSummary,
+    tiendo_service::sheets::SheetKind,
+    tiendo_service::sheets::CellError,
+    crate::api_sheets::SheetErrors,
 )))]
 struct Components;
 
@@ -112,6 +121,32 @@ pub type Operation = (
 );
 
 pub const OPERATIONS: &[Operation] = &[
+    // Bulk ingest of measurements (issue 6): a JSON array or NDJSON (see `document`).
+    (
+        "post",
+        "/api/v1/indicators/measurements/bulk",
+        "Record many measurements of any indicators at once, all or nothing: a JSON array of BulkMeasurementInput, or NDJSON with `Content-Type: application/x-ndjson` (one a line); up to 256 MB. A bad item answers 422 with every bad item's index, line and field, and nothing is stored. A value for an (indicator, agency, period) that has one supersedes it, which stays as history",
+        Some("list:BulkMeasurementInput"),
+        "BulkOutcome",
+        &[],
+    ),
+    // Spreadsheets in (docs/spreadsheets.md): the import's body is the XLSX file.
+    (
+        "get",
+        "/api/v1/sheets/templates/{kind}",
+        "The XLSX template of a kind of sheet: tasks, reports or measurements (headers, instructions, the valid agency names and indicator codes)",
+        None,
+        "file",
+        &[],
+    ),
+    (
+        "post",
+        "/api/v1/sheets/import/{kind}",
+        "Import a filled template (the body is the XLSX file, Content-Type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet): every row is checked; 200 with the counts, or 422 with {\"errors\": [{row, column, field, message}]} and nothing imported. dry_run=true only checks. Tasks: admin; reports and measurements: admin, or a focal point for its own agency",
+        Some("xlsx"),
+        "SheetImportSummary",
+        &["dry_run"],
+    ),
     // Evidence files (issue 4, web): the upload's body is multipart (see `document`).
     (
         "post",
@@ -488,6 +523,14 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     (
         "get",
+        "/api/v1/reports/{kind}/file",
+        "A report as a file (kind: overdue, monthly, agency, document; format: xlsx, docx, pdf) as of a date; agency needs `agency`, document needs `document`, monthly takes `month`",
+        None,
+        "file",
+        &["as_of", "format", "agency", "document", "month"],
+    ),
+    (
+        "get",
         "/api/v1/scores/rules",
         "Scoring rule sets (TOML), the active one first",
         None,
@@ -702,9 +745,17 @@ fn parameter(name: &str) -> Value {
             json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}),
             "A month, YYYY-MM",
         ),
+        "format" => (
+            json!({"type": "string", "enum": ["xlsx", "docx", "pdf"]}),
+            "The file format",
+        ),
         "group" => (
             json!({"type": "string", "enum": ["central", "provinces", "others"]}),
             "Ministries and central agencies, provinces and cities, or other bodies",
+        ),
+        "dry_run" => (
+            json!({"type": "boolean"}),
+            "Only check the file: write nothing",
         ),
         _ => (json!({"type": "string"}), ""),
     };
@@ -731,7 +782,7 @@ pub fn document() -> Value {
         if path.contains("{id}") {
             parameters.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}));
         }
-        for name in ["code", "period"] {
+        for name in ["code", "period", "kind"] {
             if path.contains(&format!("{{{name}}}")) {
                 parameters.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
             }
@@ -746,7 +797,8 @@ pub fn document() -> Value {
             ("post", _)
                 if !path.ends_with("/login")
                     && !path.contains("/review")
-                    && !path.contains("/decision") =>
+                    && !path.contains("/decision")
+                    && !path.contains("/sheets/") =>
             {
                 "201"
             }
@@ -767,8 +819,18 @@ pub fn document() -> Value {
             op["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}}, "required": ["file"]}}}});
             op["responses"]["413"] =
                 json!({"description": "The body is larger than the route accepts"});
+        } else if *request == Some("xlsx") {
+            op["requestBody"] = json!({"required": true, "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}});
+            op["responses"]["422"] = json!({"description": "Problems in the file, every one by row and column; nothing was imported", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SheetErrors"}}}});
         } else if let Some(req) = request {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": schema_ref(req)}}});
+        }
+        if path.ends_with("/measurements/bulk") {
+            op["requestBody"]["content"]["application/x-ndjson"] =
+                json!({"schema": {"$ref": "#/components/schemas/BulkMeasurementInput"}});
+            op["responses"]["422"] = json!({"description": "Bad items; nothing stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BulkRejected"}}}});
+            op["responses"]["413"] =
+                json!({"description": "The body is larger than the route accepts"});
         }
         if *response == "file" {
             op["responses"]["200"] = json!({"description": "The file's bytes, with Content-Disposition: attachment", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});

@@ -12,7 +12,7 @@ use tiendo_core::indicator::{
 use tiendo_core::policy::{Actor, Write};
 use tiendo_core::text::nfc;
 use tiendo_core::time::{instant_rfc3339, today};
-use tiendo_store::{IndicatorRow, MeasurementRow, NewIndicator, NewMeasurement, NewTarget, Stamp};
+use tiendo_store::{IndicatorRow, NewIndicator, NewMeasurement, NewTarget, Stamp};
 use utoipa::ToSchema;
 
 use crate::{Result, Service, ServiceError, require};
@@ -409,21 +409,22 @@ impl Service {
     fn aggregate_period(
         &self,
         aggregation: &Aggregation,
-        rows: &[MeasurementRow],
+        rows: &[(Option<i64>, i64)],
         weights: &HashMap<i64, i64>,
     ) -> PeriodValues {
-        let mut own: HashMap<i64, i64> = HashMap::new();
+        let mut own: HashMap<i64, i64> = HashMap::with_capacity(rows.len());
         let mut national = None;
-        for r in rows {
-            match r.agency_id {
+        for &(agency_id, value) in rows {
+            match agency_id {
                 Some(a) => {
-                    own.insert(a, r.value);
+                    own.insert(a, value);
                 }
-                None => national = Some((from_scaled(r.value), false)),
+                None => national = Some((from_scaled(value), false)),
             }
         }
         // Children of each agency that has measured children.
-        let parent_of = |id: i64| self.agency(id).and_then(|a| a.parent_id);
+        let parent_of =
+            |id: i64| self.with_agencies(|c| c.by_id.get(&id).and_then(|&i| c.all[i].parent_id));
         let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
         for id in own.keys() {
             if let Some(p) = parent_of(*id) {
@@ -475,11 +476,17 @@ impl Service {
         (values, national)
     }
 
-    /// The national value and agency values of one period.
-    pub async fn period_table(&self, code: &str, period: &str) -> Result<PeriodTable> {
+    /// The national value of an indicator for a period (its own national figure,
+    /// else aggregated up from the agencies' current values).
+    pub async fn national_value(&self, code: &str, period: &str) -> Result<Option<f64>> {
         let ind = self.indicator_row(code).await?;
-        let aggregation = parse_aggregation(&ind);
-        let (values, national) = match &aggregation {
+        Ok(self.period_aggregate(&ind, period).await?.1.map(|n| n.0))
+    }
+
+    /// Values of every agency and of the nation for a period, own or aggregated.
+    async fn period_aggregate(&self, ind: &IndicatorRow, period: &str) -> Result<PeriodValues> {
+        let aggregation = parse_aggregation(ind);
+        Ok(match &aggregation {
             Aggregation::Ratio {
                 numerator,
                 denominator,
@@ -502,14 +509,20 @@ impl Service {
                 (values, national)
             }
             _ => {
-                let rows = self.store.period_values(ind.id, period).await?;
+                let rows = self.store.current_values(ind.id, period).await?;
                 let weights = match &aggregation {
                     Aggregation::WeightedMean { weight } => self.weights(weight, period).await?,
                     _ => HashMap::new(),
                 };
                 self.aggregate_period(&aggregation, &rows, &weights)
             }
-        };
+        })
+    }
+
+    /// The national value and agency values of one period.
+    pub async fn period_table(&self, code: &str, period: &str) -> Result<PeriodTable> {
+        let ind = self.indicator_row(code).await?;
+        let (values, national) = self.period_aggregate(&ind, period).await?;
         let mut rows: Vec<AgencyValue> = values
             .iter()
             .map(|(id, (v, computed))| AgencyValue {
@@ -554,13 +567,13 @@ impl Service {
     /// Sums of an indicator for a period, by agency and for the nation (for ratios).
     async fn period_table_sum(&self, code: &str, period: &str) -> Result<PeriodValues> {
         let ind = self.indicator_row(code).await?;
-        let rows = self.store.period_values(ind.id, period).await?;
+        let rows = self.store.current_values(ind.id, period).await?;
         Ok(self.aggregate_period(&Aggregation::Sum, &rows, &HashMap::new()))
     }
 
     async fn weights(&self, code: &str, period: &str) -> Result<HashMap<i64, i64>> {
         let ind = self.indicator_row(code).await?;
-        let rows = self.store.period_values(ind.id, period).await?;
+        let rows = self.store.current_values(ind.id, period).await?;
         let (values, _) = self.aggregate_period(&Aggregation::Sum, &rows, &HashMap::new());
         Ok(values
             .into_iter()
@@ -581,7 +594,7 @@ impl Service {
         periods.truncate(limit);
         let mut out = Vec::new();
         for (period, day) in periods.into_iter().rev() {
-            if let Some(value) = self.period_table(code, &period).await?.national {
+            if let Some(value) = self.national_value(code, &period).await? {
                 out.push(PeriodValue { period, day, value });
             }
         }
@@ -700,5 +713,262 @@ impl Service {
                 superseded_at: m.superseded_at.map(instant_rfc3339),
             })
             .collect())
+    }
+}
+
+// ------------------------------------------------------------------ bulk ingest
+
+/// One measurement of a bulk batch (API, NDJSON, spreadsheet import).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkMeasurementInput {
+    /// The indicator's code.
+    pub indicator: String,
+    /// The agency measured (code, id or name); none for a national figure.
+    #[serde(default)]
+    pub agency: Option<String>,
+    /// "2025-11", "2025-Q4" or "2025", by the indicator's periodicity.
+    pub period: String,
+    pub value: f64,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// What a bulk batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BulkOutcome {
+    /// Items in the batch.
+    pub received: usize,
+    /// New values.
+    pub inserted: usize,
+    /// Values that superseded a different current value (which stays as history).
+    pub corrected: usize,
+    /// Values equal to the current one (value and source): nothing written.
+    pub unchanged: usize,
+}
+
+/// A bad item of a batch: its position (0-based `index`; `line`, 1-based, when
+/// the batch came as lines) and the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ItemError {
+    pub index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub field: String,
+    pub message: String,
+}
+
+/// Why a batch was refused: bad items (nothing stored; 422), or a whole-request
+/// error (401, 403 with the items at fault in the message, 500).
+#[derive(Debug)]
+pub enum BulkError {
+    Items(Vec<ItemError>),
+    Service(ServiceError),
+}
+
+impl From<ServiceError> for BulkError {
+    fn from(e: ServiceError) -> Self {
+        BulkError::Service(e)
+    }
+}
+
+impl From<tiendo_store::StoreError> for BulkError {
+    fn from(e: tiendo_store::StoreError) -> Self {
+        BulkError::Service(e.into())
+    }
+}
+
+/// At most this many item errors are reported (the count of all is in the last).
+pub const MAX_ITEM_ERRORS: usize = 1_000;
+
+impl Service {
+    /// Records a batch of measurements of any indicators and agencies. Every item
+    /// is checked first (indicator, agency, period of the indicator's periodicity,
+    /// valid range, no item repeating another's indicator, agency and period, who
+    /// may enter it); on any problem nothing is stored and every bad item is named.
+    /// Otherwise all are stored in one transaction; a value for an (indicator,
+    /// agency, period) that has one supersedes it and the old one stays as history.
+    /// One history entry (`events`) for the batch holds its count and a SHA-256 of
+    /// its content; each stored value keeps who entered it and when.
+    pub async fn insert_measurements(
+        &self,
+        actor: &Actor,
+        items: Vec<BulkMeasurementInput>,
+    ) -> std::result::Result<BulkOutcome, BulkError> {
+        use sha2::{Digest, Sha256};
+        use std::collections::hash_map::Entry;
+        let may_any = actor.may(Write::Measure { agency: None })
+            || actor
+                .agency_id
+                .is_some_and(|a| actor.may(Write::Measure { agency: Some(a) }));
+        if !may_any {
+            return Err(ServiceError::Forbidden("this role enters no measurements".into()).into());
+        }
+        struct Ind {
+            id: i64,
+            periodicity: Periodicity,
+            range: ValidRange,
+            unit: String,
+        }
+        let mut indicators: HashMap<String, Option<Ind>> = HashMap::new();
+        let mut agencies: HashMap<String, std::result::Result<i64, String>> = HashMap::new();
+        let mut seen: HashMap<(i64, Option<i64>, String), usize> =
+            HashMap::with_capacity(items.len());
+        let mut rows = Vec::with_capacity(items.len());
+        let mut errors: Vec<ItemError> = Vec::new();
+        let mut forbidden: Vec<usize> = Vec::new();
+        let mut n_errors = 0usize;
+        let mut hasher = Sha256::new();
+        let received = items.len();
+        for (index, m) in items.into_iter().enumerate() {
+            let mut fail = |field: &str, message: String| {
+                n_errors += 1;
+                if errors.len() < MAX_ITEM_ERRORS {
+                    errors.push(ItemError {
+                        index,
+                        line: None,
+                        field: field.into(),
+                        message,
+                    });
+                }
+            };
+            let code = m.indicator.trim();
+            if !indicators.contains_key(code) {
+                let row = self.store.get_indicator(code).await?;
+                indicators.insert(
+                    code.to_string(),
+                    row.map(|r| Ind {
+                        id: r.id,
+                        periodicity: periodicity(&r),
+                        range: range(&r),
+                        unit: r.unit.clone(),
+                    }),
+                );
+            }
+            let Some(ind) = indicators.get(code).and_then(|i| i.as_ref()) else {
+                fail("indicator", format!("no indicator '{code}'"));
+                continue;
+            };
+            let agency_id = match m.agency.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(name) => {
+                    let resolved = match agencies.entry(name.to_string()) {
+                        Entry::Occupied(e) => e.get().clone(),
+                        Entry::Vacant(e) => e
+                            .insert(
+                                self.resolve_agency("agency", name, None)
+                                    .map(|a| a.id)
+                                    .map_err(|e| match e {
+                                        ServiceError::Invalid { message, .. } => message,
+                                        other => other.to_string(),
+                                    }),
+                            )
+                            .clone(),
+                    };
+                    match resolved {
+                        Ok(id) => Some(id),
+                        Err(message) => {
+                            fail("agency", message);
+                            continue;
+                        }
+                    }
+                }
+            };
+            if !actor.may(Write::Measure { agency: agency_id }) {
+                forbidden.push(index);
+                continue;
+            }
+            let period = m.period.trim();
+            let Some(period_end) = ind.periodicity.end_of(period) else {
+                fail(
+                    "period",
+                    format!(
+                        "'{}' is not a {} period (like {})",
+                        m.period,
+                        ind.periodicity.as_str(),
+                        ind.periodicity.key_of(today())
+                    ),
+                );
+                continue;
+            };
+            if let Err(message) = ind.range.check(m.value, &ind.unit) {
+                fail("value", message);
+                continue;
+            }
+            match seen.entry((ind.id, agency_id, period.to_string())) {
+                Entry::Occupied(e) => {
+                    fail(
+                        "period",
+                        format!(
+                            "item {} already gives this indicator, agency and period",
+                            e.get()
+                        ),
+                    );
+                    continue;
+                }
+                Entry::Vacant(e) => {
+                    e.insert(index);
+                }
+            }
+            let value = to_scaled(m.value);
+            let source = m.source.as_deref().map(|s| nfc(s.trim()));
+            hasher.update(ind.id.to_le_bytes());
+            hasher.update(agency_id.unwrap_or(0).to_le_bytes());
+            hasher.update(period.as_bytes());
+            hasher.update(b"\t");
+            hasher.update(value.to_le_bytes());
+            hasher.update(source.as_deref().unwrap_or("").as_bytes());
+            hasher.update(b"\n");
+            rows.push(NewMeasurement {
+                indicator_id: ind.id,
+                agency_id,
+                period: period.to_string(),
+                period_end,
+                value,
+                source,
+                note: m.note.as_deref().map(|s| nfc(s.trim())),
+            });
+        }
+        if !forbidden.is_empty() {
+            let shown: Vec<String> = forbidden.iter().take(20).map(|i| i.to_string()).collect();
+            return Err(ServiceError::Forbidden(format!(
+                "a focal point enters only its own agency's figures; {} item(s) are of another agency (items {}{}); nothing was recorded",
+                forbidden.len(),
+                shown.join(", "),
+                if forbidden.len() > shown.len() { ", …" } else { "" }
+            ))
+            .into());
+        }
+        if n_errors > 0 {
+            if n_errors > errors.len()
+                && let Some(last) = errors.last_mut()
+            {
+                last.message.push_str(&format!(
+                    " ({n_errors} bad items in all; the first {MAX_ITEM_ERRORS} are listed)"
+                ));
+            }
+            return Err(BulkError::Items(errors));
+        }
+        if rows.is_empty() {
+            return Ok(BulkOutcome::default());
+        }
+        let hash = hex::encode(hasher.finalize());
+        let changes = serde_json::json!({"count": rows.len(), "sha256": hash});
+        let counts = self
+            .store
+            .bulk_record_measurements(
+                &rows,
+                changes,
+                &Stamp::now(Some(actor.user_id).filter(|id| *id > 0)),
+            )
+            .await?;
+        Ok(BulkOutcome {
+            received,
+            inserted: counts.inserted,
+            corrected: counts.corrected,
+            unchanged: counts.unchanged,
+        })
     }
 }

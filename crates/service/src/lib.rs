@@ -12,7 +12,9 @@ pub mod evidence;
 pub mod import;
 pub mod indicators;
 pub mod input;
+pub mod reports;
 pub mod scoring;
+pub mod sheets;
 pub mod views;
 
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 
 pub mod indicators {
     use super::*;
-    use crate::types::{IndicatorRow, MeasurementRow, NewIndicator, NewMeasurement, NewTarget, TargetRow};
+    use crate::types::{BulkCounts, IndicatorRow, MeasurementRow, NewIndicator, NewMeasurement, NewTarget, TargetRow};
 
     const INDICATOR_COLS: &str =
         "id, code, name, unit, direction, aggregation, levels, periodicity, source, valid_min, valid_max";
@@ -248,6 +248,160 @@ pub mod indicators {
         let mut out = Vec::new();
         for row in fetch_all(pool, &sql).await? {
             out.push((row.try_get("period")?, row.try_get("period_end")?));
+        }
+        Ok(out)
+    }
+
+    /// Rows per multi-row INSERT of measurements (9 parameters each): 3,600 × 9 =
+    /// 32,400, under SQLite's 32,766 bound parameters per statement.
+    const MEASUREMENT_ROWS: usize = 3_600;
+    /// Ids per `UPDATE … WHERE id IN (…)`.
+    const SUPERSEDE_IDS: usize = 30_000;
+
+    /// Records a batch of measurements in one transaction, each (indicator, agency,
+    /// period) at most once in `rows` (the service checks). A value equal to the
+    /// current one (value and source) is left alone; a different one supersedes it
+    /// (the old row stays, with `superseded_at`, as history); a new one is inserted.
+    /// Multi-row INSERTs; one history entry for the whole batch (`changes`, which
+    /// the caller fills with the count and a hash of the content), the rows
+    /// themselves carrying who entered them and when.
+    pub async fn bulk_record_measurements(
+        backend: &Backend,
+        rows: &[NewMeasurement],
+        changes: serde_json::Value,
+        stamp: &Stamp,
+    ) -> Result<BulkCounts, StoreError> {
+        use std::collections::HashMap;
+        let (_guard, mut tx) = backend.begin().await?;
+        let mut groups: HashMap<(i64, &str), Vec<usize>> = HashMap::new();
+        for (i, m) in rows.iter().enumerate() {
+            groups.entry((m.indicator_id, m.period.as_str())).or_default().push(i);
+        }
+        let mut counts = BulkCounts::default();
+        let mut supersede: Vec<i64> = Vec::new();
+        let mut insert: Vec<usize> = Vec::with_capacity(rows.len());
+        for ((indicator_id, period), members) in &groups {
+            let mut sql = Sql::default();
+            sql.push_args(
+                "SELECT id, agency_id, value, source FROM measurements WHERE indicator_id = ? AND period = ? AND superseded_at IS NULL",
+                [Arg::I64(*indicator_id), Arg::Text((*period).to_string())],
+            );
+            let found = bind(sqlx::query(sqlx::AssertSqlSafe(sql.text_for(POSITIONAL_PARAMETERS))), &sql.args)
+                .fetch_all(&mut *tx)
+                .await?;
+            let mut current: HashMap<Option<i64>, (i64, i64, Option<String>)> = HashMap::with_capacity(found.len());
+            for row in &found {
+                current.insert(
+                    row.try_get("agency_id")?,
+                    (row.try_get("id")?, row.try_get("value")?, row.try_get("source")?),
+                );
+            }
+            for &i in members {
+                let m = &rows[i];
+                match current.get(&m.agency_id) {
+                    Some((_, value, source)) if *value == m.value && *source == m.source => counts.unchanged += 1,
+                    Some((id, _, _)) => {
+                        counts.corrected += 1;
+                        supersede.push(*id);
+                        insert.push(i);
+                    }
+                    None => {
+                        counts.inserted += 1;
+                        insert.push(i);
+                    }
+                }
+            }
+        }
+        for chunk in supersede.chunks(SUPERSEDE_IDS) {
+            let mut sql = Sql::default();
+            sql.push_args("UPDATE measurements SET superseded_at = ? WHERE id IN (", [Arg::I64(stamp.recorded_at)]);
+            for (k, id) in chunk.iter().enumerate() {
+                if k > 0 {
+                    sql.push(",");
+                }
+                let p = sql.arg(Arg::I64(*id));
+                sql.push(&p);
+            }
+            sql.push(")");
+            tx_exec(&mut tx, &sql).await?;
+        }
+        insert.sort_unstable();
+        // One statement text for every full chunk: prepared once, then reused
+        // (sqlx caches prepared statements per connection); values bound in place.
+        let text_for = |n: usize| {
+            let mut text = String::from(
+                "INSERT INTO measurements (indicator_id, agency_id, period, period_end, value, source, note, entered_by, recorded_at) VALUES ",
+            );
+            for k in 0..n {
+                if k > 0 {
+                    text.push(',');
+                }
+                if POSITIONAL_PARAMETERS {
+                    text.push_str("(?,?,?,?,?,?,?,?,?)");
+                } else {
+                    let b = k * 9;
+                    text.push_str(&format!(
+                        "(${},${},${},${},${},${},${},${},${})",
+                        b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9
+                    ));
+                }
+            }
+            text
+        };
+        let full = text_for(MEASUREMENT_ROWS);
+        for chunk in insert.chunks(MEASUREMENT_ROWS) {
+            let text = if chunk.len() == MEASUREMENT_ROWS { full.clone() } else { text_for(chunk.len()) };
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(text));
+            for &i in chunk {
+                let m = &rows[i];
+                q = q
+                    .bind(m.indicator_id)
+                    .bind(m.agency_id)
+                    .bind(m.period.as_str())
+                    .bind(m.period_end)
+                    .bind(m.value)
+                    .bind(m.source.as_deref())
+                    .bind(m.note.as_deref())
+                    .bind(stamp.actor_id)
+                    .bind(stamp.recorded_at);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let mut changes = changes;
+        if let Some(map) = changes.as_object_mut() {
+            map.insert("inserted".into(), counts.inserted.into());
+            map.insert("corrected".into(), counts.corrected.into());
+            map.insert("unchanged".into(), counts.unchanged.into());
+        }
+        audit(
+            &mut tx,
+            stamp,
+            &Audit {
+                entity: "measurement",
+                entity_id: rows.first().map_or(0, |m| m.indicator_id),
+                action: "bulk_record".into(),
+                changes,
+            },
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(counts)
+    }
+
+    /// The current values of one indicator for one period, `(agency, value)`, read
+    /// from the covering index `measurements_current_value` alone.
+    pub async fn current_values(pool: &Pool, indicator_id: i64, period: &str) -> Result<Vec<(Option<i64>, i64)>, StoreError> {
+        let mut sql = Sql::default();
+        sql.push_args(
+            "SELECT agency_id, value FROM measurements WHERE indicator_id = ? AND period = ? AND superseded_at IS NULL",
+            [Arg::I64(indicator_id), Arg::Text(period.into())],
+        );
+        let rows = bind(sqlx::query(sqlx::AssertSqlSafe(sql.text_for(POSITIONAL_PARAMETERS))), &sql.args)
+            .fetch_all(pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push((row.try_get::<Option<i64>, _>(0)?, row.try_get::<i64, _>(1)?));
         }
         Ok(out)
     }

@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod evidence_types;
+pub mod measurement_load;
 mod postgres;
 pub mod sql;
 mod sqlite;
@@ -41,6 +42,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (
         11,
         include_str!("../migrations/0011_open_current_index.sql"),
+    ),
+    // indicators at scale (issue 6): covering index of current measurements
+    (
+        12,
+        include_str!("../migrations/0012_measurements_current_value.sql"),
     ),
 ];
 
@@ -308,6 +314,8 @@ forward! {
     read fn targets(indicator_id: i64) -> Vec<TargetRow>;
     write fn record_measurements(rows: &[NewMeasurement], stamp: &Stamp) -> usize;
     read fn period_values(indicator_id: i64, period: &str) -> Vec<MeasurementRow>;
+    write fn bulk_record_measurements(rows: &[NewMeasurement], changes: serde_json::Value, stamp: &Stamp) -> BulkCounts;
+    read fn current_values(indicator_id: i64, period: &str) -> Vec<(Option<i64>, i64)>;
     read fn series(indicator_id: i64, agency_id: Option<i64>) -> Vec<MeasurementRow>;
     read fn measurement_history(indicator_id: i64, agency_id: Option<i64>, period: &str) -> Vec<MeasurementRow>;
     read fn periods(indicator_id: i64) -> Vec<(String, NaiveDate)>;
@@ -362,6 +370,14 @@ forward! {
     read fn get_evidence(id: i64) -> Option<EvidenceMeta>;
     read fn evidence_content(id: i64) -> Option<Vec<u8>>;
     read fn documents_with_drafts(limit: i64) -> Vec<(i64, i64, i64)>;
+}
+
+// Spreadsheet imports (sheet_repo.rs, docs/spreadsheets.md).
+forward! {
+    read fn task_keys(document_ids: &[i64]) -> Vec<(i64, i64, Option<String>, String)>;
+    read fn task_assignments(task_ids: &[i64]) -> Vec<(i64, i64, i64)>;
+    write fn import_sheet_tasks(tasks: &[NewTask], stamp: &Stamp) -> Vec<i64>;
+    write fn import_sheet_reports(reports: &[NewReport], stamp: &Stamp) -> Vec<i64>;
 }
 
 #[cfg(test)]

@@ -2314,34 +2314,78 @@ async fn events_page(pool: &Pool, wh: Sql, page: i64, per_page: i64) -> Result<(
 /// `(known_from, state)` in order.
 pub type BulkAssignment = (i64, i64, i64, Vec<(Micros, AssignmentState)>);
 
-/// Rows per multi-row statement, kept under SQLite's 32,766 parameters.
-const BULK_ROWS: usize = 500;
+/// Parameters per multi-row statement, kept under SQLite's 32,766 (and
+/// PostgreSQL's 65,535).
+const BULK_PARAMS: usize = 30_000;
 
 fn is_postgres() -> bool {
     std::any::type_name::<Db>().contains("Postgres")
 }
 
-/// Writes `rows` (each `cols` values) as multi-row INSERTs of `head` (`INSERT INTO t (…)`).
-async fn tx_insert_rows(tx: &mut Tx<'_>, head: &str, cols: usize, rows: &[Vec<Arg>]) -> Result<(), StoreError> {
-    for chunk in rows.chunks(BULK_ROWS) {
-        let mut sql = Sql::new(head);
-        sql.push(" VALUES ");
-        for (i, row) in chunk.iter().enumerate() {
-            debug_assert_eq!(row.len(), cols);
-            if i > 0 {
-                sql.push(",");
-            }
-            sql.push("(");
-            for (j, a) in row.iter().enumerate() {
-                if j > 0 {
-                    sql.push(",");
-                }
-                let p = sql.arg(a.clone());
-                sql.push(&p);
-            }
-            sql.push(")");
+fn bind_one<'q>(
+    q: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>,
+    a: &'q Arg,
+) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments> {
+    match a {
+        Arg::I64(v) => q.bind(*v),
+        Arg::OptI64(v) => q.bind(*v),
+        Arg::Text(v) => q.bind(v.as_str()),
+        Arg::OptText(v) => q.bind(v.as_deref()),
+        Arg::Date(v) => q.bind(*v),
+        Arg::OptDate(v) => q.bind(*v),
+        Arg::Bool(v) => q.bind(*v),
+    }
+}
+
+/// `head VALUES (…),(…)` for `rows` rows of `cols` placeholders (`?` on SQLite,
+/// `$n` on PostgreSQL).
+fn insert_text(head: &str, cols: usize, rows: usize) -> String {
+    use std::fmt::Write;
+    let mut text = String::with_capacity(head.len() + 8 + rows * cols * 7);
+    text.push_str(head);
+    text.push_str(" VALUES ");
+    let mut n = 0;
+    for i in 0..rows {
+        if i > 0 {
+            text.push(',');
         }
-        tx_exec(tx, &sql).await?;
+        text.push('(');
+        for j in 0..cols {
+            if j > 0 {
+                text.push(',');
+            }
+            n += 1;
+            if POSITIONAL_PARAMETERS {
+                text.push('?');
+            } else {
+                let _ = write!(text, "${n}");
+            }
+        }
+        text.push(')');
+    }
+    text
+}
+
+/// Writes `rows` (each `cols` values) as multi-row INSERTs of `head` (`INSERT INTO t (…)`):
+/// the statement text is built once per chunk size (so the prepared statement is
+/// reused) and the values are bound without copying.
+async fn tx_insert_rows(tx: &mut Tx<'_>, head: &str, cols: usize, rows: &[Vec<Arg>]) -> Result<(), StoreError> {
+    let per = (BULK_PARAMS / cols.max(1)).max(1);
+    let mut full: Option<String> = None;
+    for chunk in rows.chunks(per) {
+        let text = if chunk.len() == per {
+            full.get_or_insert_with(|| insert_text(head, cols, per)).clone()
+        } else {
+            insert_text(head, cols, chunk.len())
+        };
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(text));
+        for row in chunk {
+            debug_assert_eq!(row.len(), cols);
+            for a in row {
+                q = bind_one(q, a);
+            }
+        }
+        q.execute(&mut **tx).await?;
     }
     Ok(())
 }

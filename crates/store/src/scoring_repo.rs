@@ -18,8 +18,12 @@ pub mod scoring {
         use futures_util::TryStreamExt;
         let mut sql = Sql::new(
             "SELECT s.assignment_id, s.task_id, s.agency_id, s.deadline_kind, s.due, s.completed_on, s.known_from \
-             FROM assignment_states s WHERE s.cancelled = FALSE",
+             FROM assignment_states s",
         );
+        // A past month on SQLite: read the table through (10.9 s → 1.2 s on 2M
+        // assignments; the planner otherwise skip-scans the agency index).
+        past_national_scan_hint(&mut sql, None, last);
+        sql.push(" WHERE s.cancelled = FALSE");
         known_clause(&mut sql, end_of_day(last));
         sql.push_args(
             " AND ((s.completed_on IS NOT NULL AND s.completed_on <= ? AND (s.completed_on >= ? OR s.known_from >= ?)) \

@@ -13,3 +13,5 @@ include!("evidence_repo.rs");
 pub use evidence::*;
 include!("dbquality_repo.rs");
 pub use dbquality::*;
+include!("sheet_repo.rs");
+pub use sheets::*;

@@ -410,6 +410,17 @@ pub struct NewMeasurement {
     pub note: Option<String>,
 }
 
+/// What a bulk recording of measurements did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkCounts {
+    /// New (indicator, agency, period) values.
+    pub inserted: usize,
+    /// Values that superseded a different current value (kept as history).
+    pub corrected: usize,
+    /// Values equal to the current one (same value and source): nothing written.
+    pub unchanged: usize,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MeasurementRow {
     pub id: i64,

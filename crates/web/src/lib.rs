@@ -42,6 +42,7 @@ pub fn router() -> Router<Service> {
         .route("/van-ban/{id}", get(pages::document::page))
         .route("/chi-tieu", get(pages::indicators::list))
         .route("/chi-tieu/{code}", get(pages::indicators::page))
+        .route("/chi-tieu/{code}/so-lieu", post(pages::indicators::record))
         .route("/co-quan", get(pages::agency::list))
         .route("/co-quan/{id}", get(pages::agency::page))
         .route("/viec-cua-toi", get(pages::work::my_work))
@@ -94,9 +95,18 @@ pub fn router() -> Router<Service> {
             "/co-so-du-lieu/{code}/tham-dinh",
             get(pages::databases::review_form).post(pages::databases::review_submit),
         )
+        .route("/tai-bao-cao/{kind}", get(pages::printed::download))
         .route("/xep-hang", get(pages::rankings::page))
         .route("/xep-hang.csv", get(pages::rankings::export_csv))
         .route("/xep-hang.xlsx", get(pages::rankings::export_xlsx))
+        // spreadsheets in (docs/spreadsheets.md)
+        .route(
+            "/nhap-bang-tinh",
+            get(pages::sheets::form)
+                .post(pages::sheets::submit)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/nhap-bang-tinh/mau/{kind}", get(pages::sheets::template))
         .route("/static/app.css", get(css))
         .route("/static/favicon.svg", get(favicon))
         .layer(axum::middleware::from_fn(web_headers))
@@ -141,6 +151,15 @@ pub fn evidence_response(
     bytes: Vec<u8>,
 ) -> Response {
     pages::evidence::file_response(file, bytes)
+}
+
+/// A rendered report (tiendo-reports) as an attachment, for the API too.
+pub fn report_response(
+    printed: &tiendo_reports::Printed,
+    format: tiendo_reports::Format,
+    bytes: Vec<u8>,
+) -> Response {
+    pages::printed::report_response(printed, format, bytes)
 }
 
 const APP_CSS: &str = include_str!("../assets/app.css");

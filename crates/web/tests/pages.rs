@@ -325,6 +325,15 @@ async fn dashboard_counts_link_to_the_task_list_and_english_switches() {
     }
 }
 
+/// The token with its last hex digit changed, so it is always different
+/// (replacing one letter left about one token in sixty unchanged).
+fn tampered(token: &str) -> String {
+    let mut t = token.to_string();
+    let last = t.pop().expect("a token");
+    t.push(if last == '0' { '1' } else { '0' });
+    t
+}
+
 #[tokio::test]
 async fn posts_without_the_csrf_field_are_refused() {
     for (backend, service) in services().await {
@@ -337,7 +346,7 @@ async fn posts_without_the_csrf_field_are_refused() {
         for csrf in [
             None,
             Some("0".repeat(64)),
-            Some(form.csrf().replace('a', "b")),
+            Some(tampered(&form.csrf())),
         ] {
             let mut pairs = vec![("narrative", "Đã hoàn thành dự thảo")];
             if let Some(t) = &csrf {
@@ -700,6 +709,77 @@ async fn indicator_pages_show_five_g_off_track_with_its_chart() {
         );
         let missing = c.get("/chi-tieu/khong-co").await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND, "[{backend}]");
+    }
+}
+
+/// A focal point enters its agency's figure on the indicator page: a bad value
+/// comes back by its field with what was typed, a good one is recorded and shows
+/// in the period's table; a viewer has no form and the server refuses its POST.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_focal_point_enters_a_figure_on_the_indicator_page() {
+    for (backend, service) in services().await {
+        service.load_demo().await.expect("demo");
+        let path = "/chi-tieu/chi-ngan-sach-khcn";
+        let mut focal = signed_in(&service, "daumoi.bca", "focal", Some(FOCAL_AGENCY)).await;
+        let page = focal.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "[{backend}]");
+        assert!(
+            page.body.contains("/so-lieu") && page.body.contains("<strong>Bộ Công an</strong>"),
+            "[{backend}] the focal point's form names its own agency"
+        );
+        let csrf = page.csrf();
+        let post = format!("{path}/so-lieu");
+        let bad = focal
+            .post(
+                &post,
+                &[
+                    ("csrf", &csrf),
+                    ("period", "2025"),
+                    ("value", "150"),
+                    ("source", "Báo cáo BCA"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::OK, "[{backend}] {}", bad.body);
+        assert!(
+            bad.body.contains("id=\"m-value-err\"") && bad.body.contains("value=\"150\""),
+            "[{backend}] the error sits by the value, typed text kept"
+        );
+        assert!(
+            bad.body.contains("value=\"Báo cáo BCA\""),
+            "[{backend}] source kept"
+        );
+        let good = focal
+            .post(
+                &post,
+                &[("csrf", &csrf), ("period", "2025"), ("value", "12,5")],
+            )
+            .await;
+        assert_eq!(
+            good.status,
+            StatusCode::SEE_OTHER,
+            "[{backend}] {}",
+            good.body
+        );
+        let after = focal.get(&format!("{path}?period=2025")).await;
+        assert!(
+            after.body.contains("Bộ Công an") && after.body.contains("12,5 %"),
+            "[{backend}] the figure shows in the period's table"
+        );
+        let mut viewer = signed_in(&service, "lanhdao", "viewer", None).await;
+        let seen = viewer.get(path).await;
+        assert!(
+            !seen.body.contains("/so-lieu"),
+            "[{backend}] no form for a viewer"
+        );
+        let csrf = seen.csrf();
+        let refused = viewer
+            .post(
+                &post,
+                &[("csrf", &csrf), ("period", "2025"), ("value", "1")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "[{backend}]");
     }
 }
 

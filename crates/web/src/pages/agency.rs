@@ -4,10 +4,8 @@
 
 use askama::Template;
 use axum::extract::Path;
-use chrono::{Datelike, NaiveDate};
-use tiendo_core::status::Status;
 use tiendo_core::text::fold;
-use tiendo_store::{AgencyFilter, AssignmentFilter, CommitmentFilter};
+use tiendo_store::AgencyFilter;
 
 use super::task::{AssignmentLine, assignment_line, commitment_outcome};
 use super::{Badge, short};
@@ -150,22 +148,8 @@ struct AgencyPage {
     path_only: String,
     /// The latest published monthly score (pages/rankings.rs).
     score: Option<super::rankings::ScoreBlock>,
-}
-
-/// The last day of the month `back` months before `day`'s (the day itself for
-/// its own month).
-fn month_end(day: NaiveDate, back: u32) -> NaiveDate {
-    let total = day.year() * 12 + day.month0() as i32 - back as i32;
-    let (y, m) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
-    if back == 0 {
-        return day;
-    }
-    let next = if m == 12 {
-        NaiveDate::from_ymd_opt(y + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(y, m + 1, 1)
-    };
-    next.and_then(|d| d.pred_opt()).unwrap_or(day)
+    /// The printed report card as files.
+    files: Vec<super::printed::Download>,
 }
 
 pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
@@ -183,20 +167,12 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
             ),
         ));
     }
-    let counts = s
-        .status_counts(&web.actor, day, Some(id))
-        .await
-        .or_page(ctx)?;
-    let get = |st: Status| {
-        counts
-            .iter()
-            .find(|(s, _)| *s == st)
-            .map(|(_, n)| *n)
-            .unwrap_or(0)
-    };
-    let total: i64 = counts.iter().map(|(_, n)| n).sum();
-    let on_time = get(Status::CompletedOnTime);
-    let late = get(Status::CompletedLate);
+    // The data is the service's (shared with the printed report card).
+    let card = s.agency_card(&web.actor, id, day, 100).await.or_page(ctx)?;
+    let counts = &card.counts;
+    let total = card.total;
+    let on_time = card.on_time;
+    let late = card.late;
     let tasks_link = |status: Option<&str>| {
         let mut p = vec![("agency".to_string(), agency.code.clone())];
         if let Some(st) = status {
@@ -204,67 +180,17 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
         }
         ctx.link(&build("/nhiem-vu", &p))
     };
-    let overdue = s
-        .list_assignments(
-            &web.actor,
-            AssignmentFilter {
-                task_id: None,
-                agency_id: Some(id),
-                document_id: None,
-                status: Some(Status::Overdue),
-                as_of: day,
-                due_soon_days: 0,
-                confined_to: None,
-                page: 1,
-                per_page: 100,
-            },
-        )
-        .await
-        .or_page(ctx)?;
-    let commitments = s
-        .list_commitments(
-            &web.actor,
-            CommitmentFilter {
-                agency_id: Some(id),
-                page: 1,
-                per_page: 200,
-                ..Default::default()
-            },
-            day,
-        )
-        .await
-        .or_page(ctx)?;
-    let known_by = tiendo_core::time::end_of_day(day);
-    let commitments: Vec<_> = commitments
-        .items
-        .into_iter()
-        .filter(|c| {
-            chrono::DateTime::parse_from_rfc3339(&c.created_at)
-                .map(|t| t.timestamp_micros() < known_by)
-                .unwrap_or(true)
+    let commitments = &card.commitments;
+    let n_outcome = |o: &str| card.outcomes(o);
+    let months: Vec<Month> = card
+        .months
+        .iter()
+        .map(|(d, overdue, completed)| Month {
+            label: ctx.lang.month(*d),
+            overdue: *overdue,
+            completed: *completed,
         })
         .collect();
-    let n_outcome = |o: &str| commitments.iter().filter(|c| c.outcome == o).count() as i64;
-    // Trend: overdue and completed at the end of each of the last 12 months.
-    let mut months = Vec::new();
-    for back in (0..12).rev() {
-        let d = month_end(day, back);
-        let c = s
-            .status_counts(&web.actor, d, Some(id))
-            .await
-            .or_page(ctx)?;
-        let g = |st: Status| {
-            c.iter()
-                .find(|(s, _)| *s == st)
-                .map(|(_, n)| *n)
-                .unwrap_or(0)
-        };
-        months.push(Month {
-            label: ctx.lang.month(d),
-            overdue: g(Status::Overdue),
-            completed: g(Status::CompletedOnTime) + g(Status::CompletedLate),
-        });
-    }
     let trend = chart::trend(
         ctx.t(
             "Số phân công quá hạn và đã hoàn thành vào cuối mỗi tháng",
@@ -291,10 +217,10 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
         total: ctx.lang.int(total),
         on_time_rate: ctx.lang.percent(on_time, on_time + late),
         completed: ctx.lang.int(on_time + late),
-        overdue_total: ctx.lang.int(overdue.total),
+        overdue_total: ctx.lang.int(card.overdue_total),
         overdue_href: tasks_link(Some("overdue")),
-        overdue: overdue
-            .items
+        overdue: card
+            .overdue
             .iter()
             .map(|a| {
                 let mut l = assignment_line(ctx, a);
@@ -332,21 +258,8 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
         tasks_href: tasks_link(None),
         path_only: format!("/co-quan/{id}"),
         score: super::rankings::score_block(&web, id, &agency.kind).await,
+        files: super::printed::links(ctx, "agency", &[("agency", agency.code.clone())]),
         ctx: ctx.clone(),
     };
     Ok(render(&page))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn month_ends() {
-        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        assert_eq!(month_end(d("2025-07-16"), 0), d("2025-07-16"));
-        assert_eq!(month_end(d("2025-07-16"), 1), d("2025-06-30"));
-        assert_eq!(month_end(d("2025-03-05"), 3), d("2024-12-31"));
-        assert_eq!(month_end(d("2025-03-05"), 1), d("2025-02-28"));
-    }
 }

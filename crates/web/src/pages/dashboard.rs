@@ -51,6 +51,9 @@ struct DashboardPage {
     soon_href: String,
     reports: Vec<ReportLine>,
     path_only: String,
+    /// The overdue appendix and the monthly report as files.
+    overdue_files: Vec<super::printed::Download>,
+    monthly_files: Vec<super::printed::Download>,
 }
 
 pub fn review_state(ctx: &Ctx, s: &str) -> (String, &'static str) {
@@ -205,6 +208,8 @@ pub async fn dashboard(
         soon_href,
         reports,
         path_only: "/".into(),
+        overdue_files: super::printed::links(ctx, "overdue", &[]),
+        monthly_files: super::printed::links(ctx, "monthly", &[]),
         ctx: ctx.clone(),
     };
     Ok(render(&page))

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::Path;
 use tiendo_core::status::Status;
 use tiendo_core::text::nfc;
-use tiendo_store::{DocumentFilter, TaskFilter, TaskSort};
+use tiendo_store::DocumentFilter;
 
 use super::{Badge, short};
 use crate::ctx::*;
@@ -111,6 +111,8 @@ struct DocumentPage {
     body: Option<String>,
     tasks_href: String,
     path_only: String,
+    /// The implementation report as files.
+    files: Vec<super::printed::Download>,
 }
 
 pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
@@ -120,30 +122,11 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
     let day = ctx.day;
     let doc = s.get_document(&web.actor, id).await.or_page(ctx)?;
     let body = s.get_document_body(&web.actor, id).await.or_page(ctx)?;
-    let tasks = s
-        .list_tasks(
-            &web.actor,
-            TaskFilter {
-                agency_id: None,
-                document_id: Some(id),
-                status: None,
-                as_of: day,
-                known_only: ctx.as_of.is_some(),
-                due_from: None,
-                due_to: None,
-                field: None,
-                words: Vec::new(),
-                confined_to: None,
-                due_soon_days: 0,
-                sort: TaskSort::Document,
-                page: 1,
-                per_page: 1000,
-            },
-        )
+    // The same tasks and progress as the printed implementation report.
+    let (tasks, progress) = s
+        .document_tasks(&web.actor, id, day, ctx.as_of.is_some())
         .await
         .or_page(ctx)?;
-    let ids: Vec<i64> = tasks.items.iter().map(|t| t.id).collect();
-    let progress = s.task_progress(&web.actor, &ids, day).await.or_page(ctx)?;
     let mut totals = std::collections::HashMap::<Status, i64>::new();
     for p in progress.values() {
         for (st, n) in &p.by_status {
@@ -179,7 +162,6 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
         title: doc.title.clone(),
         meta,
         tasks: tasks
-            .items
             .iter()
             .map(|t| {
                 let p = progress.get(&t.id).cloned().unwrap_or_default();
@@ -215,6 +197,7 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
         body,
         tasks_href: ctx.link(&format!("/nhiem-vu?document={id}&sort=document")),
         path_only: format!("/van-ban/{id}"),
+        files: super::printed::links(ctx, "document", &[("document", id.to_string())]),
         ctx: ctx.clone(),
     };
     Ok(render(&page))

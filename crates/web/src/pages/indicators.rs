@@ -3,9 +3,14 @@
 //! target) and the table of agencies for a period.
 
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::Path;
 use tiendo_core::indicator::IndicatorStatus;
-use tiendo_service::indicators::{IndicatorDetail, IndicatorSummary, PeriodTable};
+use tiendo_core::policy::Role;
+use tiendo_service::ServiceError;
+use tiendo_service::indicators::{
+    IndicatorDetail, IndicatorSummary, MeasurementInput, PeriodTable,
+};
 
 use crate::chart::esc;
 use crate::ctx::*;
@@ -90,6 +95,24 @@ struct IndicatorPage {
     national: String,
     agencies: Vec<AgencyLine>,
     missing: usize,
+    /// Where the entry form posts.
+    action: String,
+    unit: String,
+    /// The entry form, for an admin or a focal point viewing today.
+    entry: Option<EntryForm>,
+}
+
+/// The measurement entry form: what was typed, and the error by its field.
+#[derive(Default)]
+pub struct EntryForm {
+    /// A focal point enters its own agency's figures only: its name, fixed.
+    pub own_agency: Option<String>,
+    pub agency: String,
+    pub period: String,
+    pub value: String,
+    pub source: String,
+    pub error_field: String,
+    pub error: String,
 }
 
 /// Measured values (dots joined by a line), the straight trajectory from the
@@ -183,15 +206,107 @@ fn chart(d: &IndicatorDetail, title: &str) -> String {
 }
 
 pub async fn page(web: Web, Path(code): Path<String>, q: QueryPairs) -> Out {
+    let mut web = web.nav("indicators");
+    if q.get("ok") == Some("recorded") {
+        web.ctx.notice = Some(
+            web.ctx
+                .t("Đã ghi số liệu.", "The figure is recorded.")
+                .to_string(),
+        );
+    }
+    let entry = blank_entry(&web);
+    render_page(&web, &code, q.get("period").map(str::to_string), entry).await
+}
+
+/// An empty entry form for those who may enter figures, on today's view.
+fn blank_entry(web: &Web) -> Option<EntryForm> {
+    if web.ctx.as_of.is_some() {
+        return None;
+    }
+    match web.actor.role {
+        Role::Admin => Some(EntryForm::default()),
+        Role::Focal => Some(EntryForm {
+            own_agency: web.actor.agency_id.map(|id| web.service.agency_name(id)),
+            ..EntryForm::default()
+        }),
+        Role::Viewer => None,
+    }
+}
+
+/// Records one figure typed in the indicator page's form; on a bad value the page
+/// comes back with the error by its field and everything typed kept.
+pub async fn record(web: Web, Path(code): Path<String>, body: Bytes) -> Out {
     let web = web.nav("indicators");
+    let form = Form::parse(&body);
+    web.check_csrf(&form)?;
+    let Some(mut entry) = blank_entry(&web) else {
+        return Err(error_page(
+            &web.ctx,
+            ServiceError::Forbidden("viewers enter no figures".into()),
+        ));
+    };
+    entry.agency = form.raw("agency");
+    entry.period = form.raw("period");
+    entry.value = form.raw("value");
+    entry.source = form.raw("source");
+    let agency = match (&entry.own_agency, web.actor.agency_id) {
+        (Some(_), Some(id)) => web.service.agency(id).map(|a| a.code),
+        _ => form.text("agency"),
+    };
+    // Accept a decimal comma as typed in Vietnamese ("39,5").
+    let value = form.text("value").map(|v| v.replace(',', "."));
+    let Some(value) = value.as_deref().and_then(|v| v.parse::<f64>().ok()) else {
+        entry.error_field = "value".into();
+        entry.error = web
+            .ctx
+            .t("Nhập một số, ví dụ 39,5.", "Type a number, like 39.5.")
+            .into();
+        return render_page(&web, &code, None, Some(entry)).await;
+    };
+    let input = MeasurementInput {
+        agency,
+        period: form.raw("period").trim().to_string(),
+        value,
+        source: form.text("source"),
+        note: None,
+    };
+    match web
+        .service
+        .record_measurements(&web.actor, &code, std::slice::from_ref(&input))
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!(
+            "/chi-tieu/{code}?period={}&ok=recorded",
+            input.period
+        ))),
+        Err(ServiceError::Invalid { message, .. }) => {
+            // The service names the item's field: "measurements[0].period: …".
+            let line = message
+                .lines()
+                .find(|l| l.starts_with("measurements[0]."))
+                .unwrap_or(&message);
+            let (field, text) = line
+                .strip_prefix("measurements[0].")
+                .and_then(|l| l.split_once(": "))
+                .unwrap_or(("value", line));
+            entry.error_field = field.to_string();
+            entry.error = i18n::message(web.ctx.lang, text);
+            render_page(&web, &code, None, Some(entry)).await
+        }
+        Err(e) => Err(error_page(&web.ctx, e)),
+    }
+}
+
+async fn render_page(
+    web: &Web,
+    code: &str,
+    period: Option<String>,
+    entry: Option<EntryForm>,
+) -> Out {
     let ctx = &web.ctx;
     let day = ctx.as_of.unwrap_or_else(tiendo_core::time::today);
-    let detail = web
-        .service
-        .indicator_detail(&code, day)
-        .await
-        .or_page(ctx)?;
-    let period = q.get("period").map(str::to_string).or_else(|| {
+    let detail = web.service.indicator_detail(code, day).await.or_page(ctx)?;
+    let period = period.or_else(|| {
         detail
             .series
             .iter()
@@ -200,7 +315,7 @@ pub async fn page(web: Web, Path(code): Path<String>, q: QueryPairs) -> Out {
             .map(|p| p.period.clone())
     });
     let table: Option<PeriodTable> = match &period {
-        Some(p) => Some(web.service.period_table(&code, p).await.or_page(ctx)?),
+        Some(p) => Some(web.service.period_table(code, p).await.or_page(ctx)?),
         None => None,
     };
     let unit = detail.summary.unit.clone();
@@ -236,6 +351,9 @@ pub async fn page(web: Web, Path(code): Path<String>, q: QueryPairs) -> Out {
             })
             .unwrap_or_default(),
         missing: table.as_ref().map_or(0, |t| t.missing.len()),
+        entry,
+        action: ctx.link(&format!("/chi-tieu/{code}/so-lieu")),
+        unit,
         ctx: ctx.clone(),
     }))
 }
