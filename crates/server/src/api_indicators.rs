@@ -139,6 +139,9 @@ async fn history(
 /// measurements as NDJSON take about 90 MB.
 pub const BULK_BODY_LIMIT: usize = 256 * 1024 * 1024;
 
+/// How long a bulk request may take, upload included (the rest of the API has 60 s).
+pub const BULK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// The bulk ingest route, with its own body limit (the application's is far lower):
 /// merged by `crate::router` outside the application-wide limit.
 pub fn bulk_router() -> Router<Service> {

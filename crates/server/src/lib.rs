@@ -56,16 +56,22 @@ pub fn router(service: Service) -> Router {
         .merge(tiendo_web::router())
         .with_state(service.clone())
         .layer(RequestBodyLimitLayer::new(body_limit))
-        // bulk ingest of measurements (issue 6): its own, larger body limit
-        .merge(
-            api_indicators::bulk_router()
-                .with_state(service)
-                .layer(RequestBodyLimitLayer::new(api_indicators::BULK_BODY_LIMIT)),
-        )
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),
         ))
+        // bulk ingest of measurements (issue 6): its own, larger body limit and a
+        // longer timeout (a million rows over a slow link take minutes to arrive).
+        // A request cut by the timeout is dropped with its transaction: nothing stays.
+        .merge(
+            api_indicators::bulk_router()
+                .with_state(service)
+                .layer(RequestBodyLimitLayer::new(api_indicators::BULK_BODY_LIMIT))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    api_indicators::BULK_TIMEOUT,
+                )),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -444,6 +444,34 @@ async fn bulk_ingest_aggregates_corrects_and_refuses_bad_batches() {
         );
         assert!(h[0]["superseded_at"].is_string() && h[1]["superseded_at"].is_null());
 
+        // Sources and notes with the characters that delimit PostgreSQL's COPY rows
+        // (tab, newline, backslash) come back exactly as sent.
+        let source = "Sở KH&CN\tbáo cáo\\số 5\r\nngày 02/12/2025";
+        let mut odd = item("dan-so", "xa-2", "2026-01", 310.0);
+        odd["source"] = json!(source);
+        odd["note"] = json!("dòng 1\ndòng 2\t\\N");
+        let (s, b) = bulk_raw(
+            &api,
+            Some(&admin),
+            "application/json",
+            json!([odd]).to_string(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "[{}] {b}", api.backend);
+        let h = api
+            .get(
+                "/api/v1/indicators/dan-so/history?agency=xa-2&period=2026-01",
+                &admin,
+            )
+            .await;
+        assert_eq!(h[0]["source"], json!(source), "[{}] {h}", api.backend);
+        assert_eq!(
+            h[0]["note"],
+            json!("dòng 1\ndòng 2\t\\N"),
+            "[{}] {h}",
+            api.backend
+        );
+
         // Bad items: every one named with its index and field; nothing stored.
         let q = "2025-12";
         let bad = json!([

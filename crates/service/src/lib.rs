@@ -1723,9 +1723,9 @@ impl Service {
         let mut rows: Vec<OverdueRow> = Vec::new();
         let mut task_ids: Vec<i64> = overdue.iter().map(|k| k.task_id).collect();
         task_ids.dedup();
-        let tasks: HashMap<i64, TaskRow> = self
+        let tasks: HashMap<i64, TaskHead> = self
             .store
-            .get_tasks(&task_ids)
+            .task_heads(&task_ids)
             .await?
             .into_iter()
             .map(|t| (t.id, t))
@@ -1746,11 +1746,8 @@ impl Service {
                 _ => rows.push(OverdueRow {
                     task_id: task.id,
                     task: task.text.clone(),
-                    source_document: task
-                        .source_citation
-                        .clone()
-                        .unwrap_or_else(|| task.document_citation.clone()),
-                    lead: task.lead.iter().map(|p| p.name.clone()).collect(),
+                    source_document: task.source.clone(),
+                    lead: task.lead.clone(),
                     deadline: due,
                     incomplete: vec![self.agency_name(k.agency_id)],
                     incomplete_agency_ids: vec![k.agency_id],

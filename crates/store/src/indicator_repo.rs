@@ -252,9 +252,6 @@ pub mod indicators {
         Ok(out)
     }
 
-    /// Rows per multi-row INSERT of measurements (9 parameters each): 3,600 × 9 =
-    /// 32,400, under SQLite's 32,766 bound parameters per statement.
-    const MEASUREMENT_ROWS: usize = 3_600;
     /// Ids per `UPDATE … WHERE id IN (…)`.
     const SUPERSEDE_IDS: usize = 30_000;
 
@@ -326,47 +323,9 @@ pub mod indicators {
             tx_exec(&mut tx, &sql).await?;
         }
         insert.sort_unstable();
-        // One statement text for every full chunk: prepared once, then reused
-        // (sqlx caches prepared statements per connection); values bound in place.
-        let text_for = |n: usize| {
-            let mut text = String::from(
-                "INSERT INTO measurements (indicator_id, agency_id, period, period_end, value, source, note, entered_by, recorded_at) VALUES ",
-            );
-            for k in 0..n {
-                if k > 0 {
-                    text.push(',');
-                }
-                if POSITIONAL_PARAMETERS {
-                    text.push_str("(?,?,?,?,?,?,?,?,?)");
-                } else {
-                    let b = k * 9;
-                    text.push_str(&format!(
-                        "(${},${},${},${},${},${},${},${},${})",
-                        b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9
-                    ));
-                }
-            }
-            text
-        };
-        let full = text_for(MEASUREMENT_ROWS);
-        for chunk in insert.chunks(MEASUREMENT_ROWS) {
-            let text = if chunk.len() == MEASUREMENT_ROWS { full.clone() } else { text_for(chunk.len()) };
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(text));
-            for &i in chunk {
-                let m = &rows[i];
-                q = q
-                    .bind(m.indicator_id)
-                    .bind(m.agency_id)
-                    .bind(m.period.as_str())
-                    .bind(m.period_end)
-                    .bind(m.value)
-                    .bind(m.source.as_deref())
-                    .bind(m.note.as_deref())
-                    .bind(stamp.actor_id)
-                    .bind(stamp.recorded_at);
-            }
-            q.execute(&mut *tx).await?;
-        }
+        // Backend-specific (sqlite.rs, postgres.rs): multi-row INSERTs on SQLite,
+        // one COPY on PostgreSQL; both inside this transaction.
+        insert_measurement_rows(&mut tx, rows, &insert, stamp).await?;
         let mut changes = changes;
         if let Some(map) = changes.as_object_mut() {
             map.insert("inserted".into(), counts.inserted.into());

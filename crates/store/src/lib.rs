@@ -268,6 +268,7 @@ forward! {
     read fn find_task(document_id: i64, ref_: Option<&str>, text: &str) -> Option<i64>;
     read fn get_task(id: i64) -> Option<TaskRow>;
     read fn get_tasks(ids: &[i64]) -> Vec<TaskRow>;
+    read fn task_heads(ids: &[i64]) -> Vec<TaskHead>;
     read fn list_tasks(f: &TaskFilter) -> (Vec<TaskRow>, i64);
     read fn known_for_tasks(task_ids: &[i64], as_of: NaiveDate) -> Vec<KnownAssignment>;
     read fn overdue_assignments(as_of: NaiveDate, confined_to: Option<i64>) -> Vec<KnownAssignment>;

@@ -1416,6 +1416,48 @@ pub async fn get_tasks(pool: &Pool, ids: &[i64]) -> Result<Vec<TaskRow>, StoreEr
     Ok(out)
 }
 
+/// The heads of tasks (text, source, lead names) by id, in id order, read in
+/// chunks of 5,000 ids with only the columns a report row needs (no JSON but the
+/// lead list, no other text columns).
+pub async fn task_heads(pool: &Pool, ids: &[i64]) -> Result<Vec<TaskHead>, StoreError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(5_000) {
+        let mut sql = Sql::new(
+            "SELECT t.id, t.text, t.source_citation, t.lead_json, d.kind AS doc_kind, d.number AS doc_number, d.issued_on AS doc_issued_on, d.title AS doc_title \
+             FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.id IN (",
+        );
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(",");
+            }
+            let p = sql.arg(Arg::I64(*id));
+            sql.push(&p);
+        }
+        sql.push(") ORDER BY t.id");
+        for row in fetch_all(pool, &sql).await? {
+            let source = match row.try_get::<Option<String>, _>("source_citation")? {
+                Some(own) => own,
+                None => citation(
+                    &row.try_get::<String, _>("doc_kind")?,
+                    row.try_get::<Option<String>, _>("doc_number")?.as_deref(),
+                    row.try_get("doc_issued_on")?,
+                    &row.try_get::<String, _>("doc_title")?,
+                ),
+            };
+            out.push(TaskHead {
+                id: row.try_get("id")?,
+                text: row.try_get("text")?,
+                source,
+                lead: json_parties(&row.try_get::<String, _>("lead_json")?).into_iter().map(|p| p.name).collect(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 // ---------------------------------------------------------------- assignments
 
 const ASSIGNMENT_COLS: &str = "a.id, a.task_id, t.text AS task_text, t.deadline_raw, a.agency_id, g.name AS agency_name, a.created_at, \

@@ -158,6 +158,17 @@ pub enum TaskSort {
     Document,
 }
 
+/// What a report row needs of a task (the overdue report reads tens of thousands):
+/// its text, where it comes from and its lead agencies' names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskHead {
+    pub id: i64,
+    pub text: String,
+    /// The task's own citation when it has one, else its document's.
+    pub source: String,
+    pub lead: Vec<String>,
+}
+
 /// The raw row of a task, before statuses are added.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TaskRow {

@@ -343,11 +343,7 @@ async fn posts_without_the_csrf_field_are_refused() {
         let form = c.get(&format!("/phan-cong/{mine}/bao-cao")).await;
         assert_eq!(form.status, StatusCode::OK);
         let path = format!("/phan-cong/{mine}/bao-cao");
-        for csrf in [
-            None,
-            Some("0".repeat(64)),
-            Some(tampered(&form.csrf())),
-        ] {
+        for csrf in [None, Some("0".repeat(64)), Some(tampered(&form.csrf()))] {
             let mut pairs = vec![("narrative", "Đã hoàn thành dự thảo")];
             if let Some(t) = &csrf {
                 pairs.push(("csrf", t));
