@@ -1,8 +1,14 @@
 //! DOCX: WordprocessingML written by hand (the few parts Word needs) and zipped.
-//! Times New Roman 13 pt as in the Government's documents (Decree 30/2020), set
-//! for every script (`ascii`, `hAnsi`, `cs`, `eastAsia`) so Word never draws the
-//! Vietnamese letters in another font; tables repeat their header row on each
-//! page; A4, landscape for the wide appendix.
+//! Text in DejaVu Sans (12 pt, tables 10 pt: its letters are wider and taller than
+//! Times New Roman's at the 13 pt of Decree 30/2020, so a date fits its column)
+//! embedded in the file (`word/fonts/*.odttf`, obfuscated as ECMA-376 requires),
+//! set for every script (`ascii`, `hAnsi`, `cs`, `eastAsia`): the document shows
+//! every Vietnamese letter with the same glyphs on any computer, whatever fonts it
+//! has. (Times New Roman, the decree's face, cannot be shipped: its licence does not
+//! allow it.) The embedded fonts are glyph-preserving subsets (`crate::fonts`):
+//! the document's own characters plus every Vietnamese letter, so it can be edited
+//! in Vietnamese too. Tables repeat their header row on each page; A4, landscape
+//! for the wide appendix.
 
 use std::fmt::Write as _;
 use std::io::{Cursor, Write};
@@ -10,19 +16,100 @@ use std::io::{Cursor, Write};
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
+use std::collections::BTreeSet;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::fonts::{BOLD, FAMILY, REGULAR, subset_keeping_ids};
 use crate::{Cell, Printed, RenderError, Section, nfc};
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#;
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Default Extension="odttf" ContentType="application/vnd.openxmlformats-officedocument.obfuscatedFont"/><Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#;
 
 const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>"#;
 
 const DOC_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/></Relationships>"#;
+
+/// Word embeds TrueType fonts only when the document asks it to keep them.
+const SETTINGS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:embedTrueTypeFonts/><w:saveSubsetFonts/></w:settings>"#;
+
+const FONT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/font" Target="fonts/font1.odttf"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/font" Target="fonts/font2.odttf"/></Relationships>"#;
+
+/// The keys the two embedded fonts are obfuscated with (fixed, so the same report
+/// gives the same file).
+pub const REGULAR_KEY: &str = "{7D4A3C2E-5B1F-4E8A-9C6D-0A1B2C3D4E5F}";
+pub const BOLD_KEY: &str = "{8E5B4D3F-6C20-4F9B-8D7E-1B2C3D4E5F60}";
+
+fn font_table() -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
+         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
+         <w:font w:name=\"{FAMILY}\"><w:charset w:val=\"00\"/><w:family w:val=\"swiss\"/>\
+         <w:pitch w:val=\"variable\"/>\
+         <w:embedRegular r:id=\"rId1\" w:fontKey=\"{REGULAR_KEY}\" w:subsetted=\"1\"/>\
+         <w:embedBold r:id=\"rId2\" w:fontKey=\"{BOLD_KEY}\" w:subsetted=\"1\"/></w:font></w:fonts>"
+    )
+}
+
+/// ECMA-376 font obfuscation (Part 1, 17.8.1), its own inverse: the first 32
+/// bytes of the font XORed with the key's 16 bytes taken in reverse order.
+pub fn obfuscate(font: &mut [u8], key: &str) {
+    let hex: Vec<u8> = key.bytes().filter(u8::is_ascii_hexdigit).collect();
+    let mut k = [0u8; 16];
+    for (i, pair) in hex.chunks(2).take(16).enumerate() {
+        let digits = std::str::from_utf8(pair).unwrap_or("00");
+        k[i] = u8::from_str_radix(digits, 16).unwrap_or(0);
+    }
+    for (i, b) in font.iter_mut().take(32).enumerate() {
+        *b ^= k[15 - i % 16];
+    }
+}
+
+/// Every Vietnamese letter (the vowels with each tone mark, in both cases, NFC;
+/// đ and Đ), the tone marks alone, and punctuation common in directives.
+fn vietnamese_letters() -> impl Iterator<Item = char> {
+    const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{309}', '\u{303}', '\u{323}'];
+    "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
+        .chars()
+        .flat_map(|v| {
+            std::iter::once(v).chain(
+                TONES
+                    .iter()
+                    .filter_map(move |t| [v, *t].into_iter().nfc().next()),
+            )
+        })
+        .chain("đĐ–—“”‘’…·•°±×≤≥₫".chars())
+        .chain(TONES)
+}
+
+/// The two fonts, subset to `text`'s characters, printable ASCII and every
+/// Vietnamese letter, obfuscated for `word/fonts/`.
+fn embedded_fonts(text: &str) -> Result<[Vec<u8>; 2], RenderError> {
+    let chars: BTreeSet<char> = text
+        .chars()
+        .chain(' '..='~')
+        .chain(vietnamese_letters())
+        .collect();
+    let mut out = [Vec::new(), Vec::new()];
+    for (slot, (font, key)) in out
+        .iter_mut()
+        .zip([(REGULAR, REGULAR_KEY), (BOLD, BOLD_KEY)])
+    {
+        let mut data =
+            subset_keeping_ids(font, chars.iter().copied()).map_err(RenderError::Docx)?;
+        obfuscate(&mut data, key);
+        *slot = data;
+    }
+    Ok(out)
+}
 
 const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="Times New Roman" w:cs="Times New Roman"/><w:sz w:val="26"/><w:szCs w:val="26"/><w:lang w:val="vi-VN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="60" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="center"/><w:spacing w:before="120" w:after="60"/></w:pPr><w:rPr><w:b/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="180" w:after="60"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="22"/><w:szCs w:val="22"/></w:rPr></w:style></w:styles>"#;
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="DejaVu Sans" w:hAnsi="DejaVu Sans" w:eastAsia="DejaVu Sans" w:cs="DejaVu Sans"/><w:sz w:val="24"/><w:szCs w:val="24"/><w:lang w:val="vi-VN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="60" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="center"/><w:spacing w:before="120" w:after="60"/></w:pPr><w:rPr><w:b/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="180" w:after="60"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style></w:styles>"#;
 
 fn esc(s: &str, out: &mut String) {
     for c in nfc(s).chars() {
@@ -271,17 +358,25 @@ pub fn render(report: &Printed) -> Result<Vec<u8>, RenderError> {
     let io = |e: std::io::Error| RenderError::Docx(e.to_string());
     let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-    let parts: [(&str, String); 6] = [
-        ("[Content_Types].xml", CONTENT_TYPES.to_string()),
-        ("_rels/.rels", RELS.to_string()),
-        ("docProps/core.xml", core_xml(report)),
-        ("word/_rels/document.xml.rels", DOC_RELS.to_string()),
-        ("word/styles.xml", STYLES.to_string()),
-        ("word/document.xml", document_xml(report)),
+    let document = document_xml(report);
+    let [regular, bold] = embedded_fonts(&document)?;
+    let (core, fonts) = (core_xml(report), font_table());
+    let parts: [(&str, &[u8]); 11] = [
+        ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+        ("_rels/.rels", RELS.as_bytes()),
+        ("docProps/core.xml", core.as_bytes()),
+        ("word/_rels/document.xml.rels", DOC_RELS.as_bytes()),
+        ("word/styles.xml", STYLES.as_bytes()),
+        ("word/settings.xml", SETTINGS.as_bytes()),
+        ("word/fontTable.xml", fonts.as_bytes()),
+        ("word/_rels/fontTable.xml.rels", FONT_RELS.as_bytes()),
+        ("word/fonts/font1.odttf", &regular),
+        ("word/fonts/font2.odttf", &bold),
+        ("word/document.xml", document.as_bytes()),
     ];
     for (name, body) in parts {
         z.start_file(name, opts).map_err(err)?;
-        z.write_all(body.as_bytes()).map_err(io)?;
+        z.write_all(body).map_err(io)?;
     }
     Ok(z.finish().map_err(err)?.into_inner())
 }

@@ -13,6 +13,7 @@
 //! `fonts/LICENSE-DejaVu.txt`): nothing reads system fonts at run time.
 
 pub mod docx;
+pub mod fonts;
 pub mod pdf;
 pub mod xlsx;
 

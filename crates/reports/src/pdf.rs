@@ -13,10 +13,8 @@ use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use subsetter::GlyphRemapper;
 
+use crate::fonts::{BOLD, REGULAR};
 use crate::{Cell, Printed, RenderError, Section, nfc};
-
-static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 
 const A4: (f32, f32) = (595.28, 841.89);
 const MARGIN: f32 = 42.0;

@@ -92,6 +92,74 @@ fn docx_reads_back() {
     assert!(xml.contains("w:orient=\"landscape\""));
 }
 
+fn docx_part(bytes: &[u8], name: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut part = zip.by_name(name).unwrap_or_else(|_| panic!("no {name}"));
+    let mut out = Vec::new();
+    part.read_to_end(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn docx_embeds_its_fonts_with_every_vietnamese_letter_drawn() {
+    use tiendo_reports::docx::{BOLD_KEY, REGULAR_KEY, obfuscate};
+    let bytes = render(&sample(), Format::Docx).unwrap();
+    let text = |name| String::from_utf8(docx_part(&bytes, name)).unwrap();
+    // The text is set in the embedded family, which Word is told to keep.
+    assert!(text("word/styles.xml").contains("w:ascii=\"DejaVu Sans\""));
+    assert!(text("word/settings.xml").contains("<w:embedTrueTypeFonts/>"));
+    let table = text("word/fontTable.xml");
+    assert!(
+        table.contains(&format!(
+            "<w:embedRegular r:id=\"rId1\" w:fontKey=\"{REGULAR_KEY}\""
+        )),
+        "{table}"
+    );
+    assert!(
+        table.contains(&format!(
+            "<w:embedBold r:id=\"rId2\" w:fontKey=\"{BOLD_KEY}\""
+        )),
+        "{table}"
+    );
+    assert!(text("[Content_Types].xml").contains("Extension=\"odttf\""));
+    assert!(text("word/_rels/fontTable.xml.rels").contains("Target=\"fonts/font2.odttf\""));
+    for (part, key) in [
+        ("word/fonts/font1.odttf", REGULAR_KEY),
+        ("word/fonts/font2.odttf", BOLD_KEY),
+    ] {
+        let mut font = docx_part(&bytes, part);
+        // Obfuscated: not a font as stored, a valid one once the key is applied.
+        assert!(
+            ttf_parser::Face::parse(&font, 0).is_err(),
+            "{part} stored in the clear"
+        );
+        obfuscate(&mut font, key);
+        let face = ttf_parser::Face::parse(&font, 0).expect("a valid font");
+        assert!(
+            font.len() < 200_000,
+            "{part}: {} bytes: not subset",
+            font.len()
+        );
+        // The document's words and every tone of every vowel have their outlines.
+        for c in "Bộ Khoa học và Công nghệ Ủy ban nhân dân Đắk Lắk 12.345 87,3% ằẳẵặỳỷỹỵ"
+            .chars()
+            .filter(|c| !c.is_whitespace())
+        {
+            let gid = face
+                .glyph_index(c)
+                .unwrap_or_else(|| panic!("{part}: {c} unmapped"));
+            assert!(
+                face.glyph_bounding_box(gid).is_some(),
+                "{part}: {c} has no outline"
+            );
+        }
+        // A script the report does not use is left out.
+        let zhe = face.glyph_index('Ж').expect("mapped");
+        assert!(face.glyph_bounding_box(zhe).is_none(), "{part}: not subset");
+    }
+}
+
 #[test]
 fn pdf_has_vietnamese_text_and_embedded_fonts() {
     let bytes = render(&sample(), Format::Pdf).unwrap();

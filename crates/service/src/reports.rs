@@ -400,7 +400,7 @@ impl Service {
                     "Thời hạn ban đầu".into(),
                     "Kết quả".into(),
                 ],
-                widths: vec![4.0, 18.0, 40.0, 12.0, 12.0, 14.0],
+                widths: vec![4.0, 17.0, 33.0, 15.0, 15.0, 16.0],
                 rows,
             }));
         }
@@ -944,7 +944,7 @@ fn overdue_table(rows: Vec<Vec<Cell>>) -> Table {
             "Thời hạn".into(),
             "Đơn vị chưa hoàn thành".into(),
         ],
-        widths: vec![4.0, 37.0, 13.0, 15.0, 9.0, 22.0],
+        widths: vec![4.0, 36.0, 13.0, 15.0, 10.0, 22.0],
         rows,
     }
 }
