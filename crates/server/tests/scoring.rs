@@ -14,7 +14,7 @@ use tiendo_core::policy::{Actor, Role};
 use tiendo_core::time::{end_of_day, start_of_day};
 use tiendo_service::import::ImportOptions;
 use tiendo_service::input::{AssignmentPatchInput, CommitmentInput, DocumentInput};
-use tiendo_store::{NewReport, Stamp};
+use tiendo_store::{NewReport, Stamp, TaskPatch};
 
 use common::{Api, apis};
 
@@ -44,6 +44,9 @@ struct World {
     byt: i64,
     btc: i64,
     hn: i64,
+    /// The imported tasks, in the order of their lines.
+    tasks: Vec<i64>,
+    office: Actor,
 }
 
 async fn agency_id(api: &Api, token: &str, name: &str) -> i64 {
@@ -108,16 +111,20 @@ async fn build_world(api: &Api) -> World {
         .await
         .unwrap();
     let t = &summary.task_ids;
-    // Task 4 has priority 1 (weight 150).
-    let (s, b) = api
-        .call(
-            "PATCH",
-            &format!("/api/v1/tasks/{}", t[3]),
-            Some(&admin),
-            Some(json!({"priority": 1})),
+    // Task 4 has priority 1 (weight 150) from the start: set on the day of import,
+    // since a run scores each task with its priority as it stood then.
+    api.service
+        .store
+        .update_task(
+            t[3],
+            &TaskPatch {
+                priority: Some(1),
+                ..TaskPatch::default()
+            },
+            &Stamp::backdated(Some(office.user_id), on("2025-08-01")),
         )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{b}");
+        .await
+        .unwrap();
     let mut assignment: HashMap<(usize, i64), i64> = HashMap::new();
     for (i, task) in t.iter().enumerate() {
         let page = api
@@ -215,6 +222,8 @@ async fn build_world(api: &Api) -> World {
         byt,
         btc,
         hn,
+        tasks: t.clone(),
+        office,
     }
 }
 
@@ -873,5 +882,82 @@ async fn demo_month_scores_follow_the_rules() {
             checked += 1;
         }
         assert!(checked > 10);
+    }
+}
+
+/// A run scores each task with the priority, field and leader it had at the end
+/// of the month: an edit made later changes nothing in that month, one made
+/// within it does.
+#[tokio::test]
+async fn tasks_weigh_and_belong_to_leaders_as_they_stood_at_the_end_of_the_month() {
+    for api in apis().await {
+        let w = build_world(&api).await;
+        let b = api.backend;
+        let october = || async {
+            let (s, run) = api
+                .call(
+                    "POST",
+                    "/api/v1/scores/runs",
+                    Some(&w.viewer),
+                    Some(json!({"month": "2025-10"})),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "[{b}] {run}");
+            run
+        };
+        let before = october().await;
+        // Today: task 4 loses its priority, task 1 moves to another leader.
+        for (task, patch) in [
+            (w.tasks[3], json!({"priority": 3})),
+            (w.tasks[0], json!({"leader": "Phó Thủ tướng C"})),
+        ] {
+            let (s, body) = api
+                .call(
+                    "PATCH",
+                    &format!("/api/v1/tasks/{task}"),
+                    Some(&w.admin),
+                    Some(patch),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "[{b}] {body}");
+        }
+        let after = october().await;
+        assert_eq!(after["results"], before["results"], "[{b}] {after}");
+        assert_eq!(
+            result(&after, "agency_id", json!(w.hn))["score"],
+            json!(83.33),
+            "[{b}] priority 1 as on 31/10"
+        );
+        assert!(
+            after["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["leader"] != json!("Phó Thủ tướng C")),
+            "[{b}] {after}"
+        );
+        // An edit recorded on 15/10 holds for October: task 2 goes to leader D,
+        // and A keeps task 1 alone: 10 + 7 of 20.
+        api.service
+            .store
+            .update_task(
+                w.tasks[1],
+                &TaskPatch {
+                    leader: Some(Some("Phó Thủ tướng D".into())),
+                    ..TaskPatch::default()
+                },
+                &Stamp::backdated(Some(w.office.user_id), on("2025-10-15")),
+            )
+            .await
+            .unwrap();
+        let moved = october().await;
+        let a = result(&moved, "leader", json!("Phó Thủ tướng A"));
+        assert_eq!(
+            (&a["score"], &a["possible"]),
+            (&json!(85.0), &json!(20.0)),
+            "[{b}] {a}"
+        );
+        let d = result(&moved, "leader", json!("Phó Thủ tướng D"));
+        assert_eq!(d["possible"], json!(30.0), "[{b}] {d}");
     }
 }

@@ -50,8 +50,48 @@ pub mod scoring {
         Ok(out)
     }
 
-    /// Priority, field and leader of every task known before `knowledge_at`.
+    /// Priority, field and leader of every task known before `knowledge_at`, as
+    /// they stood then: the task rows hold today's values, and every edit since
+    /// recorded the values it replaced (`events`, `task`/`update`, `before`), so
+    /// the first edit after `knowledge_at` of each task gives that day's.
     pub async fn score_tasks(pool: &Pool, knowledge_at: Micros) -> Result<Vec<ScoreTaskInfo>, StoreError> {
+        let mut tasks = score_tasks_now(pool, knowledge_at).await?;
+        let mut sql = Sql::default();
+        sql.push_args(
+            "SELECT entity_id, changes FROM events WHERE entity = 'task' AND action = 'update' AND recorded_at >= ? ORDER BY recorded_at, id",
+            [Arg::I64(knowledge_at)],
+        );
+        let mut then: std::collections::HashMap<i64, serde_json::Value> = std::collections::HashMap::new();
+        for row in fetch_all(pool, &sql).await? {
+            let id: i64 = row.try_get("entity_id")?;
+            if then.contains_key(&id) {
+                continue;
+            }
+            let changes: serde_json::Value = serde_json::from_str(&row.try_get::<String, _>("changes")?)
+                .map_err(|e| StoreError::Invalid(format!("event of task {id}: {e}")))?;
+            then.insert(id, changes["before"].clone());
+        }
+        if then.is_empty() {
+            return Ok(tasks);
+        }
+        let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+        for task in &mut tasks {
+            let Some(before) = then.get(&task.task_id) else { continue };
+            if let Some(p) = before["priority"].as_i64().and_then(|p| i32::try_from(p).ok()) {
+                task.priority = p;
+            }
+            if before.get("field").is_some() {
+                task.field = text(&before["field"]);
+            }
+            if before.get("leader").is_some() {
+                task.leader = text(&before["leader"]);
+            }
+        }
+        Ok(tasks)
+    }
+
+    /// [`score_tasks`] with today's values.
+    async fn score_tasks_now(pool: &Pool, knowledge_at: Micros) -> Result<Vec<ScoreTaskInfo>, StoreError> {
         use futures_util::TryStreamExt;
         let mut sql = Sql::default();
         sql.push_args("SELECT id, priority, field, leader FROM tasks WHERE created_at < ?", [Arg::I64(knowledge_at)]);
