@@ -49,6 +49,10 @@ enum Command {
         /// The largest evidence file a progress report may carry, in KiB (10 MiB by default).
         #[arg(long, env = "TIENDO_MAX_EVIDENCE_KB", default_value_t = 10 * 1024)]
         max_evidence_kb: usize,
+        /// Served behind a reverse proxy that sets X-Forwarded-For: take each
+        /// client's address from it (failed sign-ins are counted per address).
+        #[arg(long, env = "TIENDO_BEHIND_PROXY")]
+        behind_proxy: bool,
     },
     /// Manage users.
     User {
@@ -390,12 +394,14 @@ async fn run(cli: Cli) -> Result<()> {
             no_demo,
             due_soon_days,
             max_evidence_kb,
+            behind_proxy,
         } => {
             let service = open(
                 &data,
                 Config {
                     due_soon_days,
                     max_evidence_bytes: max_evidence_kb.saturating_mul(1024),
+                    trust_forwarded_for: behind_proxy,
                     ..Config::default()
                 },
             )

@@ -108,9 +108,15 @@ pub struct LoginOutput {
 
 async fn login(
     State(s): State<Service>,
+    extensions: axum::http::Extensions,
+    headers: axum::http::HeaderMap,
     Body(input): Body<LoginInput>,
 ) -> ApiResult<Json<LoginOutput>> {
-    let (token, user) = s.login(&input.username, &input.password).await?;
+    let client =
+        tiendo_web::client::client_address(&extensions, &headers, s.config.trust_forwarded_for);
+    let (token, user) = s
+        .login_from(&input.username, &input.password, client)
+        .await?;
     Ok(Json(LoginOutput {
         token: token.token,
         expires_at: token.expires_at,

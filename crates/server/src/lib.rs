@@ -123,7 +123,9 @@ pub async fn serve(service: Service, addr: SocketAddr) -> std::io::Result<()> {
 }
 
 pub async fn serve_on(service: Service, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(service))
+    // With each connection's peer address (failed sign-ins are counted per client).
+    let app = router(service).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
 }

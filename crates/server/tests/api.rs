@@ -973,3 +973,58 @@ async fn the_openapi_table_and_the_router_agree() {
     let (status, _) = api.call("GET", "/api/v1/no-such-thing", None, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// A sign-in to the API from a given client address (as `serve` supplies it).
+async fn sign_in_from(
+    api: &Api,
+    from: [u8; 4],
+    username: &str,
+    password: &str,
+) -> (StatusCode, Value) {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .extension(ConnectInfo(std::net::SocketAddr::from((from, 40_000))))
+        .body(Body::from(
+            json!({"username": username, "password": password}).to_string(),
+        ))
+        .unwrap();
+    api.send(req).await
+}
+
+/// Trying one password on many accounts is slowed per client address, which the
+/// per-username count never sees; other addresses are not affected.
+#[tokio::test]
+async fn failed_sign_ins_are_also_counted_per_client_address() {
+    for api in apis().await {
+        let b = api.backend;
+        api.user("vanphong", "admin", None).await;
+        let guesser = [203, 0, 113, 5];
+        // Twenty failures, four per username: no username reaches its own limit.
+        for i in 0..20 {
+            let (s, body) = sign_in_from(&api, guesser, &format!("nguoi{}", i / 4), "123456").await;
+            assert_eq!(s, StatusCode::UNAUTHORIZED, "[{b}] {body}");
+            assert!(
+                !body["error"].as_str().unwrap_or("").contains("too many"),
+                "[{b}] attempt {i}: {body}"
+            );
+        }
+        // The next attempt from that address waits, even with a right password.
+        let (s, body) = sign_in_from(&api, guesser, "vanphong", "mật khẩu tốt").await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "[{b}] {body}");
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .contains("too many failed sign-ins from this address"),
+            "[{b}] {body}"
+        );
+        // The same user from elsewhere signs in.
+        let (s, body) = sign_in_from(&api, [198, 51, 100, 9], "vanphong", "mật khẩu tốt").await;
+        assert_eq!(s, StatusCode::OK, "[{b}] {body}");
+        assert!(body["token"].is_string(), "[{b}] {body}");
+    }
+}

@@ -15,6 +15,7 @@ pub mod input;
 pub mod reports;
 pub mod scoring;
 pub mod sheets;
+pub mod sign_in_limits;
 pub mod views;
 
 use std::collections::HashMap;
@@ -36,6 +37,7 @@ use tiendo_store::*;
 
 pub use error::{Result, ServiceError};
 use input::*;
+use sign_in_limits::FailureLimiter;
 
 /// Settings of the use cases.
 #[derive(Debug, Clone)]
@@ -49,6 +51,10 @@ pub struct Config {
     pub read_cache: bool,
     /// The largest evidence file a report may carry, in bytes (see `evidence`).
     pub max_evidence_bytes: usize,
+    /// Behind a reverse proxy: take a client's address from the last entry of
+    /// `X-Forwarded-For` (the one the proxy added) rather than the connection's,
+    /// which is the proxy's for everyone. Only when the proxy sets that header.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Config {
@@ -58,6 +64,7 @@ impl Default for Config {
             session_hours: 12,
             read_cache: true,
             max_evidence_bytes: evidence::DEFAULT_MAX_EVIDENCE_BYTES,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -69,25 +76,12 @@ pub struct Service {
     pub config: Config,
     agencies: Arc<RwLock<AgencyCache>>,
     sessions: Arc<RwLock<HashMap<String, CachedSession>>>,
-    failed_sign_ins: Arc<RwLock<HashMap<String, FailedSignIns>>>,
+    /// Failed sign-ins per folded username and per client address.
+    failed_by_username: Arc<FailureLimiter<String>>,
+    failed_by_address: Arc<FailureLimiter<std::net::IpAddr>>,
     /// Answers of the heavy reads (lists, counts, reports) for the current data version.
     reads: Arc<cache::ReadCache>,
 }
-
-/// Failed sign-ins of one username: after [`FREE_FAILURES`] failures within
-/// [`FAILURE_WINDOW_MICROS`], each further attempt must wait [`RETRY_DELAY_MICROS`]
-/// after the last failure. That slows password guessing to about one try a minute
-/// while the real user, locked out by someone else's guesses, waits at most a minute.
-#[derive(Clone, Copy)]
-struct FailedSignIns {
-    count: u32,
-    first: Micros,
-    last: Micros,
-}
-
-const FREE_FAILURES: u32 = 5;
-const FAILURE_WINDOW_MICROS: Micros = 15 * 60 * 1_000_000;
-const RETRY_DELAY_MICROS: Micros = 60 * 1_000_000;
 
 /// A token checked against the database recently: requests within
 /// [`SESSION_CACHE_MICROS`] reuse the answer instead of a query each. Sign-out,
@@ -217,7 +211,8 @@ impl Service {
             config,
             agencies: Arc::new(RwLock::new(AgencyCache::default())),
             sessions: Arc::new(RwLock::new(HashMap::new())),
-            failed_sign_ins: Arc::new(RwLock::new(HashMap::new())),
+            failed_by_username: Arc::new(FailureLimiter::new(sign_in_limits::PER_USERNAME)),
+            failed_by_address: Arc::new(FailureLimiter::new(sign_in_limits::PER_ADDRESS)),
             reads: Arc::new(cache::ReadCache::default()),
         };
         service.reload_agencies().await?;
@@ -385,46 +380,41 @@ impl Service {
 
     /// Signs in with a password; returns a bearer token valid for the session length.
     pub async fn login(&self, username: &str, password: &str) -> Result<(TokenOutput, User)> {
+        self.login_from(username, password, None).await
+    }
+
+    /// [`Service::login`] from a client address, when the server knows it: failures
+    /// are also counted per address (see [`sign_in_limits`]).
+    pub async fn login_from(
+        &self,
+        username: &str,
+        password: &str,
+        client: Option<std::net::IpAddr>,
+    ) -> Result<(TokenOutput, User)> {
         let key = fold(username);
         let now = now_micros();
-        if let Ok(failures) = self.failed_sign_ins.read()
-            && let Some(f) = failures.get(&key)
-            && now - f.first < FAILURE_WINDOW_MICROS
-            && f.count >= FREE_FAILURES
-            && now - f.last < RETRY_DELAY_MICROS
-        {
-            let wait = (RETRY_DELAY_MICROS - (now - f.last)) / 1_000_000 + 1;
+        if let Some(wait) = client.and_then(|ip| self.failed_by_address.wait(&ip, now)) {
+            return Err(ServiceError::Unauthenticated(format!(
+                "too many failed sign-ins from this address; try again in {wait} s"
+            )));
+        }
+        if let Some(wait) = self.failed_by_username.wait(&key, now) {
             return Err(ServiceError::Unauthenticated(format!(
                 "too many failed sign-ins for this username; try again in {wait} s"
             )));
         }
         let result = self.check_password(username, password).await;
-        if let Ok(mut failures) = self.failed_sign_ins.write() {
-            match &result {
-                Err(ServiceError::Unauthenticated(_)) => {
-                    let f = failures.entry(key).or_insert(FailedSignIns {
-                        count: 0,
-                        first: now,
-                        last: now,
-                    });
-                    if now - f.first >= FAILURE_WINDOW_MICROS {
-                        *f = FailedSignIns {
-                            count: 0,
-                            first: now,
-                            last: now,
-                        };
-                    }
-                    f.count += 1;
-                    f.last = now;
-                    if failures.len() > SESSION_CACHE_MAX {
-                        failures.retain(|_, f| now - f.first < FAILURE_WINDOW_MICROS);
-                    }
+        match &result {
+            Err(ServiceError::Unauthenticated(_)) => {
+                self.failed_by_username.failed(key, now);
+                if let Some(ip) = client {
+                    self.failed_by_address.failed(ip, now);
                 }
-                Ok(_) => {
-                    failures.remove(&key);
-                }
-                Err(_) => {}
             }
+            // An address's count stays: one valid account must not wash away the
+            // guesses made on others from the same place.
+            Ok(_) => self.failed_by_username.forget(&key),
+            Err(_) => {}
         }
         result
     }

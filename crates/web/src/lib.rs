@@ -10,6 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod chart;
+pub mod client;
 pub mod ctx;
 pub mod export;
 pub mod i18n;

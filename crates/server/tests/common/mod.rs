@@ -70,7 +70,7 @@ impl Api {
             .await
     }
 
-    async fn send(&self, req: Request<Body>) -> (StatusCode, Value) {
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, Value) {
         let res = self.router.clone().oneshot(req).await.expect("response");
         let status = res.status();
         let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024)

@@ -100,7 +100,12 @@ pub async fn login(State(service): State<Service>, parts: Parts, body: Bytes) ->
         );
     }
     let password = form.get("password").unwrap_or_default().to_string();
-    match service.login(&username, &password).await {
+    let client = crate::client::client_address(
+        &parts.extensions,
+        &parts.headers,
+        service.config.trust_forwarded_for,
+    );
+    match service.login_from(&username, &password, client).await {
         Ok((token, user)) => {
             let target = if !next.is_empty() {
                 next
