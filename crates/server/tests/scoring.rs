@@ -906,20 +906,35 @@ async fn tasks_weigh_and_belong_to_leaders_as_they_stood_at_the_end_of_the_month
             run
         };
         let before = october().await;
-        // Today: task 4 loses its priority, task 1 moves to another leader.
-        for (task, patch) in [
-            (w.tasks[3], json!({"priority": 3})),
-            (w.tasks[0], json!({"leader": "Phó Thủ tướng C"})),
+        // Today: task 4 loses its priority, task 1 moves to another leader, and
+        // Bộ Y tế's broken commitment (20/10) is moved to December.
+        let commitments = api
+            .get(&format!("/api/v1/commitments?agency={}", w.byt), &w.admin)
+            .await;
+        let byt_commitment = commitments["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["committed_on"] == json!("2025-10-20"))
+            .unwrap_or_else(|| panic!("[{b}] {commitments}"))["id"]
+            .as_i64()
+            .unwrap();
+        for (path, patch) in [
+            (
+                format!("/api/v1/tasks/{}", w.tasks[3]),
+                json!({"priority": 3}),
+            ),
+            (
+                format!("/api/v1/tasks/{}", w.tasks[0]),
+                json!({"leader": "Phó Thủ tướng C"}),
+            ),
+            (
+                format!("/api/v1/commitments/{byt_commitment}"),
+                json!({"committed_on": "2025-12-20", "letter_number": "15/CV"}),
+            ),
         ] {
-            let (s, body) = api
-                .call(
-                    "PATCH",
-                    &format!("/api/v1/tasks/{task}"),
-                    Some(&w.admin),
-                    Some(patch),
-                )
-                .await;
-            assert_eq!(s, StatusCode::OK, "[{b}] {body}");
+            let (s, body) = api.call("PATCH", &path, Some(&w.admin), Some(patch)).await;
+            assert_eq!(s, StatusCode::OK, "[{b}] {path}: {body}");
         }
         let after = october().await;
         assert_eq!(after["results"], before["results"], "[{b}] {after}");

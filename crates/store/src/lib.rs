@@ -48,8 +48,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
         12,
         include_str!("../migrations/0012_measurements_current_value.sql"),
     ),
-    // scoring a past month: task edits since its end (issue 5)
-    (13, include_str!("../migrations/0013_task_edits_index.sql")),
+    // scoring a past month: task and commitment edits since its end (issue 5)
+    (
+        13,
+        include_str!("../migrations/0013_edit_history_indexes.sql"),
+    ),
 ];
 
 /// Which database a store talks to.

@@ -56,24 +56,7 @@ pub mod scoring {
     /// the first edit after `knowledge_at` of each task gives that day's.
     pub async fn score_tasks(pool: &Pool, knowledge_at: Micros) -> Result<Vec<ScoreTaskInfo>, StoreError> {
         let mut tasks = score_tasks_now(pool, knowledge_at).await?;
-        let mut sql = Sql::default();
-        sql.push_args(
-            "SELECT entity_id, changes FROM events WHERE entity = 'task' AND action = 'update' AND recorded_at >= ? ORDER BY recorded_at, id",
-            [Arg::I64(knowledge_at)],
-        );
-        let mut then: std::collections::HashMap<i64, serde_json::Value> = std::collections::HashMap::new();
-        for row in fetch_all(pool, &sql).await? {
-            let id: i64 = row.try_get("entity_id")?;
-            if then.contains_key(&id) {
-                continue;
-            }
-            let changes: serde_json::Value = serde_json::from_str(&row.try_get::<String, _>("changes")?)
-                .map_err(|e| StoreError::Invalid(format!("event of task {id}: {e}")))?;
-            then.insert(id, changes["before"].clone());
-        }
-        if then.is_empty() {
-            return Ok(tasks);
-        }
+        let then = values_before_edits_since(pool, "task", knowledge_at).await?;
         let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
         for task in &mut tasks {
             let Some(before) = then.get(&task.task_id) else { continue };
@@ -88,6 +71,33 @@ pub mod scoring {
             }
         }
         Ok(tasks)
+    }
+
+    /// For each `entity` (`task` or `commitment`) edited at or after `t`, the
+    /// values its first such edit replaced (its history entry's `before`): those
+    /// that stood at `t`. Read through the partial index of that entity's edits
+    /// (migration 0013), which the literal condition below matches.
+    async fn values_before_edits_since(
+        pool: &Pool,
+        entity: &'static str,
+        t: Micros,
+    ) -> Result<std::collections::HashMap<i64, serde_json::Value>, StoreError> {
+        let mut sql = Sql::default();
+        sql.push_args(
+            &format!("SELECT entity_id, changes FROM events WHERE entity = '{entity}' AND action = 'update' AND recorded_at >= ? ORDER BY recorded_at, id"),
+            [Arg::I64(t)],
+        );
+        let mut then = std::collections::HashMap::new();
+        for row in fetch_all(pool, &sql).await? {
+            let id: i64 = row.try_get("entity_id")?;
+            if then.contains_key(&id) {
+                continue;
+            }
+            let changes: serde_json::Value = serde_json::from_str(&row.try_get::<String, _>("changes")?)
+                .map_err(|e| StoreError::Invalid(format!("history of {entity} {id}: {e}")))?;
+            then.insert(id, changes["before"].clone());
+        }
+        Ok(then)
     }
 
     /// [`score_tasks`] with today's values.
@@ -121,25 +131,40 @@ pub mod scoring {
 
     /// The commitments dated in `first..=last` and entered before the end of
     /// `last`, each with its assignment's state known then.
+    ///
+    /// Each with the committed date it had then: a date changed since comes from
+    /// the change's history entry, so a commitment moved out of the month after
+    /// its end still counts in it, and one moved into it does not.
     pub async fn score_commitments(pool: &Pool, first: NaiveDate, last: NaiveDate) -> Result<Vec<CommitmentFact>, StoreError> {
         let t = end_of_day(last);
+        let then = values_before_edits_since(pool, "commitment", t).await?;
         let mut sql = Sql::default();
         sql.push_args(
             "SELECT c.id AS commitment_id, c.committed_on, s.assignment_id, s.task_id, s.agency_id, s.deadline_kind, s.due, s.completed_on, s.cancelled \
              FROM commitments c JOIN assignment_states s ON s.assignment_id = c.assignment_id \
-             WHERE c.committed_on >= ? AND c.committed_on <= ? AND c.created_at < ?",
-            [Arg::Date(first), Arg::Date(last), Arg::I64(t)],
+             WHERE c.created_at < ? AND ((c.committed_on >= ? AND c.committed_on <= ?) OR c.updated_at >= ?)",
+            [Arg::I64(t), Arg::Date(first), Arg::Date(last), Arg::I64(t)],
         );
         known_clause(&mut sql, t);
         sql.push(" ORDER BY c.id");
         let mut out = Vec::new();
         for row in fetch_all(pool, &sql).await? {
+            let commitment_id: i64 = row.try_get("commitment_id")?;
+            let committed_on = match then.get(&commitment_id).and_then(|b| b["committed_on"].as_str()) {
+                Some(day) => day
+                    .parse::<NaiveDate>()
+                    .map_err(|e| StoreError::Invalid(format!("history of commitment {commitment_id}: {e}")))?,
+                None => row.try_get("committed_on")?,
+            };
+            if committed_on < first || committed_on > last {
+                continue;
+            }
             out.push(CommitmentFact {
-                commitment_id: row.try_get("commitment_id")?,
+                commitment_id,
                 assignment_id: row.try_get("assignment_id")?,
                 task_id: row.try_get("task_id")?,
                 agency_id: row.try_get("agency_id")?,
-                committed_on: row.try_get("committed_on")?,
+                committed_on,
                 state: AssignmentState {
                     deadline_kind: parse_kind(&row.try_get::<String, _>("deadline_kind")?),
                     due: row.try_get("due")?,
