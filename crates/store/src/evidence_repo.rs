@@ -100,9 +100,7 @@ pub mod evidence {
         let mut out = Vec::new();
         for chunk in report_ids.chunks(500) {
             let mut sql = Sql::new(&format!("SELECT {META_COLS}{META_FROM} WHERE f.report_id IN ("));
-            for (i, id) in chunk.iter().enumerate() {
-                sql.push_args(if i == 0 { "?" } else { ", ?" }, [Arg::I64(*id)]);
-            }
+            sql.push_ids(chunk);
             sql.push(") ORDER BY f.report_id, f.id");
             for row in fetch_all(pool, &sql).await? {
                 out.push(meta_from(&row)?);

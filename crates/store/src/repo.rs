@@ -1111,13 +1111,7 @@ pub async fn known_for_tasks(pool: &Pool, task_ids: &[i64], as_of: NaiveDate) ->
     let mut out = Vec::new();
     for chunk in task_ids.chunks(500) {
         let mut sql = Sql::new(&format!("SELECT {KNOWN_COLS} FROM assignment_states s WHERE s.task_id IN ("));
-        for (i, id) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(",");
-            }
-            let p = sql.arg(Arg::I64(*id));
-            sql.push(&p);
-        }
+        sql.push_ids(chunk);
         sql.push(")");
         known_clause(&mut sql, end_of_day(as_of));
         for row in fetch_all(pool, &sql).await? {
@@ -1401,13 +1395,7 @@ pub async fn get_tasks(pool: &Pool, ids: &[i64]) -> Result<Vec<TaskRow>, StoreEr
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let mut sql = Sql::new(&format!("SELECT {TASK_COLS} FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.id IN ("));
-        for (i, id) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(",");
-            }
-            let p = sql.arg(Arg::I64(*id));
-            sql.push(&p);
-        }
+        sql.push_ids(chunk);
         sql.push(")");
         for row in fetch_all(pool, &sql).await? {
             out.push(task_from(&row)?);
@@ -1429,13 +1417,7 @@ pub async fn task_heads(pool: &Pool, ids: &[i64]) -> Result<Vec<TaskHead>, Store
             "SELECT t.id, t.text, t.source_citation, t.lead_json, d.kind AS doc_kind, d.number AS doc_number, d.issued_on AS doc_issued_on, d.title AS doc_title \
              FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.id IN (",
         );
-        for (i, id) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(",");
-            }
-            let p = sql.arg(Arg::I64(*id));
-            sql.push(&p);
-        }
+        sql.push_ids(chunk);
         sql.push(") ORDER BY t.id");
         for row in fetch_all(pool, &sql).await? {
             let source = match row.try_get::<Option<String>, _>("source_citation")? {

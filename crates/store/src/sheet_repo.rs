@@ -55,13 +55,7 @@ pub mod sheets {
         let mut out = Vec::new();
         for chunk in document_ids.chunks(500) {
             let mut sql = Sql::new("SELECT id, document_id, ref, text FROM tasks WHERE document_id IN (");
-            for (i, id) in chunk.iter().enumerate() {
-                if i > 0 {
-                    sql.push(",");
-                }
-                let p = sql.arg(Arg::I64(*id));
-                sql.push(&p);
-            }
+            sql.push_ids(chunk);
             sql.push(")");
             for row in fetch_all(pool, &sql).await? {
                 out.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?));
@@ -75,13 +69,7 @@ pub mod sheets {
         let mut out = Vec::new();
         for chunk in task_ids.chunks(500) {
             let mut sql = Sql::new("SELECT id, task_id, agency_id FROM assignments WHERE task_id IN (");
-            for (i, id) in chunk.iter().enumerate() {
-                if i > 0 {
-                    sql.push(",");
-                }
-                let p = sql.arg(Arg::I64(*id));
-                sql.push(&p);
-            }
+            sql.push_ids(chunk);
             sql.push(")");
             for row in fetch_all(pool, &sql).await? {
                 out.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));

@@ -64,6 +64,19 @@ impl Sql {
         out
     }
 
+    /// Appends the placeholders of `ids`, comma-separated: the inside of an
+    /// `IN (…)` list.
+    pub fn push_ids(&mut self, ids: &[i64]) -> &mut Sql {
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                self.text.push(',');
+            }
+            let p = self.arg(Arg::I64(*id));
+            self.text.push_str(&p);
+        }
+        self
+    }
+
     /// Appends text in which each `?` is replaced by the placeholder of the next
     /// argument given.
     pub fn push_args(&mut self, text: &str, args: impl IntoIterator<Item = Arg>) -> &mut Sql {
@@ -103,5 +116,17 @@ mod tests {
             "SELECT * FROM t WHERE 1=1 AND a = ? AND b = ? AND c < ?"
         );
         assert_eq!(sql.text_for(false), sql.text);
+    }
+
+    #[test]
+    fn id_lists_continue_the_numbering() {
+        let mut sql = Sql::new("SELECT * FROM t WHERE a = $1 AND id IN (");
+        sql.args.push(Arg::I64(7));
+        sql.push_ids(&[10, 20, 30]).push(")");
+        assert_eq!(
+            sql.text,
+            "SELECT * FROM t WHERE a = $1 AND id IN ($2,$3,$4)"
+        );
+        assert_eq!(sql.args[1..], [Arg::I64(10), Arg::I64(20), Arg::I64(30)]);
     }
 }
