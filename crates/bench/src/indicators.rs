@@ -8,16 +8,13 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use tiendo_core::indicator::{Aggregation, Direction, Periodicity, SCALE};
-use tiendo_core::policy::{Actor, Role};
 use tiendo_core::time::now_micros;
 use tiendo_service::indicators::IndicatorInput;
 use tiendo_service::input::UserInput;
 use tiendo_service::{Config, Service};
 use tiendo_store::NewAgency;
-use tokio::io::BufReader;
-use tokio::net::TcpStream;
 
-use super::{Db, Rng, open, send};
+use super::{Db, Rng, bench_admin, open, send, sign_in};
 
 /// The measured indicators: `bench-01` population (sum), `bench-02` a coverage
 /// rate weighted by it, `bench-03`…`bench-25` counts (sum), `bench-26`…`bench-50`
@@ -27,15 +24,6 @@ const INDICATORS: usize = 50;
 
 fn code(i: usize) -> String {
     format!("bench-{i:02}")
-}
-
-fn admin() -> Actor {
-    Actor {
-        user_id: 0,
-        username: "bench".into(),
-        role: Role::Admin,
-        agency_id: None,
-    }
 }
 
 fn month_key(start_year: i32, m: usize) -> (String, NaiveDate) {
@@ -90,7 +78,7 @@ async fn setup(db: &Db, communes: usize) -> Result<(Service, Vec<i64>)> {
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         ids.push(a.id);
     }
-    let actor = admin();
+    let actor = bench_admin();
     for i in 1..=INDICATORS {
         if service.store.get_indicator(&code(i)).await?.is_some() {
             continue;
@@ -329,22 +317,7 @@ pub async fn ingest(db: &Db, communes: usize, count: usize, batch: usize) -> Res
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(tiendo_server::serve_on(service.clone(), listener));
-    let body = serde_json::json!({"username": username, "password": password}).to_string();
-    let login = format!(
-        "POST /api/v1/auth/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let mut reader = BufReader::new(TcpStream::connect(addr).await?);
-    let r = send(&mut reader, login.as_bytes()).await?;
-    if r.status != 200 {
-        bail!(
-            "login failed: {} {}",
-            r.status,
-            String::from_utf8_lossy(&r.body)
-        );
-    }
-    let v: serde_json::Value = serde_json::from_slice(&r.body)?;
-    let token = v["token"].as_str().context("no token")?.to_string();
+    let (mut reader, token) = sign_in(addr, username, password).await?;
 
     // count measurements: communes × indicators 3…25 × months from 2031-01 on.
     let mut rng = Rng(7);

@@ -650,12 +650,7 @@ async fn status(db: &Db, as_of: NaiveDate, runs: usize) -> Result<()> {
     drop(states);
 
     // (d) the overdue report.
-    let admin = Actor {
-        user_id: 0,
-        username: "bench".into(),
-        role: Role::Admin,
-        agency_id: None,
-    };
+    let admin = bench_admin();
     let mut times = Vec::new();
     let mut report_rows = 0;
     let mut incomplete = 0;
@@ -685,6 +680,44 @@ async fn status(db: &Db, as_of: NaiveDate, runs: usize) -> Result<()> {
 struct Response {
     status: u16,
     body: Vec<u8>,
+}
+
+/// The benchmarks' administrator, for service calls made without signing in.
+fn bench_admin() -> Actor {
+    Actor {
+        user_id: 0,
+        username: "bench".into(),
+        role: Role::Admin,
+        agency_id: None,
+    }
+}
+
+/// Signs in over HTTP at `addr`: the keep-alive connection used, and the token.
+async fn sign_in(
+    addr: std::net::SocketAddr,
+    username: &str,
+    password: &str,
+) -> Result<(BufReader<TcpStream>, String)> {
+    let body = serde_json::json!({"username": username, "password": password}).to_string();
+    let login = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut reader = BufReader::new(TcpStream::connect(addr).await?);
+    let r = send(&mut reader, login.as_bytes()).await?;
+    if r.status != 200 {
+        bail!(
+            "login failed: {} {}",
+            r.status,
+            String::from_utf8_lossy(&r.body)
+        );
+    }
+    let v: serde_json::Value = serde_json::from_slice(&r.body)?;
+    let token = v["token"]
+        .as_str()
+        .context("no token in the login answer")?
+        .to_string();
+    Ok((reader, token))
 }
 
 async fn send(reader: &mut BufReader<TcpStream>, request: &[u8]) -> Result<Response> {
@@ -880,25 +913,7 @@ async fn load(
     tokio::spawn(tiendo_server::serve_on(service.clone(), listener));
 
     // Sign in.
-    let body = serde_json::json!({"username": username, "password": password}).to_string();
-    let login = format!(
-        "POST /api/v1/auth/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let mut reader = BufReader::new(TcpStream::connect(addr).await?);
-    let r = send(&mut reader, login.as_bytes()).await?;
-    if r.status != 200 {
-        bail!(
-            "login failed: {} {}",
-            r.status,
-            String::from_utf8_lossy(&r.body)
-        );
-    }
-    let v: serde_json::Value = serde_json::from_slice(&r.body)?;
-    let token = v["token"]
-        .as_str()
-        .context("no token in the login answer")?
-        .to_string();
+    let (mut reader, token) = sign_in(addr, username, password).await?;
 
     let tasks_requests: Vec<Vec<u8>> = codes
         .iter()
@@ -1009,12 +1024,7 @@ async fn write_steadily(service: Service, ms: u64) -> Result<()> {
 async fn score(db: &Db, month: &str, runs: usize) -> Result<()> {
     let service = open_service(db).await?;
     let b = db.backend.name();
-    let actor = Actor {
-        user_id: 0,
-        username: "bench".into(),
-        role: Role::Admin,
-        agency_id: None,
-    };
+    let actor = bench_admin();
     let m = tiendo_core::scoring::Month::parse(month).context("--month: YYYY-MM")?;
     let mut times = Vec::new();
     let mut lines = 0u64;
@@ -1126,12 +1136,7 @@ async fn sheet_import(rows: usize, url: &str, no_postgres: bool) -> Result<()> {
         file.len() as f64 / 1e6,
         t0.elapsed().as_secs_f64()
     );
-    let actor = Actor {
-        user_id: 0,
-        username: "bench".into(),
-        role: Role::Admin,
-        agency_id: None,
-    };
+    let actor = bench_admin();
     let stamp = std::process::id();
     let mut backends = vec![("sqlite", None)];
     if !no_postgres {
@@ -1198,12 +1203,7 @@ async fn sheet_import(rows: usize, url: &str, no_postgres: bool) -> Result<()> {
 async fn report(db: &Db, month: &str, runs: usize) -> Result<()> {
     let service = open_service(db).await?;
     let b = db.backend.name();
-    let actor = Actor {
-        user_id: 0,
-        username: "bench".into(),
-        role: Role::Admin,
-        agency_id: None,
-    };
+    let actor = bench_admin();
     let req = tiendo_service::reports::ReportRequest {
         kind: tiendo_service::reports::ReportKind::Monthly,
         as_of: None,

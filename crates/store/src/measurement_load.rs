@@ -156,15 +156,10 @@ async fn load_sqlite(
             ]);
         }
         debug_assert_eq!(sql.args.len(), chunk.len() * COLS);
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.text.clone()));
-        for a in &sql.args {
-            q = match a {
-                Arg::I64(v) => q.bind(*v),
-                Arg::Text(v) => q.bind(v.as_str()),
-                Arg::Date(v) => q.bind(*v),
-                _ => q,
-            };
-        }
+        let q = sqlite::bind(
+            sqlx::query(sqlx::AssertSqlSafe(sql.text.clone())),
+            &sql.args,
+        );
         n += q.execute(&mut *tx).await?.rows_affected();
     }
     sqlx::query("UPDATE data_version SET n = n + 1 WHERE id = 1")

@@ -27,20 +27,12 @@ pub struct Backend {
     pub write_lock: Option<tokio::sync::Mutex<()>>,
 }
 
-fn bind<'q>(
+pub(crate) fn bind<'q>(
     mut q: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>,
     args: &'q [Arg],
 ) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments> {
     for a in args {
-        q = match a {
-            Arg::I64(v) => q.bind(*v),
-            Arg::OptI64(v) => q.bind(*v),
-            Arg::Text(v) => q.bind(v.as_str()),
-            Arg::OptText(v) => q.bind(v.as_deref()),
-            Arg::Date(v) => q.bind(*v),
-            Arg::OptDate(v) => q.bind(*v),
-            Arg::Bool(v) => q.bind(*v),
-        };
+        q = bind_one(q, a);
     }
     q
 }
@@ -2414,6 +2406,33 @@ async fn tx_insert_rows(tx: &mut Tx<'_>, head: &str, cols: usize, rows: &[Vec<Ar
     Ok(())
 }
 
+/// The multi-row INSERT of tasks with their ids, and one task's values for it
+/// ([`TASK_INSERT_COLS`] of them): shared by the bulk paths.
+const TASK_INSERT: &str = "INSERT INTO tasks (id, document_id, ref, text, product, field, priority, deadline_kind, due, deadline_raw, lead_json, coord_json, leader, source_citation, search_text, created_at, updated_at)";
+const TASK_INSERT_COLS: usize = 17;
+
+fn task_row(id: i64, t: &NewTask, at: Micros) -> Vec<Arg> {
+    vec![
+        Arg::I64(id),
+        Arg::I64(t.document_id),
+        Arg::OptText(t.ref_.clone()),
+        Arg::Text(t.text.clone()),
+        Arg::OptText(t.product.clone()),
+        Arg::OptText(t.field.clone()),
+        Arg::I64(i64::from(t.priority)),
+        Arg::Text(t.deadline.kind.as_str().into()),
+        Arg::OptDate(t.deadline.due),
+        Arg::Text(t.deadline.raw.clone()),
+        Arg::Text(serde_json::to_string(&t.lead).unwrap_or_default()),
+        Arg::Text(serde_json::to_string(&t.coord).unwrap_or_default()),
+        Arg::OptText(t.leader.clone()),
+        Arg::OptText(t.source_citation.clone()),
+        Arg::Text(task_search_text(t, "")),
+        Arg::I64(at),
+        Arg::I64(at),
+    ]
+}
+
 /// Bulk insert of tasks with their ids, each with the instant it was recorded,
 /// and their "create" history entries. Assignments are written by
 /// [`bulk_insert_assignments`]. The caller keeps ids unique and the document ids valid.
@@ -2423,25 +2442,7 @@ pub async fn bulk_insert_tasks(backend: &Backend, tasks: &[(i64, NewTask, Micros
     let mut rows = Vec::with_capacity(tasks.len());
     let mut events = Vec::with_capacity(tasks.len());
     for (id, t, at) in tasks {
-        rows.push(vec![
-            Arg::I64(*id),
-            Arg::I64(t.document_id),
-            Arg::OptText(t.ref_.clone()),
-            Arg::Text(t.text.clone()),
-            Arg::OptText(t.product.clone()),
-            Arg::OptText(t.field.clone()),
-            Arg::I64(i64::from(t.priority)),
-            Arg::Text(t.deadline.kind.as_str().into()),
-            Arg::OptDate(t.deadline.due),
-            Arg::Text(t.deadline.raw.clone()),
-            Arg::Text(serde_json::to_string(&t.lead).unwrap_or_default()),
-            Arg::Text(serde_json::to_string(&t.coord).unwrap_or_default()),
-            Arg::OptText(t.leader.clone()),
-            Arg::OptText(t.source_citation.clone()),
-            Arg::Text(task_search_text(t, "")),
-            Arg::I64(*at),
-            Arg::I64(*at),
-        ]);
+        rows.push(task_row(*id, t, *at));
         events.push(vec![
             Arg::Text("task".into()),
             Arg::I64(*id),
@@ -2455,13 +2456,7 @@ pub async fn bulk_insert_tasks(backend: &Backend, tasks: &[(i64, NewTask, Micros
             Arg::I64(entered),
         ]);
     }
-    tx_insert_rows(
-        &mut tx,
-        "INSERT INTO tasks (id, document_id, ref, text, product, field, priority, deadline_kind, due, deadline_raw, lead_json, coord_json, leader, source_citation, search_text, created_at, updated_at)",
-        17,
-        &rows,
-    )
-    .await?;
+    tx_insert_rows(&mut tx, TASK_INSERT, TASK_INSERT_COLS, &rows).await?;
     tx_insert_rows(
         &mut tx,
         "INSERT INTO events (entity, entity_id, action, actor_id, changes, recorded_at, entered_at)",

@@ -131,25 +131,7 @@ pub mod sheets {
         let mut rows = Vec::with_capacity(tasks.len());
         let mut events = Vec::with_capacity(tasks.len() + pairs.len());
         for (t, id) in tasks.iter().zip(&task_ids) {
-            rows.push(vec![
-                Arg::I64(*id),
-                Arg::I64(t.document_id),
-                Arg::OptText(t.ref_.clone()),
-                Arg::Text(t.text.clone()),
-                Arg::OptText(t.product.clone()),
-                Arg::OptText(t.field.clone()),
-                Arg::I64(i64::from(t.priority)),
-                Arg::Text(t.deadline.kind.as_str().into()),
-                Arg::OptDate(t.deadline.due),
-                Arg::Text(t.deadline.raw.clone()),
-                Arg::Text(serde_json::to_string(&t.lead).unwrap_or_default()),
-                Arg::Text(serde_json::to_string(&t.coord).unwrap_or_default()),
-                Arg::OptText(t.leader.clone()),
-                Arg::OptText(t.source_citation.clone()),
-                Arg::Text(task_search_text(t, "")),
-                Arg::I64(at),
-                Arg::I64(at),
-            ]);
+            rows.push(task_row(*id, t, at));
             events.push(vec![
                 Arg::Text("task".into()),
                 Arg::I64(*id),
@@ -219,13 +201,7 @@ pub mod sheets {
                 Arg::I64(stamp.entered_at),
             ]);
         }
-        tx_insert_rows(
-            &mut tx,
-            "INSERT INTO tasks (id, document_id, ref, text, product, field, priority, deadline_kind, due, deadline_raw, lead_json, coord_json, leader, source_citation, search_text, created_at, updated_at)",
-            17,
-            &rows,
-        )
-        .await?;
+        tx_insert_rows(&mut tx, TASK_INSERT, TASK_INSERT_COLS, &rows).await?;
         tx_insert_rows(
             &mut tx,
             "INSERT INTO assignments (id, task_id, agency_id, deadline_kind, due, created_at, updated_at)",
