@@ -36,27 +36,29 @@ async fn insert_measurement_rows(
         )
         .await?;
     let actor = copy_opt(stamp.actor_id);
-    let mut data: Vec<u8> = Vec::with_capacity(1 << 20);
-    for &i in which {
-        let m = &rows[i];
-        let _ = write!(data, "{}\t{}\t", m.indicator_id, copy_opt(m.agency_id));
-        copy_text(&mut data, Some(&m.period));
-        let _ = write!(data, "\t{}\t{}\t", m.period_end, m.value);
-        copy_text(&mut data, m.source.as_deref());
-        data.push(b'\t');
-        copy_text(&mut data, m.note.as_deref());
-        let _ = writeln!(data, "\t{actor}\t{}", stamp.recorded_at);
-        if data.len() >= 1 << 20 {
-            if let Err(e) = copy.send(data.as_slice()).await {
-                let _ = copy.abort("send failed").await;
-                return Err(e.into());
+    let sent: Result<(), sqlx::Error> = async {
+        let mut data: Vec<u8> = Vec::with_capacity(1 << 20);
+        for &i in which {
+            let m = &rows[i];
+            let _ = write!(data, "{}\t{}\t", m.indicator_id, copy_opt(m.agency_id));
+            copy_text(&mut data, Some(&m.period));
+            let _ = write!(data, "\t{}\t{}\t", m.period_end, m.value);
+            copy_text(&mut data, m.source.as_deref());
+            data.push(b'\t');
+            copy_text(&mut data, m.note.as_deref());
+            let _ = writeln!(data, "\t{actor}\t{}", stamp.recorded_at);
+            if data.len() >= 1 << 20 {
+                copy.send(data.as_slice()).await?;
+                data.clear();
             }
-            data.clear();
         }
+        if !data.is_empty() {
+            copy.send(data.as_slice()).await?;
+        }
+        Ok(())
     }
-    if !data.is_empty()
-        && let Err(e) = copy.send(data.as_slice()).await
-    {
+    .await;
+    if let Err(e) = sent {
         let _ = copy.abort("send failed").await;
         return Err(e.into());
     }
