@@ -1,5 +1,5 @@
-//! `cargo run -p tiendo-extract --example extract -- FILE… [--table]`: prints what the
-//! extractor proposes (JSON, or the terminal table).
+//! `cargo run -p tiendo-extract --example extract -- FILE… [--table|--text]`: prints what the
+//! extractor proposes (JSON, or the terminal table), or the normalised text it reads.
 use std::path::Path;
 
 use tiendo_extract::{ExtractOptions, extract_path, render_table};
@@ -7,6 +7,7 @@ use tiendo_extract::{ExtractOptions, extract_path, render_table};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let table = args.iter().any(|a| a == "--table");
+    let text = args.iter().any(|a| a == "--text");
     let mut all = Vec::new();
     for a in args.iter().filter(|a| !a.starts_with("--")) {
         match extract_path(Path::new(a), &ExtractOptions::default()) {
@@ -14,7 +15,11 @@ fn main() {
             Err(e) => eprintln!("{e}"),
         }
     }
-    if table {
+    if text {
+        for (_, x) in &all {
+            print!("{}", x.normalised_text());
+        }
+    } else if table {
         print!("{}", render_table(&all));
     } else {
         for (_, x) in &all {

@@ -22,6 +22,8 @@ mod appendix;
 mod deadline;
 mod header;
 mod input;
+mod layout;
+mod layout_table;
 mod lexicon;
 mod normalize;
 mod pipeline;

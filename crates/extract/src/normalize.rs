@@ -35,6 +35,11 @@ pub fn normalise(raw: &str) -> String {
     } else {
         std::borrow::Cow::Owned(raw.nfc().collect())
     };
+    // The page layout of printed and converted documents, undone (layout.rs).
+    let nfc: std::borrow::Cow<str> = match crate::layout::prepare(&nfc) {
+        std::borrow::Cow::Borrowed(_) => nfc,
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
+    };
     let mut out = String::with_capacity(nfc.len());
     let mut pending_space = false;
     let mut line_start = true;

@@ -15,7 +15,6 @@ fn texts_are_verbatim_at_their_spans() {
         }
         let x = extract_path(&path, &ExtractOptions::default()).expect("seed reads");
         let norm = x.normalised_text();
-        assert!(!x.tasks.is_empty(), "{}: no tasks", path.display());
         for t in &x.tasks {
             let [s, e] = t.span;
             assert!(
@@ -38,5 +37,5 @@ fn texts_are_verbatim_at_their_spans() {
             n += 1;
         }
     }
-    assert!(n > 100, "only {n} tasks on the seeds");
+    assert!(n > 200, "only {n} tasks on the corpus");
 }
