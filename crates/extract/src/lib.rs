@@ -30,6 +30,7 @@ mod pipeline;
 mod roles;
 mod structure;
 mod table;
+mod units;
 
 use std::path::Path;
 

@@ -119,6 +119,8 @@ pub fn run_with_date(
     let head = header::read(&line_strs);
     let date = date_override.or(head.date);
     let toks = lex.tokenize(&text);
+    let units = crate::units::find(&text, &toks, &lex);
+    let home = home_province(&text, &toks, &lex, &lines, date);
     let doc = Doc {
         text: &text,
         toks: &toks,
@@ -128,6 +130,8 @@ pub fn run_with_date(
             toks: &toks,
             lex: &lex,
             date,
+            units: &units,
+            home,
         },
         year: date.map(|d| d.year()),
         date,
@@ -168,6 +172,61 @@ pub fn run_with_date(
         warnings,
         text,
     }
+}
+
+/// The People's Committee of the province a provincial document comes from: the
+/// province its letterhead names ("ỦY BAN NHÂN DÂN / TỈNH LÀO CAI", "TỈNH ỦY LÀO
+/// CAI", "ĐẢNG BỘ TỈNH LÀO CAI"), as in force on the document's date.
+fn home_province(
+    text: &str,
+    toks: &[crate::lexicon::Tok],
+    lex: &Lexicon,
+    lines: &[(usize, usize)],
+    date: Option<NaiveDate>,
+) -> Option<u32> {
+    let kw = &lex.kw;
+    let all = lex.registry.all();
+    let valid = |i: u32| {
+        let a = &all[i as usize];
+        date.map_or_else(|| a.is_current(), |d| a.valid_on(d))
+    };
+    for &(a, b) in lines.iter().filter(|(a, b)| b > a).take(12) {
+        let line = text[a..b].trim();
+        if line.starts_with("Kính gửi") || line.starts_with("V/v") {
+            break;
+        }
+        let i = tok_at(toks, a);
+        let j = tok_at(toks, b);
+        for k in i..j {
+            let n = if Lexicon::seq(toks, k, j, &[kw.tinh]) {
+                1
+            } else if Lexicon::seq(toks, k, j, &[kw.thanh, kw.pho]) {
+                2
+            } else {
+                0
+            };
+            if n == 0 {
+                continue;
+            }
+            let Some(m) = lex.form_at(toks, k + n, j, true) else {
+                continue;
+            };
+            let local = m.terms.iter().filter(|t| all[t.agency as usize].kind.is_local());
+            for t in local {
+                if valid(t.agency) {
+                    return Some(t.agency);
+                }
+                let next = match date {
+                    Some(d) => lex.registry.successor_on(&all[t.agency as usize].code, d),
+                    None => lex.registry.current(&all[t.agency as usize].code),
+                };
+                if let Some(s) = next.and_then(|s| lex.index_of(&s.code)) {
+                    return Some(s);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Vietnamese writes most words with diacritics: a text where fewer than one letter
@@ -324,11 +383,14 @@ fn issuer(
     };
     if let Some(name) = &head.issuer_name {
         let lt = doc.lex.tokenize(name);
+        let no_units = crate::units::Units::default();
         let r = Roles {
             text: name,
             toks: &lt,
             lex: doc.lex,
             date: doc.date,
+            units: &no_units,
+            home: None,
         };
         if let Some(list) = r.list(0, lt.len())
             && let Some(Role::Agency(x)) = list.items.first().map(|i| i.role)
@@ -1302,6 +1364,7 @@ pub fn role_names(doc: &Doc, items: &[RoleItem], as_of: Option<NaiveDate>) -> Ve
             Role::Agency(a) => name_of(doc, a, as_of),
             Role::Ministries => format!("@{GROUP_MINISTRIES}"),
             Role::Localities => format!("@{GROUP_LOCALITIES}"),
+            Role::Unit(u) => doc.roles.units.names[u as usize].clone(),
         };
         if !out.contains(&name) {
             out.push(name);
@@ -1313,10 +1376,10 @@ pub fn role_names(doc: &Doc, items: &[RoleItem], as_of: Option<NaiveDate>) -> Ve
 /// Drops groups qualified by "liên quan" when named agencies stand beside them
 /// (leads) or always (coordination).
 fn prune(items: &[RoleItem], coord: bool) -> Vec<RoleItem> {
-    let named = items.iter().any(|i| matches!(i.role, Role::Agency(_)));
+    let named = items.iter().any(|i| i.role.named());
     items
         .iter()
-        .filter(|i| !(i.lien_quan && !matches!(i.role, Role::Agency(_)) && (coord || named)))
+        .filter(|i| !(i.lien_quan && !i.role.named() && (coord || named)))
         .copied()
         .collect()
 }
@@ -1371,7 +1434,7 @@ fn finish(doc: &Doc, d: Draft, as_of: Option<NaiveDate>, authority: bool) -> Opt
     if !d.person
         && lead_items
             .iter()
-            .all(|i| !matches!(i.role, Role::Agency(_)))
+            .all(|i| !i.role.named())
     {
         six.push("no_person".to_string());
     }

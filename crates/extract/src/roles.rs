@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use tiendo_core::agency::{AgencyKind, FormKind};
 
 use crate::lexicon::{Lexicon, Term, Tok};
+use crate::units::Units;
 
 /// Who a task is given to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,15 @@ pub enum Role {
     Ministries,
     /// All provinces and centrally-run cities (`@dia-phuong`).
     Localities,
+    /// A body outside the register, by index in the document's `Units`.
+    Unit(u32),
+}
+
+impl Role {
+    /// A body named one by one (an agency or a unit), not a group token.
+    pub fn named(&self) -> bool {
+        matches!(self, Role::Agency(_) | Role::Unit(_))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +68,11 @@ pub struct Roles<'a> {
     pub toks: &'a [Tok],
     pub lex: &'a Lexicon,
     pub date: Option<NaiveDate>,
+    /// Bodies outside the register that the document names.
+    pub units: &'a Units,
+    /// The People's Committee of the document's own province ("Ủy ban nhân dân
+    /// tỉnh", "UBND tỉnh" without a name), for a provincial document.
+    pub home: Option<u32>,
 }
 
 impl<'a> Roles<'a> {
@@ -315,10 +330,54 @@ impl<'a> Roles<'a> {
                 Some(AgencyKind::City),
             ));
         }
-        if let Some(m) = self.lex.form_at(self.toks, p, end, false) {
+        // "Các Sở: Nông nghiệp và Môi trường, Xây dựng": the units listed.
+        if depth < MAX_DEPTH
+            && let Some(q) = self.units.enumeration(p)
+            && let Some(list) = self.list_inner(q, end, None, depth + 1)
+        {
+            return Some((list.items, list.end, None));
+        }
+        let registered = self.lex.form_at(self.toks, p, end, false);
+        if let Some((q, u)) = self.units.at(p, end)
+            && registered.as_ref().is_none_or(|m| q > m.end)
+        {
+            // A national document speaks of a province's departments and communes
+            // as the provinces' work ("các sở, ngành và UBND các xã, phường").
+            let kind = self.units.kinds[u as usize];
+            let role = if self.home.is_none() && kind == crate::units::UnitKind::LocalGroup {
+                Role::Localities
+            } else {
+                Role::Unit(u)
+            };
+            return Some((
+                vec![RoleItem {
+                    role,
+                    lien_quan: false,
+                }],
+                q,
+                None,
+            ));
+        }
+        if let Some(m) = registered {
             let pref = bare.unwrap_or(Pref::Any);
             if let Some(a) = self.resolve(&m.terms, pref) {
                 return Some((vec![Self::agency(a)], m.end, Some(self.kind_of(a))));
+            }
+        }
+        // "Ủy ban nhân dân tỉnh", "UBND tỉnh": the document's own province.
+        if let Some(home) = self.home {
+            let n = if self.seq(p, end, &[k.uy, k.ban, k.nhan, k.dan, k.tinh]) {
+                5
+            } else if self.seq(p, end, &[k.ubnd, k.tinh]) {
+                2
+            } else {
+                0
+            };
+            let named_after = p + n < end.min(self.toks.len())
+                && self.plain(p + n)
+                && self.toks[p + n].flags & crate::lexicon::CAP != 0;
+            if n > 0 && !named_after {
+                return Some((vec![Self::agency(home)], p + n, Some(self.kind_of(home))));
             }
         }
         if let Some((b, l, q)) = self.group(p, end) {
@@ -585,11 +644,14 @@ mod tests {
     fn names(text: &str, date: &str) -> Vec<String> {
         let lex = lexicon_for(AgencyRegistry::builtin());
         let toks = lex.tokenize(text);
+        let units = crate::units::find(text, &toks, &lex);
         let roles = Roles {
             text,
             toks: &toks,
             lex: &lex,
             date: date.parse().ok(),
+            units: &units,
+            home: None,
         };
         let list = roles.subject(0, toks.len()).unwrap_or_default();
         list.items
@@ -598,6 +660,7 @@ mod tests {
                 Role::Agency(i) => lex.registry.all()[i as usize].name.clone(),
                 Role::Ministries => "@bo-nganh".into(),
                 Role::Localities => "@dia-phuong".into(),
+                Role::Unit(u) => units.names[u as usize].clone(),
             })
             .collect()
     }
