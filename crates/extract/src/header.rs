@@ -18,12 +18,18 @@ pub struct Header {
     pub issuer_code: Option<String>,
     pub issuer_name: Option<String>,
     pub title: Option<String>,
-    /// A formal document (number or kind line found), not a news report.
+    /// A formal document (number, kind line, letterhead or addressees found), not
+    /// a news report.
     pub formal: bool,
+    /// The year of a date line whose day or month is blank or unreadable ("Lào Cai,
+    /// ngày    tháng    năm 2025"): the caller may take the date from elsewhere.
+    pub year_only: Option<i32>,
 }
 
 struct Re {
     number: Regex,
+    party_number: Regex,
+    place_year: Regex,
     issued: Regex,
     place_date: Regex,
     lead_date: Regex,
@@ -35,9 +41,15 @@ fn re() -> &'static Re {
     static R: OnceLock<Re> = OnceLock::new();
     R.get_or_init(|| Re {
         number: Regex::new(
-            r"(?i)(?:^số(?:\s*hiệu)?\s*:?|thông báo|kế hoạch|kết luận|chỉ thị|quyết định|công điện)\s*(?:số\s*)?(\d{1,5}/(?:\d{4}/)?[A-ZĐ]{1,8}(?:-[A-ZĐ0-9]{1,12})*(?:/[A-ZĐ0-9-]{1,12})?)",
+            r"(?i)(?:^số(?:\s*hiệu)?\s*:?|thông báo|kế hoạch|kết luận|chỉ thị|quyết định|công điện)\s*(?:số\s*)?(\d{1,5}\s*/\s*(?:\d{4}/)?[A-ZĐ]{1,8}(?:-[A-ZĐ0-9]{1,12})*(?:/[A-ZĐ0-9-]{1,12})?)",
         )
         .expect("valid"),
+        // "Số 104 -CTr/TU", "Số 2449-CV/ĐU": the Party's numbering (number-kind/issuer).
+        party_number: Regex::new(
+            r"(?i)^số\s*:?\s*(\d{1,5})\s*-\s*([A-ZĐ][A-Za-zĐđ]{0,5})\s*/\s*([A-ZĐ]{1,8}(?:-[A-ZĐ]{1,8})?)",
+        )
+        .expect("valid"),
+        place_year: Regex::new(r"(?i)^[\p{L} .]{2,40},\s*ngày\b.{0,40}?năm\s+(\d{4})").expect("valid"),
         issued: Regex::new(r"(?i)ngày ban hành\s*:?\s*(\d{1,2})/(\d{1,2})/(\d{4})").expect("valid"),
         place_date: Regex::new(
             r"(?i)^[\p{L} .]{2,40},\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})",
@@ -56,6 +68,25 @@ fn re() -> &'static Re {
 }
 
 fn kind_of_code(code: &str) -> Option<&'static str> {
+    // The Party's numbering puts the kind before the slash: "104-CTr/TU".
+    if let Some((num_kind, _)) = code.split_once('/')
+        && let Some((num, kind)) = num_kind.split_once('-')
+        && num.chars().all(|c| c.is_ascii_digit())
+    {
+        return Some(match kind {
+            "CTr" => "Chương trình",
+            "CV" => "Công văn",
+            "KH" => "Kế hoạch",
+            "NQ" => "Nghị quyết",
+            "CT" => "Chỉ thị",
+            "KL" => "Kết luận",
+            "TB" => "Thông báo",
+            "QĐ" => "Quyết định",
+            "BC" => "Báo cáo",
+            "HD" => "Hướng dẫn",
+            _ => return None,
+        });
+    }
     let after = code.split('/').nth(1).unwrap_or("");
     let first = after.split('-').next().unwrap_or("");
     let second = code.split('/').nth(2).unwrap_or("");
@@ -75,7 +106,11 @@ fn kind_of_code(code: &str) -> Option<&'static str> {
     })
 }
 
-pub const KIND_LINES: [(&str, &str); 8] = [
+pub const KIND_LINES: &[(&str, &str)] = &[
+    ("CHƯƠNG TRÌNH HÀNH ĐỘNG", "Chương trình"),
+    ("CHƯƠNG TRÌNH", "Chương trình"),
+    ("ĐỀ ÁN", "Đề án"),
+    ("HƯỚNG DẪN", "Hướng dẫn"),
     ("THÔNG BÁO", "Thông báo"),
     ("KẾ HOẠCH", "Kế hoạch"),
     ("KẾT LUẬN", "Kết luận"),
@@ -110,11 +145,16 @@ pub fn read(lines: &[&str]) -> Header {
         .take(60)
         .collect();
     // Number: in the first lines only (later ones cite other documents).
-    for l in head.iter().take(12) {
+    for l in head.iter().take(16) {
+        if let Some(c) = r.party_number.captures(l.trim()) {
+            h.number = Some(format!("{}-{}/{}", &c[1], &c[2], &c[3]));
+            break;
+        }
         if let Some(c) = r.number.captures(l)
             && let Some(m) = c.get(1)
         {
-            h.number = Some(m.as_str().to_string());
+            // "8129 /UBND-KT" as printed: the number without its spaces.
+            h.number = Some(m.as_str().split_whitespace().collect());
             break;
         }
     }
@@ -135,7 +175,23 @@ pub fn read(lines: &[&str]) -> Header {
             .and_then(kind_of_code)
             .map(str::to_string);
     }
-    h.formal = h.number.is_some() || kind_line.is_some();
+    // A letterhead (national motto, the Party's name, "Kính gửi", "V/v") makes a
+    // formal document even when its number is blank or garbled.
+    let letterhead = head.iter().take(20).any(|l| {
+        let t = l.trim();
+        let u = t.to_uppercase();
+        u.contains("CỘNG HÒA XÃ HỘI")
+            || u.contains("CỘNG HOÀ XÃ HỘI")
+            || u.contains("ĐỘC LẬP - TỰ DO")
+            || u.starts_with("ĐẢNG CỘNG SẢN VIỆT NAM")
+            || t.starts_with("Kính gửi")
+            || t.starts_with("V/v")
+            || r.place_year.is_match(t)
+    });
+    h.formal = h.number.is_some() || kind_line.is_some() || letterhead;
+    if h.kind.is_none() && head.iter().take(20).any(|l| l.trim().starts_with("V/v")) {
+        h.kind = Some("Công văn".to_string());
+    }
     if !h.formal {
         h.kind = Some("Bản tin".to_string());
     }
@@ -165,6 +221,19 @@ pub fn read(lines: &[&str]) -> Header {
             ymd(&c[3], &c[2], &c[1])
         });
     }
+    if date.is_none() && h.formal {
+        // "Lào Cai, ngày      tháng     năm 2025": the day was left blank for the
+        // signature; only the year is known. No other date of the text stands in.
+        if let Some(y) = head
+            .iter()
+            .take(25)
+            .find_map(|l| r.place_year.captures(l.trim()).and_then(|c| c[1].parse().ok()))
+        {
+            h.year_only = Some(y);
+            h.date = None;
+            return finish_header(h, &head, kind_line);
+        }
+    }
     if date.is_none() {
         date = head.iter().take(30).find_map(|l| {
             let c = r.lead_date.captures(l.trim())?;
@@ -182,8 +251,14 @@ pub fn read(lines: &[&str]) -> Header {
         });
     }
     h.date = date;
+    finish_header(h, &head, kind_line)
+}
+
+/// Issuer code and title, once number, kind and date are known.
+fn finish_header(mut h: Header, head: &[&str], kind_line: Option<usize>) -> Header {
+    let r = re();
     // Issuer: the metadata line, else the number's suffix (resolved by the caller).
-    for l in &head {
+    for l in head {
         if let Some(c) = r.issuer_line.captures(l.trim()) {
             h.issuer_name = Some(c[1].trim().to_string());
             break;
@@ -229,6 +304,12 @@ pub fn read(lines: &[&str]) -> Header {
             h.title = Some(truncate(rest, 300));
         }
     }
+    if h.title.is_none()
+        && let Some(vv) = head.iter().find(|l| l.trim_start().starts_with("V/v"))
+    {
+        // A letter's subject line: "V/v tăng cường công tác quản lý …".
+        h.title = Some(truncate(vv.trim().trim_start_matches("V/v").trim(), 300));
+    }
     if h.title.is_none() {
         h.title = head
             .iter()
@@ -269,6 +350,37 @@ mod tests {
         assert_eq!(h.date.map(|d| d.to_string()).as_deref(), Some("2025-11-16"));
         assert_eq!(h.issuer_code.as_deref(), Some("VPCP"));
         assert_eq!(h.title.as_deref(), Some("KẾT LUẬN PHIÊN HỌP LẦN THỨ NĂM"));
+    }
+
+    #[test]
+    fn reads_a_printed_letterhead() {
+        // 8129/UBND-KT (Lào Cai, 2026) and 104-CTr/TU (Tỉnh ủy Lào Cai), letterheads
+        // as layout.rs leaves them.
+        let h = read(&[
+            "ỦY BAN NHÂN DÂN",
+            "TỈNH LÀO CAI",
+            "Số: 8129 /UBND-KT",
+            "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Lào Cai, ngày 10 tháng 8 năm 2026",
+            "V/v kiểm tra, xác minh các nội dung theo kiến nghị",
+            "Kính gửi:",
+        ]);
+        assert!(h.formal);
+        assert_eq!(h.number.as_deref(), Some("8129/UBND-KT"));
+        assert_eq!(h.kind.as_deref(), Some("Công văn"));
+        assert_eq!(h.date.map(|d| d.to_string()).as_deref(), Some("2026-08-10"));
+        assert_eq!(h.title.as_deref(), Some("kiểm tra, xác minh các nội dung theo kiến nghị"));
+        let h = read(&["TỈNH UỶ LÀO CAI", "*", "Số 104 -CTr/TU", "ĐẢNG CỘNG SẢN VIỆT NAM"]);
+        assert_eq!(h.number.as_deref(), Some("104-CTr/TU"));
+        // A date left blank for the signature: only its year.
+        let h = read(&[
+            "UỶ BAN NHÂN DÂN TỈNH LÀO CAI",
+            "Số: /UBND-KT",
+            "Lào Cai, ngày tháng năm 2025",
+            "Ngày 20/5/2026, Chính phủ ban hành",
+        ]);
+        assert_eq!(h.date, None);
+        assert_eq!(h.year_only, Some(2025));
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod deadline;
 mod header;
 mod input;
 mod layout;
+mod letterhead;
 mod layout_table;
 mod lexicon;
 mod normalize;

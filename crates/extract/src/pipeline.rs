@@ -56,6 +56,11 @@ struct Ctx {
     deadline: Option<Deadline>,
     viewpoint: bool,
     person: bool,
+    /// A letter's addressees: the lead of items that name none.
+    fallback: Vec<RoleItem>,
+    /// Inside a heading that introduces items ("… yêu cầu:", "1. Trách nhiệm
+    /// chung"): its paragraphs are items too.
+    heading: bool,
 }
 
 struct Node {
@@ -68,6 +73,9 @@ struct Node {
 }
 
 pub struct Doc<'a> {
+    /// Unmarked paragraphs ending "… yêu cầu:", "… như sau:" head the items after
+    /// them (an administrative document with a letterhead).
+    pub lead_ins: bool,
     pub text: &'a str,
     pub toks: &'a [Tok],
     pub lex: &'a Lexicon,
@@ -121,7 +129,8 @@ pub fn run_with_date(
     let toks = lex.tokenize(&text);
     let units = crate::units::find(&text, &toks, &lex);
     let home = home_province(&text, &toks, &lex, &lines, date);
-    let doc = Doc {
+    let mut doc = Doc {
+        lead_ins: false,
         text: &text,
         toks: &toks,
         lex: &lex,
@@ -136,9 +145,21 @@ pub fn run_with_date(
         year: date.map(|d| d.year()),
         date,
     };
-    let regions = regions(&doc, &lines, head.formal);
+    let all_strs: Vec<&str> = lines.iter().take(120).map(|&(a, b)| &text[a..b]).collect();
+    let letterhead = if head.formal {
+        crate::letterhead::read(&all_strs)
+    } else {
+        None
+    };
+    doc.lead_ins = letterhead.is_some();
+    let regions = regions(&doc, &lines, head.formal, letterhead.as_ref());
     let issuer = issuer(&doc, &head, &lines, &regions);
-    let mut drafts = body_tasks(&doc, &lines, &regions, head.formal);
+    let addressees = letterhead
+        .as_ref()
+        .and_then(|l| l.addressees)
+        .map(|(a, b)| addressee_roles(&doc, &lines[a..b]))
+        .unwrap_or_default();
+    let mut drafts = body_tasks(&doc, &lines, &regions, head.formal, &addressees);
     if let Some(first) = regions.iter().position(|r| *r == Region::Appendix) {
         let rows: Vec<(usize, usize)> = lines
             .iter()
@@ -257,7 +278,12 @@ fn lower_prefix(s: &str, n: usize) -> String {
 }
 
 /// Classifies every line.
-fn regions(doc: &Doc, lines: &[(usize, usize)], formal: bool) -> Vec<Region> {
+fn regions(
+    doc: &Doc,
+    lines: &[(usize, usize)],
+    formal: bool,
+    letterhead: Option<&crate::letterhead::Letterhead>,
+) -> Vec<Region> {
     let mut out = Vec::with_capacity(lines.len());
     let mut state = Region::Body;
     for &(a, b) in lines {
@@ -291,6 +317,13 @@ fn regions(doc: &Doc, lines: &[(usize, usize)], formal: bool) -> Vec<Region> {
         {
             state = Region::Closing;
         }
+        if state == Region::Body && (line.ends_with("./.") || line.ends_with("/.")) && formal {
+            // "./." closes the body of an administrative document: its line is the
+            // last of the body; recipients and signature follow.
+            out.push(Region::Body);
+            state = Region::Closing;
+            continue;
+        }
         if state != Region::Body {
             out.push(state);
             continue;
@@ -302,6 +335,15 @@ fn regions(doc: &Doc, lines: &[(usize, usize)], formal: bool) -> Vec<Region> {
             out.push(Region::Clutter);
         } else {
             out.push(Region::Body);
+        }
+    }
+    // The letterhead (issuer, motto, number, place and date, subject line, title,
+    // addressees) is not part of the body.
+    if let Some(l) = letterhead {
+        for r in out.iter_mut().take(l.body) {
+            if *r == Region::Body {
+                *r = Region::Clutter;
+            }
         }
     }
     // The formal header (issuer, "Số:", place and date, kind and title in capitals)
@@ -359,6 +401,31 @@ fn regions(doc: &Doc, lines: &[(usize, usize)], formal: bool) -> Vec<Region> {
                     *r = Region::Narrative;
                 }
             }
+        }
+    }
+    out
+}
+
+/// The agencies of a letter's addressee block ("Kính gửi: - Bộ Tài chính; - Bộ Tài
+/// nguyên và Môi trường.", "- Các Sở: Nông nghiệp và Môi trường, Xây dựng, ⏎
+/// Công Thương;"): every role list in it.
+fn addressee_roles(doc: &Doc, lines: &[(usize, usize)]) -> Vec<RoleItem> {
+    let mut out: Vec<RoleItem> = Vec::new();
+    let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
+        return out;
+    };
+    let mut k = tok_at(doc.toks, first.0);
+    let end = tok_at(doc.toks, last.1);
+    while k < end {
+        if let Some(list) = doc.roles.list(k, end) {
+            for it in list.items {
+                if !out.iter().any(|o| o.role == it.role) {
+                    out.push(it);
+                }
+            }
+            k = list.end.max(k + 1);
+        } else {
+            k += 1;
         }
     }
     out
@@ -483,7 +550,8 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
             stack.push(id);
             continue;
         }
-        let scope = is_scope_heading(doc, a, b);
+        let scope = is_scope_heading(doc, a, b)
+            || (doc.lead_ins && introduces_items(&doc.text[a..b]));
         if scope {
             while let Some(&top) = stack.last() {
                 if nodes[top].scope {
@@ -557,13 +625,48 @@ fn is_scope_heading(doc: &Doc, a: usize, b: usize) -> bool {
     line.ends_with(':')
 }
 
+/// Words that introduce the items after a heading ending in a colon ("Chủ tịch Ủy
+/// ban nhân dân tỉnh yêu cầu:", "… đề nghị … thực hiện một số nhiệm vụ trọng tâm,
+/// như sau:", "… trong đó lưu ý các nhiệm vụ, giải pháp trọng tâm sau:").
+fn introduces_items(line: &str) -> bool {
+    let l = line.trim_end();
+    if !l.ends_with(':') || l.chars().count() > 900 {
+        return false;
+    }
+    let low = l.to_lowercase();
+    [
+        "yêu cầu",
+        "đề nghị",
+        "giao",
+        "chỉ đạo",
+        "như sau",
+        "sau đây",
+        "cụ thể",
+        "nhiệm vụ",
+        "nội dung sau",
+        "giải pháp",
+    ]
+    .iter()
+    .any(|w| low.contains(w))
+}
+
 // ---------------------------------------------------------------------------------
 // Walking the tree
 
-fn body_tasks(doc: &Doc, lines: &[(usize, usize)], regions: &[Region], formal: bool) -> Vec<Draft> {
+fn body_tasks(
+    doc: &Doc,
+    lines: &[(usize, usize)],
+    regions: &[Region],
+    formal: bool,
+    addressees: &[RoleItem],
+) -> Vec<Draft> {
     let nodes = build_tree(doc, lines, regions);
     let mut out = Vec::new();
-    walk(doc, &nodes, 0, &Ctx::default(), "", &mut out);
+    let root = Ctx {
+        fallback: addressees.to_vec(),
+        ..Ctx::default()
+    };
+    walk(doc, &nodes, 0, &root, "", &mut out);
     if !formal {
         for (n, d) in out.iter_mut().enumerate() {
             d.reference = format!("KL.{}", n + 1);
@@ -789,6 +892,14 @@ fn walk(doc: &Doc, nodes: &[Node], id: usize, ctx: &Ctx, prefix: &str, out: &mut
                 sub.lead = s.items.clone();
                 sub.person = person;
             }
+        }
+        // The items of a letter that name nobody are its addressees'
+        // (GOLD-FORMAT.md, "Letters"); so are the paragraphs under a heading.
+        if sub.lead.is_empty() && (node.marker.is_some() || ctx.heading) {
+            sub.lead = ctx.fallback.clone();
+        }
+        if container && (h.ends_colon || has_children || node.scope) {
+            sub.heading = true;
         }
         if !inline.is_empty() {
             let items: Vec<(String, usize, usize)> = inline
