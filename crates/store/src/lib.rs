@@ -1,7 +1,7 @@
 //! Persistence for tiendo: one repository over an embedded SQLite database (the
 //! default: a file in the data folder, WAL) or a PostgreSQL server (when
-//! `DATABASE_URL` names one). One set of queries (`repo.rs`) and one set of
-//! migrations serve both.
+//! `DATABASE_URL` names one). One set of queries (`repo.rs`, by subject in
+//! `repo/`) and one set of migrations serve both.
 
 pub mod error;
 pub mod evidence_types;
