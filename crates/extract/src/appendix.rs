@@ -196,6 +196,7 @@ fn row_task(doc: &Doc, num: usize, row: &[(usize, usize)], cols: &[Col]) -> Opti
         source_doc,
         incomplete,
         person: false,
+        lead_inherited: false,
     })
 }
 

@@ -62,7 +62,11 @@ struct Re {
 fn re() -> &'static Re {
     static R: OnceLock<Re> = OnceLock::new();
     R.get_or_init(|| Re {
-        page_mark: Regex::new(r"^\s*=+\s*(?i:trang|page)\s+\d+\s*=+\s*$").expect("valid"),
+        // "===== Trang 2 =====", "--- PAGE BREAK ---", "-- Page 3 --", "[Trang 2]".
+        page_mark: Regex::new(
+            r"(?i)^\s*(?:[=\-]{2,}\s*(?:trang|page)(?:\s+\d+)?\s*[=\-]{2,}|[=\-]{2,}\s*page\s+break\s*[=\-]{2,}|\[\s*(?:trang|page)\s+\d+\s*\]|<!--\s*page(?:\s+\d+)?\s*-->)\s*$",
+        )
+        .expect("valid"),
         page_number: Regex::new(r"^\s*(?:[-–]\s*)?(?:(?i:trang)\s+)?\d{1,3}(?:\s*[-–])?\s*$")
             .expect("valid"),
         // "Ký bởi:", "Cơ quan:", "Thời gian ký:", also with their first letters lost
@@ -82,7 +86,9 @@ pub fn prepare(text: &str) -> Cow<'_, str> {
         || text.contains("  ")
         || text.contains('\t')
         || text.trim_start().starts_with('[')
-        || text.contains("=====");
+        || text.contains("=====")
+        || text.contains("--")
+        || text.contains('[');
     if !needs_work {
         return Cow::Borrowed(text);
     }
@@ -735,6 +741,21 @@ trái phép; (ii) Khai thác khoáng sản ngoài ranh giới.
         assert!(matches!(prepare(t), Cow::Borrowed(_)));
         let spaced = "Số: 624/TB-VPCP\n1. Bộ Y tế  xây dựng Kế hoạch.\n2. Bộ Công an rà soát.\n";
         assert_eq!(prepare(spaced), spaced);
+    }
+
+    #[test]
+    fn converters_page_marks() {
+        for mark in [
+            "===== Trang 2 =====",
+            "--- PAGE BREAK ---",
+            "-- Page 3 --",
+            "[Trang 4]",
+        ] {
+            let t = format!(
+                "Bộ Y tế xây dựng Kế hoạch phát triển hệ thống y tế cơ sở\n{mark}\ntrong năm 2026.\n"
+            );
+            assert!(!prepare(&t).contains(mark), "{mark}");
+        }
     }
 
     #[test]

@@ -46,14 +46,16 @@ fn starts_lower(l: &str) -> bool {
 
 /// A line that belongs to a letterhead whatever stands around it.
 fn furniture(l: &str) -> bool {
-    let u = l.to_uppercase();
+    // Folded, so that OCR's lost marks ("CONG HÒA", "Hanh phúc") still count.
+    let f = tiendo_core::text::fold(l);
     number_line().is_match(l)
         || place_date().is_match(l)
-        || u.contains("CỘNG HÒA XÃ HỘI")
-        || u.contains("CỘNG HOÀ XÃ HỘI")
-        || u.starts_with("ĐỘC LẬP - TỰ DO")
+        || f.contains("cong hoa xa hoi")
+        || f.contains("doc lap tu do")
+        || f.starts_with("dang cong san viet nam")
         || l.starts_with("V/v")
-        || l.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | ' ' | '–'))
+        || l.chars()
+            .all(|c| matches!(c, '-' | '*' | '_' | '=' | ' ' | '–'))
         || (capitals(l) && marker(l).is_none() && l.chars().count() < 120)
 }
 
@@ -152,9 +154,19 @@ pub fn read(lines: &[&str]) -> Option<Letterhead> {
 /// about the document's grounds ("Thực hiện …", "Căn cứ …", "Ngày 20/5/2026, …").
 fn prose_start(l: &str) -> bool {
     let low = l.to_lowercase();
-    ["thực hiện ", "căn cứ ", "ngày ", "về ", "để ", "theo ", "trên cơ sở", "tiếp theo", "sau khi"]
-        .iter()
-        .any(|w| low.starts_with(w))
+    [
+        "thực hiện ",
+        "căn cứ ",
+        "ngày ",
+        "về ",
+        "để ",
+        "theo ",
+        "trên cơ sở",
+        "tiếp theo",
+        "sau khi",
+    ]
+    .iter()
+    .any(|w| low.starts_with(w))
         || l.chars().count() >= 80
 }
 

@@ -20,11 +20,12 @@
 
 mod appendix;
 mod deadline;
+mod doubt;
 mod header;
 mod input;
 mod layout;
-mod letterhead;
 mod layout_table;
+mod letterhead;
 mod lexicon;
 mod normalize;
 mod pipeline;
@@ -74,14 +75,19 @@ pub struct DocumentInfo {
 }
 
 /// One proposed task.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     /// Where it stands: the document's numbering, outermost first ("III.5.a.(2)");
     /// "PL.7" for an appendix row.
     #[serde(rename = "ref")]
     pub reference: String,
-    /// The first words of the task, verbatim from the normalised text.
+    /// The first words of the task, verbatim from the normalised text (what a gold
+    /// annotation's `text` holds, for matching).
     pub text: String,
+    /// The whole task as the document writes it: its sentence or cell on one line,
+    /// without the words that hand it over ("Giao …", "Đề nghị …"), capitalised.
+    #[serde(default)]
+    pub full_text: String,
     /// Official names (or `@bo-nganh` / `@dia-phuong`) of the agencies that must do it.
     pub lead: Vec<String>,
     /// Agencies named as coordinating.
@@ -101,13 +107,38 @@ pub struct Task {
     /// For an appendix row: the units that had not finished it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incomplete: Option<Vec<String>>,
+    /// How sure the reader is of this task, from 0 to 1.
+    #[serde(default = "full_confidence")]
+    pub confidence: f32,
+    /// Why it may be wrong: `lead_inherited`, `unknown_unit`, `group_lead`,
+    /// `no_deadline`, `deadline_unread`, `no_verb`, `long` (see `doubt.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub doubts: Vec<String>,
+}
+
+fn full_confidence() -> f32 {
+    1.0
+}
+
+/// A body the document gives work to that the agency register does not hold: a
+/// unit of the issuer ("Cục Biến đổi khí hậu", "Sở Tài chính"), or a province's own
+/// group as written ("Ủy ban nhân dân các xã, phường"). Confirming an import adds
+/// it to the register under the issuing agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitInfo {
+    pub name: String,
+    /// `unit` (one body), `department` (a province's Sở) or `group` (several).
+    pub kind: String,
 }
 
 /// What one document yields.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {
     pub document: DocumentInfo,
     pub tasks: Vec<Task>,
+    /// The bodies outside the register that the tasks name (lead or coordination).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<UnitInfo>,
     /// Problems that did not stop the extraction (input too long, no date found …).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,

@@ -47,6 +47,9 @@ pub struct Draft {
     pub incomplete: Option<Vec<RoleItem>>,
     /// The text names a responsible leader ("Bộ trưởng", "Chủ tịch", "Giao …").
     pub person: bool,
+    /// The lead was not named in the task's own words but taken from its item, a
+    /// heading or the letter's addressees.
+    pub lead_inherited: bool,
 }
 
 /// Context inherited from headings.
@@ -176,9 +179,36 @@ pub fn run_with_date(
             "no document date found: names are today's and year-less deadlines are left out".into(),
         );
     }
-    let tasks = drafts
+    let mut unit_ids: Vec<u32> = Vec::new();
+    for d in &drafts {
+        for it in d.lead.iter().chain(&d.coord) {
+            if let Role::Unit(u) = it.role
+                && !unit_ids.contains(&u)
+            {
+                unit_ids.push(u);
+            }
+        }
+    }
+    let tasks: Vec<Task> = drafts
         .into_iter()
         .filter_map(|d| finish(&doc, d, options.as_of_names, issuer.is_some()))
+        .collect();
+    let units: Vec<crate::UnitInfo> = unit_ids
+        .into_iter()
+        .map(|u| crate::UnitInfo {
+            name: doc.roles.units.names[u as usize].clone(),
+            kind: match doc.roles.units.kinds[u as usize] {
+                crate::units::UnitKind::Body => "unit",
+                crate::units::UnitKind::Department => "department",
+                crate::units::UnitKind::LocalGroup => "group",
+            }
+            .to_string(),
+        })
+        .filter(|u| {
+            tasks
+                .iter()
+                .any(|t| t.lead.contains(&u.name) || t.coord.contains(&u.name))
+        })
         .collect();
     let document = DocumentInfo {
         number: head.number.clone(),
@@ -190,6 +220,7 @@ pub fn run_with_date(
     Extraction {
         document,
         tasks,
+        units,
         warnings,
         text,
     }
@@ -232,7 +263,10 @@ fn home_province(
             let Some(m) = lex.form_at(toks, k + n, j, true) else {
                 continue;
             };
-            let local = m.terms.iter().filter(|t| all[t.agency as usize].kind.is_local());
+            let local = m
+                .terms
+                .iter()
+                .filter(|t| all[t.agency as usize].kind.is_local());
             for t in local {
                 if valid(t.agency) {
                     return Some(t.agency);
@@ -550,8 +584,8 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
             stack.push(id);
             continue;
         }
-        let scope = is_scope_heading(doc, a, b)
-            || (doc.lead_ins && introduces_items(&doc.text[a..b]));
+        let scope =
+            is_scope_heading(doc, a, b) || (doc.lead_ins && introduces_items(&doc.text[a..b]));
         if scope {
             while let Some(&top) = stack.last() {
                 if nodes[top].scope {
@@ -1345,6 +1379,7 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
     let mut item_lead: Vec<Option<Vec<RoleItem>>> = vec![None; items.len()];
     for seg in &segs {
         let own_deadline = seg.deadline.is_some();
+        let lead_inherited = seg.subject.is_none();
         let lead: Vec<RoleItem> = if let Some(s) = &seg.subject {
             s.items.clone()
         } else if let Some(l) = &item_lead[seg.item] {
@@ -1400,6 +1435,7 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
             source_doc: None,
             incomplete: None,
             person: seg.person || ctx.person,
+            lead_inherited,
         });
     }
     out
@@ -1542,11 +1578,7 @@ fn finish(doc: &Doc, d: Draft, as_of: Option<NaiveDate>, authority: bool) -> Opt
     let deadline = d.deadline.unwrap_or_else(Deadline::none);
     let product = crate::appendix::product(&doc.text[d.start..d.end]);
     let mut six = Vec::new();
-    if !d.person
-        && lead_items
-            .iter()
-            .all(|i| !i.role.named())
-    {
+    if !d.person && lead_items.iter().all(|i| !i.role.named()) {
         six.push("no_person".to_string());
     }
     if deadline.kind == DeadlineKind::None {
@@ -1559,8 +1591,21 @@ fn finish(doc: &Doc, d: Draft, as_of: Option<NaiveDate>, authority: bool) -> Opt
         six.push("no_authority".to_string());
     }
     let incomplete = d.incomplete.map(|i| role_names(doc, &i, as_of));
+    let passage = &doc.text[a..d.end];
+    let (confidence, doubts) = crate::doubt::assess(&crate::doubt::Facts {
+        passage,
+        text: &text,
+        lead_inherited: d.lead_inherited,
+        unknown_unit: lead_items
+            .iter()
+            .chain(&coord_items)
+            .any(|i| matches!(i.role, Role::Unit(_))),
+        group_lead: lead_items.iter().all(|i| !i.role.named()),
+        has_deadline: deadline.kind != DeadlineKind::None,
+    });
     Some(Task {
         reference: d.reference,
+        full_text: crate::doubt::full_text(passage),
         text,
         lead,
         coord,
@@ -1570,5 +1615,7 @@ fn finish(doc: &Doc, d: Draft, as_of: Option<NaiveDate>, authority: bool) -> Opt
         six_clear: six,
         source_doc: d.source_doc,
         incomplete,
+        confidence,
+        doubts,
     })
 }

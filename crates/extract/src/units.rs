@@ -123,11 +123,25 @@ const HEADS: &[(&str, bool)] = &[
 
 /// Heads that name a body only with the level it serves: "Công an tỉnh", "Thuế
 /// tỉnh Lào Cai", "Thanh tra tỉnh" (but "thanh tra, kiểm tra" is a verb).
-const NEEDS_LEVEL: [&str; 5] = ["cong an", "thue", "thanh tra", "kho bac", "hoi dong nhan dan"];
+const NEEDS_LEVEL: [&str; 5] = [
+    "cong an",
+    "thue",
+    "thanh tra",
+    "kho bac",
+    "hoi dong nhan dan",
+];
 
 /// Administrative levels that end a unit's name, with the proper name after them.
 const LEVELS: [&str; 9] = [
-    "tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran", "dac khu",
+    "tinh",
+    "thanh pho",
+    "huyen",
+    "quan",
+    "thi xa",
+    "xa",
+    "phuong",
+    "thi tran",
+    "dac khu",
 ];
 
 /// Fields of a provincial department that are not the bare name of a ministry.
@@ -151,15 +165,15 @@ const STOP_VERBS: &[&str] = &[
     "chi",
 ];
 const STOP_WORDS: &[&str] = &[
-    "theo", "trong", "tai", "voi", "cung", "cac", "duoc", "la", "da", "se", "thuoc", "cua",
-    "tren", "ve", "nam", "neu", "cap", "tu", "den", "tong", "nay", "do", "nhu", "sau", "truoc",
-    "moi", "tat", "nhung", "mot", "hoac", "ngay", "ky", "cho", "vao",
+    "theo", "trong", "tai", "voi", "cung", "cac", "duoc", "la", "da", "se", "thuoc", "cua", "tren",
+    "ve", "nam", "neu", "cap", "tu", "den", "tong", "nay", "do", "nhu", "sau", "truoc", "moi",
+    "tat", "nhung", "mot", "hoac", "ngay", "ky", "cho", "vao",
 ];
 
 /// Group nouns of a province's own bodies ("Các Sở, ban, ngành thuộc tỉnh").
 const LOCAL_GROUP_WORDS: &[&str] = &[
-    "so", "ban", "nganh", "co", "quan", "don", "vi", "cap", "uy", "to", "chuc", "dang",
-    "chi", "bo", "cong", "ty", "lam", "nghiep", "doanh", "xa", "phuong", "huyen",
+    "so", "ban", "nganh", "co", "quan", "don", "vi", "cap", "uy", "to", "chuc", "dang", "chi",
+    "bo", "cong", "ty", "lam", "nghiep", "doanh", "xa", "phuong", "huyen",
 ];
 
 /// Old-style tone placement → the modern one the register uses ("uỷ" → "ủy", "hoà"
@@ -459,8 +473,11 @@ fn headed(s: &Scan, p: usize) -> Option<(usize, String)> {
         let w = s.word(q);
         // Another head ends the name, but "Đảng ủy" names whose board it is ("Ban
         // xây dựng đảng Đảng ủy").
-        if STOP_WORDS.contains(&w)
-            || (q > first && (STOP_VERBS.contains(&w) || (s.is_head(q) && w != "dang")))
+        // A capitalised word is a name's ("Việt Nam", not "năm"); only words in
+        // lower case stop it.
+        let lower = !s.cap(q);
+        if (lower && STOP_WORDS.contains(&w))
+            || (q > first && ((lower && STOP_VERBS.contains(&w)) || (s.is_head(q) && w != "dang")))
         {
             break;
         }
@@ -488,9 +505,17 @@ fn headed(s: &Scan, p: usize) -> Option<(usize, String)> {
 /// Lower-case names of Party and committee boards ("Ban xây dựng đảng", "Ban
 /// tuyên giáo").
 fn party_board(s: &Scan, q: usize) -> bool {
-    ["xay dung dang", "tuyen giao", "dan van", "to chuc", "noi chinh", "kinh te", "van hoa"]
-        .iter()
-        .any(|w| s.words_at(q, w).is_some())
+    [
+        "xay dung dang",
+        "tuyen giao",
+        "dan van",
+        "to chuc",
+        "noi chinh",
+        "kinh te",
+        "van hoa",
+    ]
+    .iter()
+    .any(|w| s.words_at(q, w).is_some())
 }
 
 /// A province's own bodies as a group, as written: "Các Sở, ban, ngành thuộc tỉnh",
@@ -499,7 +524,12 @@ fn party_board(s: &Scan, q: usize) -> bool {
 /// units (`roles::group`); nor are generic "các cơ quan, đơn vị liên quan".
 fn local_group(s: &Scan, p: usize) -> Option<(usize, String)> {
     let mut q = p;
-    for h in ["chu tich uy ban nhan dan", "chu tich ubnd", "uy ban nhan dan", "ubnd"] {
+    for h in [
+        "chu tich uy ban nhan dan",
+        "chu tich ubnd",
+        "uy ban nhan dan",
+        "ubnd",
+    ] {
         if let Some(n) = s.words_at(p, h) {
             q = p + n;
             break;
@@ -531,8 +561,15 @@ fn local_group(s: &Scan, p: usize) -> Option<(usize, String)> {
     let local = words
         .iter()
         .any(|w| matches!(*w, "so" | "xa" | "phuong" | "huyen" | "ty" | "dang" | "uy"))
-        || (q > p && words.iter().any(|w| matches!(*w, "xa" | "phuong" | "huyen")));
-    if !local || words.iter().all(|w| matches!(*w, "co" | "quan" | "don" | "vi")) {
+        || (q > p
+            && words
+                .iter()
+                .any(|w| matches!(*w, "xa" | "phuong" | "huyen")));
+    if !local
+        || words
+            .iter()
+            .all(|w| matches!(*w, "co" | "quan" | "don" | "vi"))
+    {
         return None;
     }
     // A qualifier of the group: "thuộc tỉnh", "thuộc UBND tỉnh", "cấp tỉnh".
@@ -579,20 +616,44 @@ mod tests {
     fn departments_and_local_bodies() {
         // 8129/UBND-KT (Lào Cai, 10/8/2026).
         assert_eq!(
-            units("giao Sở Nông nghiệp và Môi trường chủ trì, phối hợp với Sở Xây dựng, Sở Công Thương, Ủy ban nhân dân xã Văn Chấn và các cơ quan"),
-            ["Sở Nông nghiệp và Môi trường", "Sở Xây dựng", "Sở Công Thương", "Ủy ban nhân dân xã Văn Chấn"]
+            units(
+                "giao Sở Nông nghiệp và Môi trường chủ trì, phối hợp với Sở Xây dựng, Sở Công Thương, Ủy ban nhân dân xã Văn Chấn và các cơ quan"
+            ),
+            [
+                "Sở Nông nghiệp và Môi trường",
+                "Sở Xây dựng",
+                "Sở Công Thương",
+                "Ủy ban nhân dân xã Văn Chấn"
+            ]
         );
         // 5973/UBND-KT and 9387/UBND-KT (Lào Cai, 2026).
         assert_eq!(
-            units("- Các Sở, ban, ngành thuộc UBND tỉnh; - Công an tỉnh; - Thuế tỉnh Lào Cai; - Ủy ban nhân dân các xã, phường."),
-            ["Các Sở, ban, ngành thuộc Ủy ban nhân dân tỉnh", "Công an tỉnh", "Thuế tỉnh Lào Cai", "Ủy ban nhân dân các xã, phường"]
+            units(
+                "- Các Sở, ban, ngành thuộc UBND tỉnh; - Công an tỉnh; - Thuế tỉnh Lào Cai; - Ủy ban nhân dân các xã, phường."
+            ),
+            [
+                "Các Sở, ban, ngành thuộc Ủy ban nhân dân tỉnh",
+                "Công an tỉnh",
+                "Thuế tỉnh Lào Cai",
+                "Ủy ban nhân dân các xã, phường"
+            ]
         );
-        assert_eq!(units("Bộ Chỉ huy Quân sự tỉnh tổ chức"), ["Bộ Chỉ huy Quân sự tỉnh"]);
+        assert_eq!(
+            units("Bộ Chỉ huy Quân sự tỉnh tổ chức"),
+            ["Bộ Chỉ huy Quân sự tỉnh"]
+        );
         assert_eq!(
             units("- Các Sở: Nông nghiệp và Môi trường, Xây dựng, Công Thương;"),
-            ["Sở Nông nghiệp và Môi trường", "Sở Xây dựng", "Sở Công Thương"]
+            [
+                "Sở Nông nghiệp và Môi trường",
+                "Sở Xây dựng",
+                "Sở Công Thương"
+            ]
         );
-        assert_eq!(units("Đảng ủy UBND tỉnh chủ trì"), ["Đảng ủy Ủy ban nhân dân tỉnh"]);
+        assert_eq!(
+            units("Đảng ủy UBND tỉnh chủ trì"),
+            ["Đảng ủy Ủy ban nhân dân tỉnh"]
+        );
         assert!(units("Ủy ban nhân dân tỉnh giao").is_empty());
         assert!(units("tăng cường thanh tra, kiểm tra hoạt động").is_empty());
     }
@@ -600,15 +661,24 @@ mod tests {
     #[test]
     fn units_of_a_ministry_and_of_the_party() {
         assert_eq!(
-            units("Cục Biến đổi khí hậu chủ trì, phối hợp với Vụ Pháp chế và Trung tâm Thông tin và Chuyển đổi số xây dựng"),
-            ["Cục Biến đổi khí hậu", "Vụ Pháp chế", "Trung tâm Thông tin và Chuyển đổi số"]
+            units(
+                "Cục Biến đổi khí hậu chủ trì, phối hợp với Vụ Pháp chế và Trung tâm Thông tin và Chuyển đổi số xây dựng"
+            ),
+            [
+                "Cục Biến đổi khí hậu",
+                "Vụ Pháp chế",
+                "Trung tâm Thông tin và Chuyển đổi số"
+            ]
         );
         // 2449-CV/ĐU (Đảng ủy UBND tỉnh Lào Cai, 7/9/2026).
         assert_eq!(
             units("Giao Ban xây dựng đảng Đảng ủy chủ trì, hướng dẫn các cấp ủy, tổ chức đảng"),
             ["Ban xây dựng đảng Đảng ủy", "các cấp ủy, tổ chức đảng"]
         );
-        assert_eq!(units("Vườn quốc gia Hoàng Liên, các Công ty Lâm nghiệp chủ động"), ["Vườn quốc gia Hoàng Liên", "các Công ty Lâm nghiệp"]);
+        assert_eq!(
+            units("Vườn quốc gia Hoàng Liên, các Công ty Lâm nghiệp chủ động"),
+            ["Vườn quốc gia Hoàng Liên", "các Công ty Lâm nghiệp"]
+        );
         // Not units: verbs and common nouns in capitals at a sentence start.
         assert!(units("Ban hành Kế hoạch thực hiện").is_empty());
         assert!(units("Báo cáo kết quả thực hiện").is_empty());
@@ -618,7 +688,13 @@ mod tests {
 
     #[test]
     fn tones_the_modern_way() {
-        assert_eq!(modern_tones("Đảng uỷ Uỷ ban nhân dân tỉnh Thanh Hoá"), "Đảng ủy Ủy ban nhân dân tỉnh Thanh Hóa");
-        assert_eq!(modern_tones("Vườn quốc gia Hoàng Liên, Thuỷ"), "Vườn quốc gia Hoàng Liên, Thủy");
+        assert_eq!(
+            modern_tones("Đảng uỷ Uỷ ban nhân dân tỉnh Thanh Hoá"),
+            "Đảng ủy Ủy ban nhân dân tỉnh Thanh Hóa"
+        );
+        assert_eq!(
+            modern_tones("Vườn quốc gia Hoàng Liên, Thuỷ"),
+            "Vườn quốc gia Hoàng Liên, Thủy"
+        );
     }
 }
