@@ -291,6 +291,101 @@ pub fn find(text: &str, year: Option<i32>) -> Vec<Found> {
     out
 }
 
+fn cell_patterns() -> &'static (Regex, Regex, Regex) {
+    static P: OnceLock<(Regex, Regex, Regex)> = OnceLock::new();
+    P.get_or_init(|| {
+        (
+            // "Quý II, III/2015", "quý III và IV năm 2026": the last quarter named.
+            Regex::new(r"(?i)quý\s+((?:IV|III|II|I|[1-4])(?:\s*(?:,|và|-|–)\s*(?:IV|III|II|I|[1-4]))+)\s*(?:/|năm)\s*(\d{4})")
+                .expect("valid"),
+            // A year standing alone ("2030", "2026 - 2030", "năm 2026", "Cả năm 2015").
+            Regex::new(r"(?:^|[^\d/.\-])((?:19|20)\d\d)(?:$|[^\d/.])").expect("valid"),
+            // Recurring and event words of a cell.
+            Regex::new(r"(?i)hằng năm|hàng năm|thường xuyên|định kỳ|liên tục|hằng quý|hàng quý|hằng tháng|hàng tháng").expect("valid"),
+        )
+    })
+}
+
+/// The deadline a table cell or a labelled field states ("Thời gian thực hiện:
+/// Quý II, III/2015", "2025 - 2028", "Trước ngày 15/10/2026", "Hằng năm", "Đã hoàn
+/// thành"): when it names several periods, the last one (GOLD-FORMAT.md); a date
+/// or period beats "hằng năm"; "kể từ …" or "sau khi …" without a date ties it to
+/// an event; "Đã hoàn thành" is no deadline, with those words.
+pub fn cell(text: &str, year: Option<i32>) -> Option<Deadline> {
+    let t = text.trim().trim_end_matches(['.', ';', ',']);
+    if t.is_empty() {
+        return None;
+    }
+    let low = t.to_lowercase();
+    let raw = t.trim_end_matches(['.', ';']).to_string();
+    let with_raw = |mut d: Deadline| {
+        d.raw = raw.clone();
+        d
+    };
+    if low.starts_with("đã hoàn thành") {
+        return Some(with_raw(Deadline::none()));
+    }
+    let (quarters, years, recurring) = cell_patterns();
+    // (end position, deadline) of every period named.
+    let mut named: Vec<(usize, Deadline)> = find(t, year)
+        .into_iter()
+        .filter(|f| f.dated())
+        .map(|f| (f.end, f.deadline))
+        .collect();
+    for c in quarters.captures_iter(t) {
+        let (Some(list), Some(y)) = (c.get(1), c.get(2).and_then(|y| y.as_str().parse().ok()))
+        else {
+            continue;
+        };
+        let last = list
+            .as_str()
+            .split([',', '-', '–'])
+            .flat_map(|p| p.split(" và "))
+            .filter_map(|q| roman_quarter(q.trim()))
+            .last();
+        if let Some(q) = last
+            && let Ok(d) = Deadline::quarter(y, q)
+        {
+            named.push((c.get(0).map_or(0, |m| m.end()), d));
+        }
+    }
+    for c in years.captures_iter(t) {
+        let Some(m) = c.get(1) else { continue };
+        // A year already inside a date or period found above is not named again.
+        if named
+            .iter()
+            .any(|(e, _)| *e >= m.end() && *e <= m.end() + 1)
+        {
+            continue;
+        }
+        let inside = find(t, year)
+            .iter()
+            .any(|f| f.start <= m.start() && m.end() <= f.end);
+        if inside {
+            continue;
+        }
+        if let Ok(y) = m.as_str().parse()
+            && let Ok(d) = Deadline::year(y)
+        {
+            named.push((m.end(), d));
+        }
+    }
+    if let Some((_, d)) = named.into_iter().max_by_key(|(e, _)| *e) {
+        return Some(with_raw(d));
+    }
+    if low.contains("kể từ")
+        || low.starts_with("sau khi")
+        || low.starts_with("ngay sau")
+        || low.contains("có hiệu lực")
+    {
+        return Some(with_raw(Deadline::event()));
+    }
+    if recurring.is_match(t) {
+        return Some(with_raw(Deadline::recurring()));
+    }
+    None
+}
+
 /// The deadline that counts for a clause: the first one with a due day, else a
 /// recurring one, else one tied to an event.
 pub fn pick(found: &[Found]) -> Option<&Found> {
@@ -413,6 +508,44 @@ mod tests {
         assert_eq!(one("chi thường xuyên, hoàn thành").0, None);
         assert_eq!(one("thực hiện từ ngày 01/7/2025").0, None);
         assert_eq!(one("Luật Giao dịch điện tử năm 2023").0, None);
+    }
+
+    #[test]
+    fn reads_table_cells_and_fields() {
+        let c = |t: &str| {
+            cell(t, Some(2026)).map(|d| (format!("{:?}", d.kind), d.due.map(|x| x.to_string())))
+        };
+        let q = |s: &str| Some(("Quarter".to_string(), Some(s.to_string())));
+        let y = |s: &str| Some(("Year".to_string(), Some(s.to_string())));
+        // 173/QĐ-BTP (2015), 104-CTr/TU (2026), GOLD-FORMAT.md's examples.
+        assert_eq!(c("Quý II, III/2015"), q("2015-09-30"));
+        assert_eq!(c("Quý III, IV/2026"), q("2026-12-31"));
+        assert_eq!(c("Quý IV/2026, 2027"), y("2027-12-31"));
+        assert_eq!(c("2025 - 2028"), y("2028-12-31"));
+        assert_eq!(
+            c("2026 – 2030 (Ngay sau khi các sự cố phát sinh)"),
+            y("2030-12-31")
+        );
+        assert_eq!(c("Cả năm 2015"), y("2015-12-31"));
+        assert_eq!(c("2030"), y("2030-12-31"));
+        assert_eq!(
+            c("Trước ngày 15/10/2026"),
+            Some(("Date".to_string(), Some("2026-10-15".to_string())))
+        );
+        assert_eq!(c("Hằng năm"), Some(("Recurring".to_string(), None)));
+        assert_eq!(
+            c("Thực hiện thường xuyên"),
+            Some(("Recurring".to_string(), None))
+        );
+        assert_eq!(
+            c("Thực hiện định kỳ hằng năm; Riêng năm 2020 hoàn thành trong quý II/2020"),
+            q("2020-06-30")
+        );
+        assert_eq!(
+            c("Trong 06 tháng kể từ ngày Luật có hiệu lực"),
+            Some(("Event".to_string(), None))
+        );
+        assert_eq!(c("Đã hoàn thành"), Some(("None".to_string(), None)));
     }
 
     #[test]

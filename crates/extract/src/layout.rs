@@ -88,7 +88,8 @@ pub fn prepare(text: &str) -> Cow<'_, str> {
         || text.trim_start().starts_with('[')
         || text.contains("=====")
         || text.contains("--")
-        || text.contains('[');
+        || text.contains('[')
+        || text.contains("Kính gửi");
     if !needs_work {
         return Cow::Borrowed(text);
     }
@@ -98,6 +99,9 @@ pub fn prepare(text: &str) -> Cow<'_, str> {
     drop_stamp(&mut lines);
     drop_footnotes(&mut lines);
     let mut lines = markdown(lines);
+    strip_running_heads(&mut lines);
+    split_inline_addressees(&mut lines);
+    lines = attach_lone_markers(lines);
     lines = layout_table::convert(lines);
     lines = split_letterhead(lines);
     let lines = reflow(lines);
@@ -293,6 +297,114 @@ fn glued_number(text: &str, num: &str) -> bool {
         from = at + num.len();
     }
     false
+}
+
+/// A web page's running head repeated at the start of lines ("Quyết định 435/QĐ-UBND
+/// năm 2020. Điều 1.", "… CHƯƠNG TRÌNH HÀNH ĐỘNG. II. NỘI DUNG"): the first line's
+/// title up to its first ". ", when at least two other lines start with it.
+fn strip_running_heads(lines: &mut [Line]) {
+    let Some(first) = lines.iter().position(|l| !l.is_blank()) else {
+        return;
+    };
+    let t = lines[first].text.trim_start().to_string();
+    let Some(p) = t.find(". ") else {
+        return;
+    };
+    let head = &t[..p + 2];
+    if head.chars().count() > 100 || head.chars().count() < 8 {
+        return;
+    }
+    let repeats = lines[first + 1..]
+        .iter()
+        .filter(|l| l.text.trim_start().starts_with(head))
+        .count();
+    if repeats < 2 {
+        return;
+    }
+    for l in lines.iter_mut() {
+        let lead = l.text.len() - l.text.trim_start().len();
+        if l.text[lead..].starts_with(head) {
+            l.text = l.text[lead + head.len()..].to_string();
+            // "CHƯƠNG TRÌNH HÀNH ĐỘNG. II. NỘI DUNG": the page's title before a
+            // heading is the running head too.
+            if let Some(q) = l.text.find(". ")
+                && q < 80
+                && l.text[..q]
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(|c| !c.is_lowercase())
+                && marker(l.text[q + 2..].trim_start()).is_some()
+            {
+                l.text = l.text[q + 2..].to_string();
+            }
+        }
+    }
+}
+
+/// "Hà Nội, ngày 29 tháng 12 năm 2014 Kính gửi: …" on one line (a page flattened
+/// by a crawler): the addressees start a line of their own.
+fn split_inline_addressees(lines: &mut Vec<Line>) {
+    let mut i = 0;
+    while i < lines.len().min(80) {
+        if let Some(p) = lines[i].text.find(" Kính gửi") {
+            let before = lines[i].text[..p].trim_end().to_string();
+            if !before.trim().is_empty() {
+                let after = lines[i].text[p + 1..].to_string();
+                lines[i].text = before;
+                lines.insert(
+                    i + 1,
+                    Line {
+                        text: after,
+                        page_break: false,
+                    },
+                );
+            }
+        }
+        i += 1;
+    }
+}
+
+fn dotted_marker() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"(?:^|\s)(\d{1,2}(?:\.\d{1,2}){1,2}\.)\s*$").expect("valid"))
+}
+
+/// Item numbers cut from their item: "1.4." alone on a line, or "… tiến bộ 1.1." at
+/// the end of the line before (a flattened web page). They go to the start of the
+/// text they number.
+fn attach_lone_markers(lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut carry: Option<String> = None;
+    for mut l in lines {
+        if let Some(m) = carry.take() {
+            if l.is_blank() {
+                carry = Some(m);
+                out.push(l);
+                continue;
+            }
+            let lead = l.text.len() - l.text.trim_start().len();
+            l.text = format!("{}{m} {}", &l.text[..lead], l.text[lead..].trim_start());
+        }
+        let t = l.text.trim_end();
+        if let Some(c) = dotted_marker().captures(t)
+            && let Some(m) = c.get(1)
+        {
+            let rest = t[..m.start()].trim_end();
+            carry = Some(m.as_str().to_string());
+            if rest.is_empty() {
+                continue;
+            }
+            l.text = rest.to_string();
+        }
+        out.push(l);
+    }
+    if let Some(m) = carry {
+        out.push(Line {
+            text: m,
+            page_break: false,
+        });
+    }
+    out
 }
 
 /// Cells of a row written with pipes, with or without the outer ones.
@@ -741,6 +853,21 @@ trái phép; (ii) Khai thác khoáng sản ngoài ranh giới.
         assert!(matches!(prepare(t), Cow::Borrowed(_)));
         let spaced = "Số: 624/TB-VPCP\n1. Bộ Y tế  xây dựng Kế hoạch.\n2. Bộ Công an rà soát.\n";
         assert_eq!(prepare(spaced), spaced);
+    }
+
+    #[test]
+    fn flattened_web_pages() {
+        // 435/QĐ-UBND (Kon Tum, 2020) as a legal-texts site gives it.
+        let t = "Quyết định 435/QĐ-UBND năm 2020. ỦY BAN NHÂN DÂN TỈNH KON TUM -------\nQuyết định 435/QĐ-UBND năm 2020. Điều 1.\nBan hành kèm theo Quyết định này.\nQuyết định 435/QĐ-UBND năm 2020. CHƯƠNG TRÌNH HÀNH ĐỘNG. II. NỘI DUNG HOẠT ĐỘNG\n1. Tăng cường sự lãnh đạo của cấp ủy 1.1.\nTổ chức nghiên cứu, tuyên truyền.\n1.2. Nâng cao vai trò.\n1.4.\nXây dựng kế hoạch.\n";
+        let out = prepare(t);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[1], "Điều 1.");
+        assert_eq!(lines[3], "II. NỘI DUNG HOẠT ĐỘNG");
+        assert_eq!(lines[4], "1. Tăng cường sự lãnh đạo của cấp ủy");
+        assert_eq!(lines[5], "1.1. Tổ chức nghiên cứu, tuyên truyền.");
+        assert_eq!(lines[7], "1.4. Xây dựng kế hoạch.");
+        let t = "Số: 19046/BTC-TCHQ\nHà Nội, ngày 29 tháng 12 năm 2014 Kính gửi: Cục Hải quan các tỉnh, thành phố.\n";
+        assert!(prepare(t).contains("năm 2014\nKính gửi: Cục Hải quan"));
     }
 
     #[test]

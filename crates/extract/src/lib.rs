@@ -21,6 +21,7 @@
 mod appendix;
 mod deadline;
 mod doubt;
+mod fields;
 mod header;
 mod input;
 mod layout;
@@ -32,6 +33,7 @@ mod pipeline;
 mod roles;
 mod structure;
 mod table;
+mod tables;
 mod units;
 
 use std::path::Path;

@@ -29,6 +29,8 @@ enum Region {
     /// "… trân trọng thông báo …", "Nơi nhận:", signature.
     Closing,
     Appendix,
+    /// A row of a pipe table (`tables.rs`).
+    Table,
     /// Site footer and everything after it.
     Footer,
 }
@@ -64,6 +66,13 @@ struct Ctx {
     /// Inside a heading that introduces items ("… yêu cầu:", "1. Trách nhiệm
     /// chung"): its paragraphs are items too.
     heading: bool,
+    /// A plan's labelled lines ("Đơn vị chủ trì: …"): the lead they name wins over
+    /// the task's own words.
+    forced_lead: Vec<RoleItem>,
+    /// Coordinators and a deadline that labelled lines or a heading give to tasks
+    /// that state none.
+    extra_coord: Vec<RoleItem>,
+    default_deadline: Option<Deadline>,
 }
 
 struct Node {
@@ -173,6 +182,13 @@ pub fn run_with_date(
             .collect();
         drafts.extend(appendix::tasks(&doc, &rows));
     }
+    let table_rows: Vec<(usize, usize)> = lines
+        .iter()
+        .zip(&regions)
+        .filter(|(_, r)| **r == Region::Table)
+        .map(|(l, _)| *l)
+        .collect();
+    drafts.extend(crate::tables::tasks(&doc, &table_rows));
     let mut warnings = Vec::new();
     if date.is_none() {
         warnings.push(
@@ -327,6 +343,10 @@ fn regions(
             out.push(Region::Footer);
             continue;
         }
+        if crate::tables::is_pipe_row(line) {
+            out.push(Region::Table);
+            continue;
+        }
         let footer = [
             "chủ quản:",
             "nguồn tra cứu",
@@ -356,6 +376,13 @@ fn regions(
             // last of the body; recipients and signature follow.
             out.push(Region::Body);
             state = Region::Closing;
+            continue;
+        }
+        if state == Region::Closing && attached_part(line) {
+            // A plan or programme issued with the decision ("KẾ HOẠCH … (Ban hành
+            // kèm theo Quyết định số …)") begins after its signature: a body again.
+            out.push(Region::Clutter);
+            state = Region::Body;
             continue;
         }
         if state != Region::Body {
@@ -463,6 +490,14 @@ fn addressee_roles(doc: &Doc, lines: &[(usize, usize)]) -> Vec<RoleItem> {
         }
     }
     out
+}
+
+/// The title line of a part issued with a decision: "(Ban hành kèm theo Quyết định
+/// số 173/QĐ-BTP …)", "(Kèm theo Quyết định …)".
+fn attached_part(line: &str) -> bool {
+    let low = line.to_lowercase();
+    (low.contains("(ban hành kèm theo") || low.contains("(kèm theo quyết định"))
+        && !low.starts_with("phụ lục")
 }
 
 /// The issuing agency: from the metadata, the number's code, the closing formula
@@ -583,6 +618,17 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
             nodes[parent].children.push(id);
             stack.push(id);
             continue;
+        }
+        if crate::fields::field_line(doc, a, b).is_some() {
+            // "Trách nhiệm chỉ đạo thực hiện: …" after a run of dashes belongs to
+            // the item that holds them, not to the last dash.
+            while let Some(&top) = stack.last() {
+                if nodes[top].marker == Some(Marker::Bullet) {
+                    stack.pop();
+                } else {
+                    break;
+                }
+            }
         }
         let scope =
             is_scope_heading(doc, a, b) || (doc.lead_ins && introduces_items(&doc.text[a..b]));
@@ -884,9 +930,46 @@ fn join_ref(prefix: &str, label: &str) -> String {
     }
 }
 
+/// The labelled lines among a node's children: their fields, and whether the node
+/// has other children that are items of their own.
+fn child_fields(doc: &Doc, nodes: &[Node], id: usize) -> (crate::fields::Fields, bool) {
+    let mut f = crate::fields::Fields::default();
+    let mut items = false;
+    for &k in &nodes[id].children {
+        let n = &nodes[k];
+        match crate::fields::field_line(doc, n.body, n.end) {
+            Some((field, value)) => f.add(doc, field, value, n.end),
+            None => items |= n.marker.is_some(),
+        }
+    }
+    (f, items)
+}
+
 fn walk(doc: &Doc, nodes: &[Node], id: usize, ctx: &Ctx, prefix: &str, out: &mut Vec<Draft>) {
-    for &c in &nodes[id].children {
+    let children = &nodes[id].children;
+    // Fields of each child; a run of children without any takes those of the next
+    // child that has some and is an item of a plan (435/QĐ-UBND: "1.1." then "1.2.
+    // … - Cơ quan thực hiện: …" for both).
+    let mut fields: Vec<(crate::fields::Fields, bool)> = children
+        .iter()
+        .map(|&c| child_fields(doc, nodes, c))
+        .collect();
+    for k in (0..children.len()).rev() {
+        if !fields[k].0.any
+            && k + 1 < children.len()
+            && fields[k + 1].0.any
+            && !fields[k + 1].1
+            && nodes[children[k]].marker.is_some()
+            && nodes[children[k]].marker == nodes[children[k + 1]].marker
+        {
+            fields[k] = (fields[k + 1].0.clone(), false);
+        }
+    }
+    for (ci, &c) in children.iter().enumerate() {
         let node = &nodes[c];
+        if crate::fields::field_line(doc, node.body, node.end).is_some() {
+            continue;
+        }
         let reference = join_ref(prefix, &node.label);
         let h = head(doc, node.body, node.end);
         let title = &doc.text[node.body..h.title_end.max(node.body).min(node.end)];
@@ -925,6 +1008,44 @@ fn walk(doc: &Doc, nodes: &[Node], id: usize, ctx: &Ctx, prefix: &str, out: &mut
             if let Some(s) = doc.roles.subject(i, j) {
                 sub.lead = s.items.clone();
                 sub.person = person;
+            }
+        }
+        let (own, task_children) = &fields[ci];
+        if own.any {
+            if *task_children {
+                // A heading whose labelled lines name who leads its items.
+                if !own.lead.is_empty() {
+                    sub.lead = own.lead.clone();
+                }
+                sub.extra_coord.extend(own.coord.iter().copied());
+                if own.deadline.is_some() {
+                    sub.default_deadline = own.deadline.clone();
+                }
+            } else {
+                // An item of a plan: the item is the task, its labelled lines say
+                // who, with whom and by when; its other paragraphs go with it.
+                let mut plan = sub.clone();
+                plan.forced_lead = own.lead.clone();
+                if plan.forced_lead.is_empty() && plan.lead.is_empty() {
+                    plan.lead = ctx.fallback.clone();
+                }
+                plan.extra_coord.extend(own.coord.iter().copied());
+                if own.deadline.is_some() {
+                    plan.default_deadline = own.deadline.clone();
+                }
+                out.extend(items_tasks(
+                    doc,
+                    &[(reference.clone(), h.body.min(node.end), node.end)],
+                    &plan,
+                ));
+                continue;
+            }
+        }
+        // A heading that names its items' period ("3. Nhiệm vụ thường xuyên").
+        if container && has_children {
+            let found = deadline::find(title, doc.year);
+            if let Some(f) = deadline::pick(&found) {
+                sub.default_deadline = Some(f.deadline.clone());
             }
         }
         // The items of a letter that name nobody are its addressees'
@@ -1379,8 +1500,10 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
     let mut item_lead: Vec<Option<Vec<RoleItem>>> = vec![None; items.len()];
     for seg in &segs {
         let own_deadline = seg.deadline.is_some();
-        let lead_inherited = seg.subject.is_none();
-        let lead: Vec<RoleItem> = if let Some(s) = &seg.subject {
+        let lead_inherited = seg.subject.is_none() && ctx.forced_lead.is_empty();
+        let lead: Vec<RoleItem> = if !ctx.forced_lead.is_empty() {
+            ctx.forced_lead.clone()
+        } else if let Some(s) = &seg.subject {
             s.items.clone()
         } else if let Some(l) = &item_lead[seg.item] {
             l.clone()
@@ -1405,10 +1528,16 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
             let j = tok_at(doc.toks, ce);
             coord.extend(doc.roles.coord_in(i, j));
         }
+        for c in &ctx.extra_coord {
+            if !coord.iter().any(|x| x.role == c.role) {
+                coord.push(*c);
+            }
+        }
         let deadline = ctx
             .deadline
             .clone()
             .or_else(|| seg.deadline.clone())
+            .or_else(|| ctx.default_deadline.clone())
             .or_else(|| seg.weak.clone())
             .or_else(|| {
                 seg.clauses.iter().find_map(|&(cs, ce)| {

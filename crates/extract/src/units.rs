@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use tiendo_core::agency::AgencyKind;
 use tiendo_core::text::fold;
 
-use crate::lexicon::{Lexicon, Tok};
+use crate::lexicon::{Lexicon, Tok, tok_at};
 
 /// What a unit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,18 +156,21 @@ const DEPARTMENT_FIELDS: &[&str] = &[
     "giao thong van tai",
 ];
 
-/// Words a unit's name never runs into: verbs of assignment (a name may open with
-/// one: "Ban xây dựng đảng") and function words (never).
+/// Words a unit's name never runs into, as written in lower case (diacritics tell
+/// "bố trí" from "Bộ", "bản" from "ban hành"): verbs of assignment (a name may open
+/// with one: "Ban xây dựng đảng", "Cục Kiểm tra văn bản") and function words
+/// (never). "đề" stops only before "nghị" or "xuất" ("Vụ Các vấn đề chung").
 const STOP_VERBS: &[&str] = &[
-    "chu", "phoi", "thuc", "tham", "co", "chiu", "to", "trien", "huong", "khan", "nghien", "ra",
-    "kiem", "bao", "de", "can", "tiep", "tang", "xay", "ban", "lam", "giao", "dam", "quan", "xu",
-    "hoan", "trinh", "gui", "dua", "yeu", "dieu", "cham", "uu", "tich", "khuyen", "ho", "phai",
-    "chi",
+    "chủ", "phối", "thực", "tham", "có", "chịu", "triển", "hướng", "khẩn", "nghiên", "rà", "kiểm",
+    "báo", "căn", "tiếp", "tăng", "xây", "làm", "giao", "đảm", "bảo", "xử", "hoàn", "trình", "gửi",
+    "đưa", "yêu", "điều", "chấm", "ưu", "tích", "khuyến", "hỗ", "phải", "chỉ", "bố", "tổ", "quản",
+    "ban", "cử", "thẩm", "tập", "đẩy", "nâng", "theo", "phổ", "tuyên", "lập", "cung", "sửa", "bổ",
+    "đôn", "giám", "thanh", "quán",
 ];
 const STOP_WORDS: &[&str] = &[
-    "theo", "trong", "tai", "voi", "cung", "cac", "duoc", "la", "da", "se", "thuoc", "cua", "tren",
-    "ve", "nam", "neu", "cap", "tu", "den", "tong", "nay", "do", "nhu", "sau", "truoc", "moi",
-    "tat", "nhung", "mot", "hoac", "ngay", "ky", "cho", "vao",
+    "trong", "tại", "với", "cùng", "các", "được", "là", "đã", "sẽ", "thuộc", "của", "trên", "năm",
+    "nếu", "từ", "đến", "này", "do", "như", "sau", "trước", "mọi", "tất", "những", "một", "hoặc",
+    "ngày", "kỳ", "cho", "vào", "để", "khi", "nhằm", "bằng", "đối",
 ];
 
 /// Group nouns of a province's own bodies ("Các Sở, ban, ngành thuộc tỉnh").
@@ -230,6 +233,12 @@ struct Scan<'a> {
 impl Scan<'_> {
     fn word(&self, k: usize) -> &str {
         self.folded.get(k).map_or("", String::as_str)
+    }
+    /// The word at `k` in lower case, diacritics kept.
+    fn exact(&self, k: usize) -> String {
+        self.toks.get(k).map_or(String::new(), |t| {
+            self.text[t.start as usize..t.end as usize].to_lowercase()
+        })
     }
     fn cap(&self, k: usize) -> bool {
         self.toks.get(k).is_some_and(|t| {
@@ -305,8 +314,41 @@ pub fn find(text: &str, toks: &[Tok], lex: &Lexicon) -> Units {
         folded,
     };
     let n = toks.len();
+    // Lists whose items are whole names (a plan's "Đơn vị chủ trì: …" lines, table
+    // cells, the addressees): a unit runs to its item's end, commas inside it
+    // allowed ("Vụ Phổ biến, giáo dục pháp luật").
+    for (a, b) in list_spans(text) {
+        for (pa, pb) in pieces(text, a, b) {
+            let i = tok_at(toks, pa);
+            let j = tok_at(toks, pb);
+            if i >= j || units.at.contains_key(&i) {
+                continue;
+            }
+            let registered = lex.form_at(toks, i, j, false).map(|m| m.end);
+            if registered == Some(j) {
+                continue;
+            }
+            let starts_unit = department(&s, i).is_some()
+                || local_body(&s, i).is_some()
+                || headed(&s, i).is_some();
+            if starts_unit && registered.is_none() {
+                let kind = if (i..j).any(|k| every_province(&s, k).is_some()) {
+                    UnitKind::LocalGroup
+                } else if s.word(i) == "so" {
+                    UnitKind::Department
+                } else {
+                    UnitKind::Body
+                };
+                units.add(i, j, s.span(i, j), kind);
+            }
+        }
+    }
     let mut p = 0;
     while p < n {
+        if let Some(&(end, _)) = units.at.get(&p) {
+            p = end.max(p + 1);
+            continue;
+        }
         if let Some(q) = enumeration(&s, p, &mut units) {
             p = q;
             continue;
@@ -325,13 +367,122 @@ pub fn find(text: &str, toks: &[Tok], lex: &Lexicon) -> Units {
         if let Some((end, name, kind)) = found
             && registry_end.is_none_or(|r| end > r)
         {
-            units.add(p, end, name, kind);
+            // "Sở Tư pháp các tỉnh, thành phố", "Cục Thuế các tỉnh": every
+            // province's, the provinces' work (GOLD-FORMAT.md).
+            match every_province(&s, end) {
+                Some(e) => units.add(p, e, s.span(p, e), UnitKind::LocalGroup),
+                None => units.add(p, end, name, kind),
+            }
             p = end;
             continue;
         }
         p = registry_end.unwrap_or(p + 1).max(p + 1);
     }
     units
+}
+
+/// The byte spans of a document's name lists: the values of labelled lines that
+/// name who does the work ("Đơn vị chủ trì: …", "Cơ quan phối hợp: …",
+/// "Trách nhiệm chỉ đạo thực hiện: …"), and the cells of pipe rows.
+fn list_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    for line in text.split('\n') {
+        let start = at;
+        at += line.len() + 1;
+        let t = line.trim();
+        if t.starts_with('|') && t.ends_with('|') {
+            let mut s = start + (line.len() - line.trim_start().len()) + 1;
+            for cell in t[1..t.len() - 1].split('|') {
+                out.push((s, s + cell.len()));
+                s += cell.len() + 1;
+            }
+            continue;
+        }
+        let body = t.trim_start_matches(['-', '+', '*', '•', ' ']);
+        let Some(colon) = body.find(':') else {
+            continue;
+        };
+        if colon > 70 {
+            continue;
+        }
+        let label = fold(&body[..colon]);
+        let who = [
+            "chu tri",
+            "phoi hop",
+            "trach nhiem",
+            "dau moi",
+            "co quan thuc hien",
+            "don vi thuc hien",
+        ]
+        .iter()
+        .any(|w| label.contains(w))
+            && !label.contains("thoi");
+        if who {
+            let off = line.len() - body.len() + colon + 1;
+            out.push((start + off.min(line.len()), start + line.len()));
+        }
+    }
+    out
+}
+
+/// The items of a name list: cut at ";" and at "," or " và " before a capital or
+/// "các"; each cut where its name ends ("… chủ trì, phối hợp với …", "… và các đơn
+/// vị có liên quan").
+fn pieces(text: &str, a: usize, b: usize) -> Vec<(usize, usize)> {
+    let span = &text[a..b];
+    let mut cuts = vec![0usize];
+    for (i, c) in span.char_indices() {
+        let next = span[i + c.len_utf8()..].trim_start();
+        let capital =
+            next.chars().next().is_some_and(char::is_uppercase) || next.starts_with("các ");
+        if c == ';' || (c == ',' && capital) {
+            cuts.push(i);
+            cuts.push(i + 1);
+        } else if span[i..].starts_with(" và ")
+            && span[i + 5..].chars().next().is_some_and(char::is_uppercase)
+        {
+            cuts.push(i);
+            cuts.push(i + 4);
+        }
+    }
+    cuts.push(span.len());
+    let mut out = Vec::new();
+    for w in cuts.chunks(2) {
+        let (s, e) = (w[0], *w.get(1).unwrap_or(&span.len()));
+        let piece = &span[s..e];
+        let low = piece.to_lowercase();
+        let mut end = piece.len();
+        for stop in [
+            " chủ trì",
+            " phối hợp",
+            " và các",
+            " có liên quan",
+            " liên quan",
+            " thực hiện",
+            " (",
+        ] {
+            if let Some(p) = low.find(stop) {
+                end = end.min(p);
+            }
+        }
+        let p = &piece[..end];
+        let p_trim = p.trim().trim_end_matches(['.', ',']);
+        if p_trim.is_empty() {
+            continue;
+        }
+        let lead = p.len() - p.trim_start().len();
+        let lead = lead + p.trim_start().len()
+            - p.trim_start()
+                .trim_start_matches(['-', '+', '*', ' '])
+                .len();
+        let start = a + s + lead;
+        let stop = a + s + p.trim_end().trim_end_matches(['.', ',']).len();
+        if stop > start {
+            out.push((start, stop));
+        }
+    }
+    out
 }
 
 /// "Các Sở: Nông nghiệp và Môi trường, Xây dựng, Công Thương": each field is the
@@ -374,6 +525,45 @@ fn capitalise(s: &str) -> String {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
+}
+
+/// "các tỉnh, thành phố (trực thuộc Trung ương)", "(các tỉnh)" after a unit's
+/// name: the token after it.
+fn every_province(s: &Scan, k: usize) -> Option<usize> {
+    let mut q = k;
+    if s.gap(q).trim() == "(" {
+        // "Sở Y tế (các tỉnh)"
+    } else if !s.plain(q) {
+        return None;
+    }
+    if s.word(q) != "cac" {
+        return None;
+    }
+    q += 1;
+    let n = s
+        .words_at(q, "tinh")
+        .or_else(|| s.words_at(q, "thanh pho"))?;
+    q += n;
+    loop {
+        let joined = s.plain(q) || s.gap(q).trim() == ",";
+        if !joined {
+            break;
+        }
+        let n = [
+            "tinh",
+            "thanh pho",
+            "truc thuoc trung uong",
+            "truc thuoc",
+            "trung uong",
+        ]
+        .iter()
+        .find_map(|w| s.words_at(q, w));
+        match n {
+            Some(n) => q += n,
+            None => break,
+        }
+    }
+    Some(q)
 }
 
 /// "Sở Tài chính", "Sở Nông nghiệp và Môi trường", "Sở Ngoại vụ".
@@ -471,13 +661,16 @@ fn headed(s: &Scan, p: usize) -> Option<(usize, String)> {
     let first = q;
     while q < s.toks.len() && q < first + 12 && s.plain(q) {
         let w = s.word(q);
-        // Another head ends the name, but "Đảng ủy" names whose board it is ("Ban
-        // xây dựng đảng Đảng ủy").
         // A capitalised word is a name's ("Việt Nam", not "năm"); only words in
-        // lower case stop it.
+        // lower case stop it. Another head ends the name, but "Đảng ủy" names
+        // whose board it is ("Ban xây dựng đảng Đảng ủy").
         let lower = !s.cap(q);
-        if (lower && STOP_WORDS.contains(&w))
-            || (q > first && ((lower && STOP_VERBS.contains(&w)) || (s.is_head(q) && w != "dang")))
+        let exact = s.exact(q);
+        let de_verb = exact == "đề" && matches!(s.exact(q + 1).as_str(), "nghị" | "xuất");
+        if (lower && (STOP_WORDS.contains(&exact.as_str()) || de_verb))
+            || (q > first
+                && ((lower && STOP_VERBS.contains(&exact.as_str()))
+                    || (s.is_head(q) && w != "dang")))
         {
             break;
         }
@@ -684,6 +877,25 @@ mod tests {
         assert!(units("Báo cáo kết quả thực hiện").is_empty());
         assert!(units("Hội nghị đã thống nhất").is_empty());
         assert!(units("Trường hợp phát hiện vi phạm").is_empty());
+    }
+
+    #[test]
+    fn whole_names_in_a_plans_lines() {
+        // 173/QĐ-BTP (Bộ Tư pháp, 2015).
+        assert_eq!(
+            units(
+                "- Đơn vị phối hợp: Vụ Các vấn đề chung về xây dựng pháp luật, Vụ Phổ biến, giáo dục pháp luật, Cục Kiểm tra văn bản quy phạm pháp luật và các đơn vị xây dựng pháp luật có liên quan."
+            ),
+            [
+                "Vụ Các vấn đề chung về xây dựng pháp luật",
+                "Vụ Phổ biến, giáo dục pháp luật",
+                "Cục Kiểm tra văn bản quy phạm pháp luật"
+            ]
+        );
+        assert_eq!(
+            units("Văn phòng Bộ, Vụ Kế hoạch - Tài chính bố trí kinh phí"),
+            ["Văn phòng Bộ", "Vụ Kế hoạch - Tài chính"]
+        );
     }
 
     #[test]

@@ -1,0 +1,256 @@
+//! Task tables written as pipe rows ("| TT | Nhiệm vụ | Cơ quan chủ trì | … |"):
+//! markdown from a DOCX or HTML converter, the rows `layout_table` reads from a
+//! PDF's positions, and the tables the DOCX reader emits.
+//!
+//! - **Columns** are known by their header's words, in any order and wording: the
+//!   number ("TT", "STT"), the work ("Nhiệm vụ", "Nội dung", "Tên nhiệm vụ"), who
+//!   leads ("Cơ quan chủ trì", "Đơn vị thực hiện", "Cơ quan, tổ chức đảng chủ trì"),
+//!   who helps ("phối hợp"), when ("Thời hạn", "Thời gian hoàn thành", "Tiến độ"),
+//!   the product ("Sản phẩm", "Kết quả"), the source ("Văn bản giao"), the units not
+//!   done ("chưa hoàn thành"). Others (person in charge, notes, funds) are skipped.
+//! - **Group rows** ("I", "II.1", "A" among rows numbered 1, 2, 3 …, or a row whose
+//!   only cell is its title) head the rows below them: they give the ref its group
+//!   and are not tasks unless they name who leads.
+//! - **Blank cells** of the lead and deadline columns take the row above's (a cell
+//!   merged over several rows arrives blank in all but one).
+//! - Each row that gives work is a task `PL.<group>.<row>` whose text is its work
+//!   cell.
+
+use crate::deadline;
+use crate::fields::agencies;
+use crate::pipeline::{Doc, Draft};
+use crate::roles::RoleItem;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Number,
+    Task,
+    Lead,
+    Coord,
+    Deadline,
+    Product,
+    Source,
+    Incomplete,
+    Other,
+}
+
+fn column(name: &str) -> Col {
+    let l = tiendo_core::text::fold(name);
+    let has = |w: &str| l.contains(w);
+    if matches!(l.as_str(), "tt" | "stt" | "so tt" | "so thu tu") {
+        Col::Number
+    } else if has("chua hoan thanh") {
+        Col::Incomplete
+    } else if has("phoi hop") {
+        Col::Coord
+    } else if has("chu tri")
+        || l.starts_with("co quan")
+        || l.starts_with("don vi")
+        || has("thuc hien") && !has("thoi") && !has("nhiem vu") && !has("noi dung")
+    {
+        Col::Lead
+    } else if has("thoi han") || has("thoi gian") || has("tien do") || has("lo trinh") {
+        Col::Deadline
+    } else if has("san pham") || has("ket qua") {
+        Col::Product
+    } else if has("van ban") {
+        Col::Source
+    } else if has("nhiem vu")
+        || has("noi dung")
+        || has("ten de an")
+        || has("chi tieu")
+        || has("hoat dong")
+    {
+        Col::Task
+    } else {
+        Col::Other
+    }
+}
+
+/// A pipe row: each cell's byte range in the text (trimmed).
+fn cells(text: &str, a: usize, b: usize) -> Vec<(usize, usize)> {
+    let line = &text[a..b];
+    let trimmed_start = a + (line.len() - line.trim_start().len());
+    let mut out = Vec::new();
+    let mut s = trimmed_start;
+    for (i, c) in text[trimmed_start..b].char_indices() {
+        if c == '|' {
+            let at = trimmed_start + i;
+            if at > trimmed_start {
+                out.push(trim(text, s, at));
+            }
+            s = at + 1;
+        }
+    }
+    if s < b && !text[s..b].trim().is_empty() {
+        out.push(trim(text, s, b));
+    }
+    out
+}
+
+fn trim(text: &str, a: usize, b: usize) -> (usize, usize) {
+    let t = &text[a..b];
+    let s = a + (t.len() - t.trim_start().len());
+    let e = b - (t.len() - t.trim_end().len());
+    (s, e.max(s))
+}
+
+fn is_row(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('|') && t.ends_with('|') && t.len() > 2
+}
+
+/// Whether the pipe rows at `lines[i..]` hold a task table: its header row.
+fn header(doc: &Doc, row: &[(usize, usize)]) -> Option<Vec<Col>> {
+    let cols: Vec<Col> = row.iter().map(|&(a, b)| column(&doc.text[a..b])).collect();
+    let task = cols.contains(&Col::Task);
+    let who = cols.contains(&Col::Lead);
+    (task && who).then_some(cols)
+}
+
+/// Row labels: "1", "12.", "I", "II.1", "a", "A".
+fn label_kind(label: &str) -> Option<u8> {
+    let t = label.trim().trim_end_matches(['.', ')']);
+    if t.is_empty() || t.chars().count() > 6 {
+        return None;
+    }
+    if t.chars().all(|c| c.is_ascii_digit()) {
+        Some(0)
+    } else if t.contains('.')
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || "IVXL".contains(c))
+    {
+        Some(3)
+    } else if t.chars().all(|c| "IVXL".contains(c)) {
+        Some(1)
+    } else if t.chars().count() == 1 && t.chars().all(char::is_alphabetic) {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+/// The tasks of every pipe table among the lines (which are all pipe rows of the
+/// document, in order; a non-row line between them ends a table).
+pub fn tasks(doc: &Doc, lines: &[(usize, usize)]) -> Vec<Draft> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let (a, b) = lines[i];
+        let row = cells(doc.text, a, b);
+        let Some(cols) = header(doc, &row) else {
+            i += 1;
+            continue;
+        };
+        // The table's rows: up to a gap between lines.
+        let mut j = i + 1;
+        while j < lines.len() && doc.text[lines[j - 1].1..lines[j].0].trim().is_empty() {
+            j += 1;
+        }
+        out.extend(table(doc, &cols, &lines[i + 1..j]));
+        i = j;
+    }
+    out
+}
+
+fn table(doc: &Doc, cols: &[Col], rows: &[(usize, usize)]) -> Vec<Draft> {
+    let text = doc.text;
+    let at = |c: Col| cols.iter().position(|x| *x == c);
+    let (num_c, task_c) = (at(Col::Number), at(Col::Task));
+    let Some(task_c) = task_c else {
+        return Vec::new();
+    };
+    let rows: Vec<Vec<(usize, usize)>> = rows.iter().map(|&(a, b)| cells(text, a, b)).collect();
+    // The kind of label the task rows have: the most common.
+    let mut counts = [0usize; 4];
+    for r in &rows {
+        if let Some(k) = num_c
+            .and_then(|n| r.get(n))
+            .and_then(|&(a, b)| label_kind(&text[a..b]))
+        {
+            counts[k as usize] += 1;
+        }
+    }
+    let data_kind = (0..4).max_by_key(|&k| counts[k]).unwrap_or(0) as u8;
+    let mut out = Vec::new();
+    let mut group = String::new();
+    let mut carry_lead: Vec<RoleItem> = Vec::new();
+    let mut carry_deadline = None;
+    let mut count = 0usize;
+    for r in &rows {
+        let cell = |c: Option<usize>| c.and_then(|c| r.get(c)).copied().filter(|(a, b)| b > a);
+        let label = num_c
+            .and_then(|n| r.get(n))
+            .map(|&(a, b)| text[a..b].trim().to_string())
+            .unwrap_or_default();
+        let others_empty = cols
+            .iter()
+            .enumerate()
+            .all(|(k, c)| matches!(c, Col::Number | Col::Task) || cell(Some(k)).is_none());
+        let kind = label_kind(&label);
+        let heading = (kind.is_some() && kind != Some(data_kind) && others_empty)
+            || (r.len() < cols.len().min(3) && others_empty);
+        if heading {
+            group = label.trim_end_matches(['.', ')']).to_string();
+            carry_lead.clear();
+            carry_deadline = None;
+            continue;
+        }
+        let Some((ta, tb)) = cell(Some(task_c)) else {
+            continue;
+        };
+        count += 1;
+        let lead = cell(at(Col::Lead))
+            .map(|(a, b)| agencies(doc, a, b))
+            .filter(|l| !l.is_empty());
+        let lead = match lead {
+            Some(l) => {
+                carry_lead = l.clone();
+                l
+            }
+            None if cell(at(Col::Lead)).is_none() => carry_lead.clone(),
+            None => Vec::new(),
+        };
+        let coord = cell(at(Col::Coord))
+            .map(|(a, b)| agencies(doc, a, b))
+            .unwrap_or_default();
+        let deadline = match cell(at(Col::Deadline)) {
+            Some((a, b)) => {
+                let d = deadline::cell(&text[a..b], doc.year);
+                carry_deadline = d.clone();
+                d
+            }
+            None => carry_deadline.clone(),
+        };
+        let number = label.trim_end_matches(['.', ')']);
+        let number = if number.is_empty() {
+            count.to_string()
+        } else {
+            number.to_string()
+        };
+        let reference = if group.is_empty() {
+            format!("PL.{number}")
+        } else {
+            format!("PL.{group}.{number}")
+        };
+        out.push(Draft {
+            reference,
+            start: ta,
+            text_start: ta,
+            end: tb,
+            lead,
+            coord,
+            deadline,
+            source_doc: cell(at(Col::Source)).map(|(a, b)| text[a..b].trim().to_string()),
+            incomplete: cell(at(Col::Incomplete)).map(|(a, b)| agencies(doc, a, b)),
+            person: false,
+            lead_inherited: false,
+        });
+    }
+    out
+}
+
+/// Whether a line is a pipe row (for the regions of the document).
+pub fn is_pipe_row(line: &str) -> bool {
+    is_row(line)
+}
