@@ -165,8 +165,10 @@ pub fn find(text: &str, year: Option<i32>) -> Vec<Found> {
         let head = before(text, start, 80);
         let period_noun = p.noun_tail.is_match(head);
         let num = |name: &str| caps.name(name).and_then(|v| v.as_str().parse::<i64>().ok());
+        // "ngày 17 tháng 11 năm 2023 của Văn phòng Chính phủ": a document's date.
+        let of_issuer = text[end..].trim_start().starts_with("của ");
         let deadline = if caps.name("date").is_some() {
-            if p.doc_ref_tail.is_match(head) {
+            if p.doc_ref_tail.is_match(head) || of_issuer {
                 continue;
             }
             let (Some(d), Some(mo), Some(y)) = (num("d"), num("m"), num("y")) else {
@@ -388,10 +390,19 @@ pub fn cell(text: &str, year: Option<i32>) -> Option<Deadline> {
 
 /// The deadline that counts for a clause: the first one with a due day, else a
 /// recurring one, else one tied to an event.
+/// Whether the text ties a dated deadline to the work ("trước ngày …", "hoàn thành
+/// trong …", "Quý III/2025") rather than naming a bare day ("ngày 16/6/2025"), which
+/// may be a law's or a meeting's.
+pub fn tied(f: &Found) -> bool {
+    let r = f.deadline.raw.to_lowercase();
+    f.dated() && !r.starts_with("ngày") && !r.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
 pub fn pick(found: &[Found]) -> Option<&Found> {
     found
         .iter()
-        .find(|f| f.dated())
+        .find(|f| tied(f))
+        .or_else(|| found.iter().find(|f| f.dated()))
         .or_else(|| {
             found
                 .iter()

@@ -94,6 +94,7 @@ pub fn prepare(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let mut lines = split_lines(text);
+    drop_front_matter(&mut lines);
     drop_banner(&mut lines);
     drop_page_furniture(&mut lines);
     drop_stamp(&mut lines);
@@ -171,6 +172,35 @@ fn drop_banner(lines: &mut Vec<Line>) {
     let t = lines[first].text.trim();
     if first < 3 && t.starts_with('[') && t.ends_with(']') && t.chars().count() > 12 {
         lines.drain(..=first);
+    }
+}
+
+/// A markdown file's front matter ("--- title: … ---" or "---" lines around
+/// "key: value" lines) before the document.
+fn drop_front_matter(lines: &mut Vec<Line>) {
+    let Some(first) = lines.iter().position(|l| !l.is_blank()) else {
+        return;
+    };
+    let t = lines[first].text.trim();
+    if !t.starts_with("---") {
+        return;
+    }
+    let inline = t.len() > 3 && t.contains("title:");
+    let close = if inline {
+        // "--- title: … original_format: "pdf"" then "---".
+        lines[first + 1..].iter().position(|l| l.text.trim() == "---").map(|k| first + 1 + k)
+    } else if t == "---" {
+        lines[first + 1..]
+            .iter()
+            .take(40)
+            .position(|l| l.text.trim() == "---")
+            .map(|k| first + 1 + k)
+            .filter(|&end| lines[first + 1..end].iter().all(|l| l.is_blank() || l.text.contains(':')))
+    } else {
+        None
+    };
+    if let Some(end) = close {
+        lines.drain(..=end);
     }
 }
 
@@ -698,9 +728,12 @@ fn reflow(lines: Vec<Line>) -> Vec<Line> {
             && (ended_short || indented);
         // A line that opens in lower case goes on with the sentence before it;
         // one in capitals does unless a paragraph or sentence plainly ended.
+        // "./." ends the body; "Nơi nhận:" opens the recipients.
+        let body_ends = last_text.ends_with("./.") || t.starts_with("Nơi nhận");
         let continues = open
             && !table_row
             && !starts_item
+            && !body_ends
             && (starts_lower(t) || !(indented || ended_short || after_colon || after_sentence));
         if continues && let Some(last) = out.last_mut() {
             join_into(&mut last.text, t);

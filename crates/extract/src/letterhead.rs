@@ -132,6 +132,11 @@ pub fn read(lines: &[&str]) -> Option<Letterhead> {
             seen += 1;
             continue;
         }
+        if seen == 0 && (i == 0 || (i < 4 && l.chars().count() < 30)) {
+            // A web page's title line, or noise before the letterhead (a scan's
+            // stamp read by OCR).
+            continue;
+        }
         if prose(l) || marker(l).is_some() {
             break;
         }

@@ -62,7 +62,7 @@ keywords!(
     theo, tai, cho, nhu, sau, khi, nhung, hoan, xong, thuc, hien, bao, cong, trinh, phan, gui,
     tuong, thong, qua, ket, luan, nhiem, vu, xuyen, r#in, tu, ngay, thang, quy, han, hang, chuc,
     nang, ha, noi, nay, ung, ho, chuong, xa, huong, tap, trien, khai, tiep, ngoai, nuoc, doanh,
-    nghiep, truyen, hinh, toan, quoc, nhom, linh, vuc, kinh, phi, khan, thoi, cu, dung,
+    nghiep, truyen, hinh, toan, quoc, nhom, linh, vuc, kinh, phi, khan, thoi, cu, dung, y, kien,
 );
 
 /// The folded-word vocabulary.

@@ -19,6 +19,7 @@
 //! ```
 
 mod appendix;
+mod closing;
 mod deadline;
 mod doubt;
 mod fields;

@@ -258,6 +258,28 @@ fn home_province(
         let a = &all[i as usize];
         date.map_or_else(|| a.is_current(), |d| a.valid_on(d))
     };
+    // Only a provincial issuer has a home province: its letterhead opens with a
+    // provincial body (not "BỘ TÀI CHÍNH" whose OCR'd letterhead may name a place).
+    let provincial = lines.iter().filter(|(a, b)| b > a).take(4).any(|&(a, b)| {
+        let f = tiendo_core::text::fold(&text[a..b]);
+        [
+            "uy ban nhan dan",
+            "ubnd",
+            "tinh uy",
+            "thanh uy",
+            "dang bo tinh",
+            "dang bo thanh pho",
+            "dang uy",
+            "hoi dong nhan dan",
+        ]
+        .iter()
+        .any(|h| f.starts_with(h))
+            || text[a..b].trim_start().starts_with("SỞ ")
+            || text[a..b].trim_start().starts_with("Sở ")
+    });
+    if !provincial {
+        return None;
+    }
     for &(a, b) in lines.iter().filter(|(a, b)| b > a).take(12) {
         let line = text[a..b].trim();
         if line.starts_with("Kính gửi") || line.starts_with("V/v") {
@@ -367,7 +389,9 @@ fn regions(
             continue;
         }
         if state == Region::Body
-            && (low.starts_with("nơi nhận") || line.contains("rân trọng thông báo"))
+            && (low.starts_with("nơi nhận")
+                || low.starts_with("noi nhận")
+                || line.contains("rân trọng thông báo"))
         {
             state = Region::Closing;
         }
@@ -838,10 +862,13 @@ fn head(doc: &Doc, start: usize, end: usize) -> Head {
     } else {
         Vec::new()
     };
+    // "(1) Trước ngày 31 tháng 7 năm 2025, yêu cầu:" — not "Ngày 20/5/2026, Chính
+    // phủ đã ban hành …", a past day that opens a narrative.
     if let Some(f) = found.first()
         && f.dated()
         && opens_with(&text[..f.start])
         && ends_colon
+        && !f.deadline.raw.to_lowercase().starts_with("ngày")
     {
         let mut d = f.deadline.clone();
         d.raw = text[f.start..f.end].to_string();
@@ -1044,7 +1071,7 @@ fn walk(doc: &Doc, nodes: &[Node], id: usize, ctx: &Ctx, prefix: &str, out: &mut
         // A heading that names its items' period ("3. Nhiệm vụ thường xuyên").
         if container && has_children {
             let found = deadline::find(title, doc.year);
-            if let Some(f) = deadline::pick(&found) {
+            if let Some(f) = deadline::pick(&found).filter(|f| !f.dated() || deadline::tied(f)) {
                 sub.default_deadline = Some(f.deadline.clone());
             }
         }
@@ -1238,6 +1265,25 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
     };
     let mut subject = doc.roles.subject(i, j);
     let mut text_start = astart;
+    // "Bộ Công Thương đề nghị Ủy ban nhân dân các tỉnh, thành phố hướng dẫn …": the
+    // issuer asks; the ones asked do the work.
+    if let Some(sj) = &subject {
+        let p = sj.end;
+        let n = if doc.roles.seq(p, j, &[kw.de, kw.nghi]) || doc.roles.seq(p, j, &[kw.yeu, kw.cau]) {
+            2
+        } else if doc.roles.seq(p, j, &[kw.giao]) {
+            1
+        } else {
+            0
+        };
+        if n > 0
+            && let Some(asked) = doc.roles.list(p + n, j)
+            && asked.end < j
+        {
+            text_start = doc.toks[p + n].start as usize;
+            subject = Some(asked);
+        }
+    }
     let mut person = i < j
         && (doc.roles.seq(i, j, &[kw.giao])
             || doc.roles.seq(i, j, &[kw.bo, kw.truong])
@@ -1479,6 +1525,26 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
             }
         }
     }
+    // A bare day taken for a task's deadline gives way to a day its clauses tie to
+    // the work ("căn cứ Luật … ngày 16/6/2025, …; trình … trước ngày 15/9/2025").
+    for seg in segs.iter_mut() {
+        let bare = seg.deadline.as_ref().is_some_and(|d| {
+            let r = d.raw.to_lowercase();
+            d.kind.has_due() && (r.starts_with("ngày") || r.starts_with(|c: char| c.is_ascii_digit()))
+        });
+        if !bare {
+            continue;
+        }
+        let tied = seg.clauses.iter().find_map(|&(cs, ce)| {
+            deadline::find(&doc.text[cs..ce], doc.year)
+                .into_iter()
+                .find(deadline::tied)
+                .map(|f| f.deadline)
+        });
+        if let Some(d) = tied {
+            seg.deadline = Some(d);
+        }
+    }
     // A deadline given by a closing clause ("…; hoàn thành trong tháng 10/2025")
     // also covers the preceding tasks of the paragraph that have none.
     for k in (0..segs.len()).rev() {
@@ -1518,6 +1584,24 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
         }
         if ctx.viewpoint && !own_deadline {
             continue;
+        }
+        if crate::closing::is_closing_formula(doc, seg.start, seg.end) {
+            continue;
+        }
+        // Names and nothing else ("… như sau: Cục Thuế Bình Định, Lâm Đồng, …") is a
+        // list, not a task.
+        if let Some(sj) = &seg.subject
+            && sj.end >= tok_at(doc.toks, seg.end)
+        {
+            continue;
+        }
+        // Words of the past with no one named: narrative ("Trong 9 tháng đầu năm
+        // 2016, toàn ngành đã thanh tra, kiểm tra được …").
+        if seg.subject.is_none() && ctx.forced_lead.is_empty() {
+            let head: Vec<&str> = doc.text[seg.start..seg.end].split_whitespace().take(14).collect();
+            if head.contains(&"đã") {
+                continue;
+            }
         }
         let mut coord: Vec<RoleItem> = Vec::new();
         if let Some(s) = &seg.subject {

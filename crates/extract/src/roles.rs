@@ -563,6 +563,12 @@ impl<'a> Roles<'a> {
             if [k.da, k.duoc, k.la, k.r#do, k.cua].contains(&next) {
                 return None;
             }
+            // "Ủy ban nhân dân tỉnh nhận được Văn bản …", "… có ý kiến": narrative.
+            if self.seq(list.end, end, &[k.nhan, k.duoc])
+                || self.seq(list.end, end, &[k.co, k.y, k.kien])
+            {
+                return None;
+            }
             if self.gap(list.end).trim_start().starts_with('.') {
                 return None;
             }

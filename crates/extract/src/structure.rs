@@ -20,7 +20,7 @@ fn marker_re() -> &'static Regex {
     R.get_or_init(|| {
         Regex::new(concat!(
             r"^(?:(?P<roman>[IVX]{1,6})[.)]",
-            r"|(?P<arabic>\d{1,2}(?:\.\d{1,2}){0,2})[.)]",
+            r"|(?P<arabic>\d{1,2}(?:\.\d{1,2}){0,2})(?:[.)]|/\s)",
             r"|(?P<letter>[a-zđ])\)",
             r"|\((?P<paren>\d{1,2})\)",
             r"|\((?P<proman>[ivx]{1,5})\)",
@@ -136,6 +136,9 @@ mod tests {
         assert_eq!(marker("- Triển khai").map(|m| m.0), Some(Marker::Bullet));
         assert_eq!(marker("Ngày 15"), None);
         assert_eq!(marker("1.5 triệu"), None);
+        // "1/ Các Cục Thuế rà soát …" (4800/TCT-TTr), but not a fraction.
+        assert_eq!(marker("1/ Các Cục Thuế").map(|m| m.1), Some("1".into()));
+        assert_eq!(marker("1/2 số tỉnh"), None);
     }
 
     #[test]

@@ -257,7 +257,7 @@ impl Scan<'_> {
     /// Words of one phrase: only spaces (or a dash inside a name) between them.
     fn plain(&self, k: usize) -> bool {
         let g = self.gap(k);
-        g.chars().all(char::is_whitespace) || matches!(g.trim(), "-" | "–")
+        !g.contains('\n') && (g.chars().all(char::is_whitespace) || matches!(g.trim(), "-" | "–"))
     }
     /// Whether the folded words `w` ("trung tam") stand at `k`; their count.
     fn words_at(&self, k: usize, w: &str) -> Option<usize> {
@@ -741,7 +741,11 @@ fn local_group(s: &Scan, p: usize) -> Option<(usize, String)> {
             break;
         }
         let level = LEVELS.iter().any(|l| s.words_at(r, l).is_some());
-        if !(LOCAL_GROUP_WORDS.contains(&w) || (level && q > p)) {
+        // "tổ chức" of "tổ chức đảng", not the verb; "cấp" of "cấp ủy", not "cấp
+        // tỉnh" (a qualifier, below).
+        let verb = (w == "to" && s.word(r + 1) == "chuc" && s.word(r + 2) != "dang")
+            || (w == "cap" && s.word(r + 1) != "uy");
+        if verb || !(LOCAL_GROUP_WORDS.contains(&w) || (level && q > p)) {
             break;
         }
         // "các sở, ban, ngành, địa phương": a national word ends the local group.

@@ -1,0 +1,58 @@
+//! Closing formulas: the sentences that end an administrative document by handing
+//! it to its addressees, which assign nothing of their own (GOLD-FORMAT.md):
+//! "Văn phòng Chính phủ thông báo để các Bộ: Tài chính, … biết, thực hiện./.",
+//! "Yêu cầu Sở Nông nghiệp và Môi trường, …, các cơ quan, đơn vị liên quan triển
+//! khai thực hiện./.", "Căn cứ ý kiến chỉ đạo trên, Sở Công Thương và các đơn vị
+//! liên quan triển khai thực hiện./.", "… chịu trách nhiệm thi hành Quyết định
+//! này./.", "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, báo cáo …".
+//!
+//! A sentence is one when, its agencies set aside, every word it has is a word of
+//! such formulas.
+
+use tiendo_core::text::fold;
+
+use crate::lexicon::tok_at;
+use crate::pipeline::Doc;
+
+/// Words of closing formulas, folded.
+const FORMULA: &[&str] = &[
+    "can", "cu", "y", "kien", "chi", "dao", "tren", "yeu", "cau", "de", "nghi", "trien", "khai",
+    "thuc", "hien", "to", "chuc", "nghiem", "tuc", "khan", "truong", "biet", "va", "cac", "co",
+    "quan", "don", "vi", "lien", "thong", "bao", "tran", "trong", "kip", "thoi", "noi", "dung",
+    "chiu", "trach", "nhiem", "thi", "hanh", "quyet", "dinh", "nay", "cong", "van", "theo",
+    "giao", "duoc", "nhu", "sau", "thuoc", "ban", "nganh", "dia", "phuong", "so", "the", "de",
+    "dam", "tich", "cuc", "day", "du", "ve", "viec", "toan", "cap", "uy", "tinh", "xa",
+    "huyen", "thanh", "pho", "dong", "chu", "nhan", "dan", "o", "chinh", "phu", "thu", "tuong",
+];
+
+/// Whether the text `[start, end)` is a closing formula.
+pub fn is_closing_formula(doc: &Doc, start: usize, end: usize) -> bool {
+    let text = &doc.text[start..end];
+    let f = fold(text);
+    // "Trong quá trình (tổ chức) thực hiện, nếu có (phát sinh) khó khăn, vướng mắc …"
+    if f.starts_with("trong qua trinh") && (f.contains("kho khan") || f.contains("vuong mac")) {
+        return true;
+    }
+    if text.len() > 400 {
+        return false;
+    }
+    let i = tok_at(doc.toks, start);
+    let j = tok_at(doc.toks, end);
+    let mut k = i;
+    let mut words = 0usize;
+    while k < j {
+        if let Some(list) = doc.roles.list(k, j) {
+            k = list.end.max(k + 1);
+            continue;
+        }
+        let t = &doc.toks[k];
+        let w = fold(&doc.text[t.start as usize..t.end as usize]);
+        if !FORMULA.contains(&w.as_str()) {
+            return false;
+        }
+        words += 1;
+        k += 1;
+    }
+    // Agencies and formula words only, and a verb of carrying out among them.
+    words >= 2 && (f.contains("thuc hien") || f.contains("thi hanh") || f.contains("biet"))
+}
