@@ -20,7 +20,7 @@ fn marker_re() -> &'static Regex {
     R.get_or_init(|| {
         Regex::new(concat!(
             r"^(?:(?P<roman>[IVX]{1,6})[.)]",
-            r"|(?P<arabic>\d{1,2}(?:\.\d{1,2}){0,2})(?:[.)]|/\s)",
+            r"|(?P<arabic>\d{1,2}(?:\.\d{1,2}){0,2})(?:[.)]|/)",
             r"|(?P<letter>[a-zđ])\)",
             r"|\((?P<paren>\d{1,2})\)",
             r"|\((?P<proman>[ivx]{1,5})\)",
