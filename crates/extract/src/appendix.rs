@@ -197,6 +197,7 @@ fn row_task(doc: &Doc, num: usize, row: &[(usize, usize)], cols: &[Col]) -> Opti
         incomplete,
         person: false,
         lead_inherited: false,
+        lead_from_addressees: false,
     })
 }
 

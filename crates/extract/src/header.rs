@@ -24,6 +24,9 @@ pub struct Header {
     /// The year of a date line whose day or month is blank or unreadable ("Lào Cai,
     /// ngày    tháng    năm 2025"): the caller may take the date from elsewhere.
     pub year_only: Option<i32>,
+    /// A document of the Party (its numbering "104-CTr/TU" or its name in the
+    /// letterhead): its Party committees are bodies of their own.
+    pub party: bool,
 }
 
 struct Re {
@@ -188,6 +191,9 @@ pub fn read(lines: &[&str]) -> Header {
             || r.place_year.is_match(t)
     });
     h.formal = h.number.is_some() || kind_line.is_some() || letterhead;
+    h.party = head.iter().take(20).any(|l| {
+        tiendo_core::text::fold(l).starts_with("dang cong san viet nam") || r.party_number.is_match(l.trim())
+    });
     if h.kind.is_none() && head.iter().take(20).any(|l| l.trim().starts_with("V/v")) {
         h.kind = Some("Công văn".to_string());
     }

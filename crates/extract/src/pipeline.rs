@@ -52,6 +52,8 @@ pub struct Draft {
     /// The lead was not named in the task's own words but taken from its item, a
     /// heading or the letter's addressees.
     pub lead_inherited: bool,
+    /// … from the letter's addressees ("Kính gửi").
+    pub lead_from_addressees: bool,
 }
 
 /// Context inherited from headings.
@@ -73,6 +75,8 @@ struct Ctx {
     /// that state none.
     extra_coord: Vec<RoleItem>,
     default_deadline: Option<Deadline>,
+    /// `lead` is the letter's addressees.
+    lead_is_fallback: bool,
 }
 
 struct Node {
@@ -153,6 +157,7 @@ pub fn run_with_date(
             date,
             units: &units,
             home,
+            party: head.party,
         },
         year: date.map(|d| d.year()),
         date,
@@ -285,10 +290,25 @@ fn home_province(
         if line.starts_with("Kính gửi") || line.starts_with("V/v") {
             break;
         }
+        // "Lào Cai, ngày 30 tháng 8 năm 2026": a provincial issuer writes its own
+        // province's name as the place.
+        if let Some(place) = line.find(", ngày").map(|p| a + (line.as_ptr() as usize - text[a..b].as_ptr() as usize) + p) {
+            let i = tok_at(toks, a);
+            let j = tok_at(toks, place);
+            if i < j
+                && let Some(m) = lex.form_at(toks, i, j, true)
+                && m.end == j
+                && let Some(t) = m.terms.iter().find(|t| all[t.agency as usize].kind.is_local() && valid(t.agency))
+            {
+                return Some(t.agency);
+            }
+        }
         let i = tok_at(toks, a);
         let j = tok_at(toks, b);
         for k in i..j {
-            let n = if Lexicon::seq(toks, k, j, &[kw.tinh]) {
+            let n = if Lexicon::seq(toks, k, j, &[kw.tinh, kw.uy]) {
+                2
+            } else if Lexicon::seq(toks, k, j, &[kw.tinh]) {
                 1
             } else if Lexicon::seq(toks, k, j, &[kw.thanh, kw.pho]) {
                 2
@@ -551,6 +571,7 @@ fn issuer(
             date: doc.date,
             units: &no_units,
             home: None,
+            party: false,
         };
         if let Some(list) = r.list(0, lt.len())
             && let Some(Role::Agency(x)) = list.items.first().map(|i| i.role)
@@ -615,6 +636,18 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
             continue;
         }
         if let Some((m, label, len)) = marker(line) {
+            // "I." read by OCR for "1.": an item "I" with no item under it, then
+            // "2.", was the first of an arabic run.
+            if m == Marker::Arabic
+                && label == "2"
+                && let Some(&top) = stack.last()
+                && nodes[top].marker == Some(Marker::Roman)
+                && nodes[top].label == "I"
+                && !nodes[top].children.iter().any(|&c| nodes[c].marker.is_some())
+            {
+                nodes[top].marker = Some(Marker::Arabic);
+                nodes[top].label = "1".to_string();
+            }
             if let Some(pos) = stack.iter().rposition(|&n| nodes[n].marker == Some(m)) {
                 stack.truncate(pos);
             }
@@ -1079,6 +1112,9 @@ fn walk(doc: &Doc, nodes: &[Node], id: usize, ctx: &Ctx, prefix: &str, out: &mut
         // (GOLD-FORMAT.md, "Letters"); so are the paragraphs under a heading.
         if sub.lead.is_empty() && (node.marker.is_some() || ctx.heading) {
             sub.lead = ctx.fallback.clone();
+            sub.lead_is_fallback = true;
+        } else if h.addressee.is_some() {
+            sub.lead_is_fallback = false;
         }
         if container && (h.ends_colon || has_children || node.scope) {
             sub.heading = true;
@@ -1649,6 +1685,7 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
             incomplete: None,
             person: seg.person || ctx.person,
             lead_inherited,
+            lead_from_addressees: lead_inherited && ctx.lead_is_fallback,
         });
     }
     out
@@ -1816,6 +1853,11 @@ fn finish(doc: &Doc, d: Draft, as_of: Option<NaiveDate>, authority: bool) -> Opt
         group_lead: lead_items.iter().all(|i| !i.role.named()),
         has_deadline: deadline.kind != DeadlineKind::None,
     });
+    // An item of a letter that names nobody and gives no work (no verb of
+    // assignment) is guidance or narrative, not a task.
+    if d.lead_from_addressees && doubts.iter().any(|x| x == "no_verb") {
+        return None;
+    }
     Some(Task {
         reference: d.reference,
         full_text: crate::doubt::full_text(passage),

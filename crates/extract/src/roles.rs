@@ -73,6 +73,9 @@ pub struct Roles<'a> {
     /// The People's Committee of the document's own province ("Ủy ban nhân dân
     /// tỉnh", "UBND tỉnh" without a name), for a provincial document.
     pub home: Option<u32>,
+    /// A Party document: "Đảng ủy Ủy ban nhân dân tỉnh" is the Party committee,
+    /// a body of its own, not the committee it sits in.
+    pub party: bool,
 }
 
 impl<'a> Roles<'a> {
@@ -298,7 +301,9 @@ impl<'a> Roles<'a> {
         if p >= end.min(self.toks.len()) {
             return None;
         }
-        if let Some(q) = self.title(p, end)
+        let party_body = self.party && self.units.at(p, end).is_some();
+        if !party_body
+            && let Some(q) = self.title(p, end)
             && let Some(r) = self.core(q, end, prev, bare, depth)
         {
             return Some(r);
@@ -658,6 +663,7 @@ mod tests {
             date: date.parse().ok(),
             units: &units,
             home: None,
+            party: false,
         };
         let list = roles.subject(0, toks.len()).unwrap_or_default();
         list.items

@@ -245,6 +245,7 @@ fn table(doc: &Doc, cols: &[Col], rows: &[(usize, usize)]) -> Vec<Draft> {
             incomplete: cell(at(Col::Incomplete)).map(|(a, b)| agencies(doc, a, b)),
             person: false,
             lead_inherited: false,
+            lead_from_addressees: false,
         });
     }
     out

@@ -289,6 +289,10 @@ impl Scan<'_> {
     fn level(&self, k: usize) -> Option<usize> {
         let n = LEVELS.iter().find_map(|l| self.words_at(k, l))?;
         let mut q = k + n;
+        // "Tỉnh ủy", "Huyện ủy", "Thành ủy": the Party's committee of that level.
+        if self.word(q) == "uy" && self.plain(q) {
+            q += 1;
+        }
         while q < self.toks.len() && self.plain(q) && self.cap(q) && !self.is_head(q) {
             q += 1;
         }
