@@ -19,10 +19,10 @@ const FORMULA: &[&str] = &[
     "can", "cu", "y", "kien", "chi", "dao", "tren", "yeu", "cau", "de", "nghi", "trien", "khai",
     "thuc", "hien", "to", "chuc", "nghiem", "tuc", "khan", "truong", "biet", "va", "cac", "co",
     "quan", "don", "vi", "lien", "thong", "bao", "tran", "trong", "kip", "thoi", "noi", "dung",
-    "chiu", "trach", "nhiem", "thi", "hanh", "quyet", "dinh", "nay", "cong", "van", "theo",
-    "giao", "duoc", "nhu", "sau", "thuoc", "ban", "nganh", "dia", "phuong", "so", "the", "de",
-    "dam", "tich", "cuc", "day", "du", "ve", "viec", "toan", "cap", "uy", "tinh", "xa",
-    "huyen", "thanh", "pho", "dong", "chu", "nhan", "dan", "o", "chinh", "phu", "thu", "tuong",
+    "chiu", "trach", "nhiem", "thi", "hanh", "quyet", "dinh", "nay", "cong", "van", "theo", "giao",
+    "duoc", "nhu", "sau", "thuoc", "ban", "nganh", "dia", "phuong", "so", "the", "de", "dam",
+    "tich", "cuc", "day", "du", "ve", "viec", "toan", "cap", "uy", "tinh", "xa", "huyen", "thanh",
+    "pho", "dong", "chu", "nhan", "dan", "o", "chinh", "phu", "thu", "tuong",
 ];
 
 /// Whether the text `[start, end)` is a closing formula.

@@ -192,7 +192,8 @@ pub fn read(lines: &[&str]) -> Header {
     });
     h.formal = h.number.is_some() || kind_line.is_some() || letterhead;
     h.party = head.iter().take(20).any(|l| {
-        tiendo_core::text::fold(l).starts_with("dang cong san viet nam") || r.party_number.is_match(l.trim())
+        tiendo_core::text::fold(l).starts_with("dang cong san viet nam")
+            || r.party_number.is_match(l.trim())
     });
     if h.kind.is_none() && head.iter().take(20).any(|l| l.trim().starts_with("V/v")) {
         h.kind = Some("Công văn".to_string());

@@ -188,14 +188,21 @@ fn drop_front_matter(lines: &mut Vec<Line>) {
     let inline = t.len() > 3 && t.contains("title:");
     let close = if inline {
         // "--- title: … original_format: "pdf"" then "---".
-        lines[first + 1..].iter().position(|l| l.text.trim() == "---").map(|k| first + 1 + k)
+        lines[first + 1..]
+            .iter()
+            .position(|l| l.text.trim() == "---")
+            .map(|k| first + 1 + k)
     } else if t == "---" {
         lines[first + 1..]
             .iter()
             .take(40)
             .position(|l| l.text.trim() == "---")
             .map(|k| first + 1 + k)
-            .filter(|&end| lines[first + 1..end].iter().all(|l| l.is_blank() || l.text.contains(':')))
+            .filter(|&end| {
+                lines[first + 1..end]
+                    .iter()
+                    .all(|l| l.is_blank() || l.text.contains(':'))
+            })
     } else {
         None
     };

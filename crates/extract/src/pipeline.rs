@@ -292,13 +292,19 @@ fn home_province(
         }
         // "Lào Cai, ngày 30 tháng 8 năm 2026": a provincial issuer writes its own
         // province's name as the place.
-        if let Some(place) = line.find(", ngày").map(|p| a + (line.as_ptr() as usize - text[a..b].as_ptr() as usize) + p) {
+        if let Some(place) = line
+            .find(", ngày")
+            .map(|p| a + (line.as_ptr() as usize - text[a..b].as_ptr() as usize) + p)
+        {
             let i = tok_at(toks, a);
             let j = tok_at(toks, place);
             if i < j
                 && let Some(m) = lex.form_at(toks, i, j, true)
                 && m.end == j
-                && let Some(t) = m.terms.iter().find(|t| all[t.agency as usize].kind.is_local() && valid(t.agency))
+                && let Some(t) = m
+                    .terms
+                    .iter()
+                    .find(|t| all[t.agency as usize].kind.is_local() && valid(t.agency))
             {
                 return Some(t.agency);
             }
@@ -521,15 +527,38 @@ fn addressee_roles(doc: &Doc, lines: &[(usize, usize)]) -> Vec<RoleItem> {
     };
     let mut k = tok_at(doc.toks, first.0);
     let end = tok_at(doc.toks, last.1);
+    // Past "Kính gửi" and a courtesy title ("Đ/c", "Ông"), list after list, each
+    // after a separator; the first words that are no list end the addressees (a
+    // page flattened by a crawler runs the body on after them).
+    let mut skipped = 0;
+    let mut any = false;
     while k < end {
+        if doc.roles.gap(k).contains('\n') {
+            // A new line of the list ("- Bảo hiểm xã hội các tỉnh, …;").
+            skipped = 0;
+        }
         if let Some(list) = doc.roles.list(k, end) {
             for it in list.items {
                 if !out.iter().any(|o| o.role == it.role) {
                     out.push(it);
                 }
             }
+            any = true;
             k = list.end.max(k + 1);
+            if k < end {
+                let gap = doc.roles.gap(k);
+                let separated = gap.contains([';', '\n', '-', '+', ','])
+                    || doc.roles.seq(k, end, &[doc.lex.kw.va]);
+                if !separated {
+                    break;
+                }
+            }
         } else {
+            skipped += 1;
+            let one_line = lines.len() == 1;
+            if one_line && ((any && skipped > 2) || skipped > 4) {
+                break;
+            }
             k += 1;
         }
     }
@@ -643,7 +672,10 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
                 && let Some(&top) = stack.last()
                 && nodes[top].marker == Some(Marker::Roman)
                 && nodes[top].label == "I"
-                && !nodes[top].children.iter().any(|&c| nodes[c].marker.is_some())
+                && !nodes[top]
+                    .children
+                    .iter()
+                    .any(|&c| nodes[c].marker.is_some())
             {
                 nodes[top].marker = Some(Marker::Arabic);
                 nodes[top].label = "1".to_string();
@@ -1305,7 +1337,8 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
     // issuer asks; the ones asked do the work.
     if let Some(sj) = &subject {
         let p = sj.end;
-        let n = if doc.roles.seq(p, j, &[kw.de, kw.nghi]) || doc.roles.seq(p, j, &[kw.yeu, kw.cau]) {
+        let n = if doc.roles.seq(p, j, &[kw.de, kw.nghi]) || doc.roles.seq(p, j, &[kw.yeu, kw.cau])
+        {
             2
         } else if doc.roles.seq(p, j, &[kw.giao]) {
             1
@@ -1566,7 +1599,8 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
     for seg in segs.iter_mut() {
         let bare = seg.deadline.as_ref().is_some_and(|d| {
             let r = d.raw.to_lowercase();
-            d.kind.has_due() && (r.starts_with("ngày") || r.starts_with(|c: char| c.is_ascii_digit()))
+            d.kind.has_due()
+                && (r.starts_with("ngày") || r.starts_with(|c: char| c.is_ascii_digit()))
         });
         if !bare {
             continue;
@@ -1634,7 +1668,10 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
         // Words of the past with no one named: narrative ("Trong 9 tháng đầu năm
         // 2016, toàn ngành đã thanh tra, kiểm tra được …").
         if seg.subject.is_none() && ctx.forced_lead.is_empty() {
-            let head: Vec<&str> = doc.text[seg.start..seg.end].split_whitespace().take(14).collect();
+            let head: Vec<&str> = doc.text[seg.start..seg.end]
+                .split_whitespace()
+                .take(14)
+                .collect();
             if head.contains(&"đã") {
                 continue;
             }

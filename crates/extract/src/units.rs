@@ -443,9 +443,8 @@ fn pieces(text: &str, a: usize, b: usize) -> Vec<(usize, usize)> {
         if c == ';' || (c == ',' && capital) {
             cuts.push(i);
             cuts.push(i + 1);
-        } else if span[i..].starts_with(" và ")
-            && span[i + 5..].chars().next().is_some_and(char::is_uppercase)
-        {
+        } else if span[i..].starts_with(" và ") && opens_body(&span[i + 5..]) {
+            // "… và Vụ Pháp chế" — but "Sở Kế hoạch và Đầu tư" is one name.
             cuts.push(i);
             cuts.push(i + 4);
         }
@@ -487,6 +486,18 @@ fn pieces(text: &str, a: usize, b: usize) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// Whether a text opens with the head noun of a body ("Vụ …", "Sở …", "Ủy ban …",
+/// "UBND …", "Bộ …", "các …").
+fn opens_body(t: &str) -> bool {
+    let f = fold(&t.split_whitespace().take(4).collect::<Vec<_>>().join(" "));
+    let capital = t.chars().next().is_some_and(char::is_uppercase);
+    let head = HEADS.iter().any(|(h, _)| f.starts_with(&format!("{h} ")))
+        || ["so ", "bo ", "uy ban ", "ubnd ", "cong an ", "thanh tra "]
+            .iter()
+            .any(|h| f.starts_with(h));
+    (capital && head) || f.starts_with("cac ")
 }
 
 /// "Các Sở: Nông nghiệp và Môi trường, Xây dựng, Công Thương": each field is the
@@ -754,7 +765,11 @@ fn local_group(s: &Scan, p: usize) -> Option<(usize, String)> {
         }
         // "các sở, ban, ngành, địa phương": a national word ends the local group.
         words.push(w);
-        r += 1;
+        r += LEVELS
+            .iter()
+            .filter_map(|l| s.words_at(r, l))
+            .max()
+            .unwrap_or(1);
     }
     if words.is_empty() {
         return None;
