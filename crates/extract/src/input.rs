@@ -288,10 +288,17 @@ pub(crate) mod docx {
         }
     }
 
-    /// The text of WordprocessingML: `<w:t>` runs, paragraphs and cells per line.
+    /// The text of WordprocessingML: `<w:t>` runs, one paragraph per line, and each
+    /// table row as a pipe row ("| 1 | Xây dựng … | Bộ Y tế | 2025 |") that the table
+    /// reader knows: the paragraphs of a cell join with a space, a cell spanning
+    /// columns (`w:gridSpan`) is followed by empty cells, a cell merged with the one
+    /// above (`w:vMerge`) arrives empty. Tables inside tables stay text of their
+    /// cell.
     pub fn xml_text(xml: &str) -> String {
         let mut out = String::with_capacity(xml.len() / 4);
         let mut in_t = false;
+        let mut depth = 0usize;
+        let mut span = 1usize;
         let mut rest = xml;
         while let Some(lt) = rest.find('<') {
             if in_t {
@@ -326,16 +333,40 @@ pub(crate) mod docx {
                 .split([' ', '/', '\t', '\n'])
                 .next()
                 .unwrap_or("");
+            let in_cell = depth > 0;
             match name {
                 "w:t" => in_t = !closing && !tag.ends_with('/'),
                 "w:tab" if !closing => out.push(' '),
-                "w:br" | "w:cr" if !closing => out.push('\n'),
-                "w:p" if closing => out.push('\n'),
-                "w:tc" if closing => out.push('\n'),
+                "w:br" | "w:cr" if !closing => out.push(if in_cell { ' ' } else { '\n' }),
+                "w:p" if closing => out.push(if in_cell { ' ' } else { '\n' }),
+                "w:tbl" if !closing => depth += 1,
+                "w:tbl" if closing => depth = depth.saturating_sub(1),
+                "w:tr" if !closing && depth == 1 => out.push('|'),
+                "w:tr" if closing && depth == 1 => out.push('\n'),
+                "w:tc" if !closing && depth == 1 => out.push(' '),
+                "w:gridSpan" if !closing && depth == 1 => {
+                    span = attr(tag, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1).clamp(1, 50);
+                }
+                "w:tc" if closing && depth == 1 => {
+                    let t = out.trim_end().len();
+                    out.truncate(t);
+                    out.push_str(" |");
+                    for _ in 1..span {
+                        out.push_str("  |");
+                    }
+                    span = 1;
+                }
                 _ => {}
             }
         }
         out
+    }
+
+    /// The value of an attribute in a tag's text (`w:val="3"`).
+    fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+        let at = tag.find(&format!("{name}=\""))? + name.len() + 2;
+        let end = tag[at..].find('"')?;
+        Some(&tag[at..at + end])
     }
 
     pub fn text(path: &Path, bytes: &[u8]) -> Result<String, ExtractError> {
@@ -390,6 +421,39 @@ mod tests {
     #[test]
     fn docx_xml() {
         let xml = r#"<w:document><w:body><w:p><w:r><w:t>Bộ Y tế &amp; Bộ</w:t></w:r><w:r><w:t xml:space="preserve"> Công an</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>1.</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"#;
-        assert_eq!(docx::xml_text(xml), "Bộ Y tế & Bộ Công an\n1.\n\n");
+        assert_eq!(docx::xml_text(xml), "Bộ Y tế & Bộ Công an\n| 1. |\n");
+    }
+
+    #[test]
+    fn docx_tables_as_pipe_rows() {
+        // Rows of Phụ lục 2 of 104-CTr/TU (Tỉnh ủy Lào Cai, 2026) as Word lays them
+        // out: a group row spanning the table, a cell of two paragraphs, a lead cell
+        // merged over two rows.
+        let cell = |t: &str| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>");
+        let xml = format!(
+            "<w:tbl><w:tr>{}{}{}{}</w:tr><w:tr>{}<w:tc><w:tcPr><w:gridSpan w:val=\"3\"/></w:tcPr><w:p><w:r><w:t>Hoàn thiện thể chế</w:t></w:r></w:p></w:tc></w:tr><w:tr>{}<w:tc><w:p><w:r><w:t>Rà soát, hoàn thiện hệ thống văn bản</w:t></w:r></w:p><w:p><w:r><w:t>trên địa bàn tỉnh</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr><w:p><w:r><w:t>Đảng ủy UBND tỉnh</w:t></w:r></w:p></w:tc>{}</w:tr><w:tr>{}{}<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>{}</w:tr></w:tbl>",
+            cell("TT"), cell("Nhiệm vụ cụ thể"), cell("Cơ quan chủ trì"), cell("Thời hạn"),
+            cell("II.1"),
+            cell("1"), cell("2026 - 2030"),
+            cell("2"), cell("Xây dựng Kế hoạch bảo vệ môi trường"), cell("2029 - 2030"),
+        );
+        assert_eq!(
+            docx::xml_text(&xml),
+            "| TT | Nhiệm vụ cụ thể | Cơ quan chủ trì | Thời hạn |\n| II.1 | Hoàn thiện thể chế |  |  |\n| 1 | Rà soát, hoàn thiện hệ thống văn bản trên địa bàn tỉnh | Đảng ủy UBND tỉnh | 2026 - 2030 |\n| 2 | Xây dựng Kế hoạch bảo vệ môi trường | | 2029 - 2030 |\n"
+        );
+        // Read as tasks: the merged lead carries to the second row.
+        let x = crate::extract_text(
+            &format!("Số: 1/KH-UBND\nLào Cai, ngày 1 tháng 9 năm 2026\nKẾ HOẠCH\nPHỤ LỤC\n{}", docx::xml_text(&xml)),
+            &crate::ExtractOptions::default(),
+        );
+        let rows: Vec<(&str, Vec<String>, Option<String>)> = x
+            .tasks
+            .iter()
+            .map(|t| (t.reference.as_str(), t.lead.clone(), t.deadline.due.map(|d| d.to_string())))
+            .collect();
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0].0, "PL.II.1.1");
+        assert_eq!(rows[1].1, rows[0].1);
+        assert_eq!(rows[1].2.as_deref(), Some("2030-12-31"));
     }
 }
