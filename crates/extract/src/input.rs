@@ -345,7 +345,10 @@ pub(crate) mod docx {
                 "w:tr" if closing && depth == 1 => out.push('\n'),
                 "w:tc" if !closing && depth == 1 => out.push(' '),
                 "w:gridSpan" if !closing && depth == 1 => {
-                    span = attr(tag, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1).clamp(1, 50);
+                    span = attr(tag, "w:val")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(1)
+                        .clamp(1, 50);
                 }
                 "w:tc" if closing && depth == 1 => {
                     let t = out.trim_end().len();
@@ -432,10 +435,16 @@ mod tests {
         let cell = |t: &str| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>");
         let xml = format!(
             "<w:tbl><w:tr>{}{}{}{}</w:tr><w:tr>{}<w:tc><w:tcPr><w:gridSpan w:val=\"3\"/></w:tcPr><w:p><w:r><w:t>Hoàn thiện thể chế</w:t></w:r></w:p></w:tc></w:tr><w:tr>{}<w:tc><w:p><w:r><w:t>Rà soát, hoàn thiện hệ thống văn bản</w:t></w:r></w:p><w:p><w:r><w:t>trên địa bàn tỉnh</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr><w:p><w:r><w:t>Đảng ủy UBND tỉnh</w:t></w:r></w:p></w:tc>{}</w:tr><w:tr>{}{}<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>{}</w:tr></w:tbl>",
-            cell("TT"), cell("Nhiệm vụ cụ thể"), cell("Cơ quan chủ trì"), cell("Thời hạn"),
+            cell("TT"),
+            cell("Nhiệm vụ cụ thể"),
+            cell("Cơ quan chủ trì"),
+            cell("Thời hạn"),
             cell("II.1"),
-            cell("1"), cell("2026 - 2030"),
-            cell("2"), cell("Xây dựng Kế hoạch bảo vệ môi trường"), cell("2029 - 2030"),
+            cell("1"),
+            cell("2026 - 2030"),
+            cell("2"),
+            cell("Xây dựng Kế hoạch bảo vệ môi trường"),
+            cell("2029 - 2030"),
         );
         assert_eq!(
             docx::xml_text(&xml),
@@ -443,13 +452,22 @@ mod tests {
         );
         // Read as tasks: the merged lead carries to the second row.
         let x = crate::extract_text(
-            &format!("Số: 1/KH-UBND\nLào Cai, ngày 1 tháng 9 năm 2026\nKẾ HOẠCH\nPHỤ LỤC\n{}", docx::xml_text(&xml)),
+            &format!(
+                "Số: 1/KH-UBND\nLào Cai, ngày 1 tháng 9 năm 2026\nKẾ HOẠCH\nPHỤ LỤC\n{}",
+                docx::xml_text(&xml)
+            ),
             &crate::ExtractOptions::default(),
         );
         let rows: Vec<(&str, Vec<String>, Option<String>)> = x
             .tasks
             .iter()
-            .map(|t| (t.reference.as_str(), t.lead.clone(), t.deadline.due.map(|d| d.to_string())))
+            .map(|t| {
+                (
+                    t.reference.as_str(),
+                    t.lead.clone(),
+                    t.deadline.due.map(|d| d.to_string()),
+                )
+            })
             .collect();
         assert_eq!(rows.len(), 2, "{rows:?}");
         assert_eq!(rows[0].0, "PL.II.1.1");

@@ -89,9 +89,16 @@ fn label_hits(window: &[Line]) -> (usize, bool, bool) {
 
 /// Whether the lines at `i` open a table header; its length in lines.
 fn header_at(lines: &[Line], i: usize) -> Option<usize> {
+    // A header's fragments are short labels: a column's words, or a few words of
+    // one ("đảng chủ trì", "(*)"), never a cell's sentence.
     let short = |l: &Line| {
         let f = fragments(&l.text, 2);
-        !f.is_empty() && f.iter().all(|(_, t)| t.chars().count() <= 48)
+        !f.is_empty()
+            && f.iter().all(|(_, t)| {
+                let low = t.to_lowercase();
+                t.chars().count() <= 48
+                    && (t.split_whitespace().count() <= 5 || LABELS.iter().any(|w| low.contains(w)))
+            })
     };
     if lines[i].is_blank() || !short(&lines[i]) || lines[i].text.trim_start().starts_with('|') {
         return None;

@@ -283,7 +283,27 @@ fn reads_a_docx() {
 /// A PDF whose text is drawn with 2-byte glyph codes and a ToUnicode CMap (as
 /// Word and LibreOffice write Vietnamese), in a compressed content stream.
 fn pdf(lines: &[&str], encrypt: bool, with_text: bool) -> Vec<u8> {
-    let mut chars: Vec<char> = lines.iter().flat_map(|l| l.chars()).collect();
+    let runs: Vec<(f64, f64, &str)> = if with_text {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(k, l)| (50.0, 800.0 - 14.0 * k as f64, *l))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    pdf_runs(&runs, lines, encrypt)
+}
+
+/// A PDF that draws each run at its (x, y) with its own text matrix, as Word and
+/// LibreOffice draw the cells of a table.
+fn pdf_runs(runs: &[(f64, f64, &str)], all_text: &[&str], encrypt: bool) -> Vec<u8> {
+    let mut chars: Vec<char> = all_text
+        .iter()
+        .copied()
+        .chain(runs.iter().map(|r| r.2))
+        .flat_map(|l| l.chars())
+        .collect();
     chars.sort_unstable();
     chars.dedup();
     let code = |c: char| chars.iter().position(|&x| x == c).unwrap_or(0) + 1;
@@ -299,11 +319,9 @@ fn pdf(lines: &[&str], encrypt: bool, with_text: bool) -> Vec<u8> {
     }
     cmap.push_str("endbfchar\nendcmap\nend end\n");
     let mut content = String::from("BT\n/F1 11 Tf\n");
-    if with_text {
-        for (k, l) in lines.iter().enumerate() {
-            let hex: String = l.chars().map(|c| format!("{:04X}", code(c))).collect();
-            content.push_str(&format!("1 0 0 1 50 {} Tm\n<{hex}> Tj\n", 800 - 14 * k));
-        }
+    for (x, y, l) in runs {
+        let hex: String = l.chars().map(|c| format!("{:04X}", code(c))).collect();
+        content.push_str(&format!("1 0 0 1 {x} {y} Tm\n<{hex}> Tj\n"));
     }
     content.push_str("ET\n");
     let content_z = miniz_oxide::deflate::compress_to_vec_zlib(content.as_bytes(), 6);
@@ -373,6 +391,64 @@ fn reads_a_pdf_text_layer() {
     assert!(matches!(e, ExtractError::NoTextLayer { .. }), "{e}");
     assert!(e.to_string().contains("OCR"));
     let _ = std::fs::remove_file(p);
+}
+
+#[test]
+fn reads_a_pdf_table_from_positions() {
+    // Phụ lục 2 of 104-CTr/TU (Tỉnh ủy Lào Cai, 30/8/2026), two rows, each cell
+    // drawn where its column stands, the task cell on two lines, the lead cell
+    // centred on the row.
+    let head = [
+        "TỈNH ỦY LÀO CAI",
+        "Số 104-CTr/TU",
+        "Lào Cai, ngày 30 tháng 8 năm 2026",
+        "PHỤ LỤC 2",
+    ];
+    let mut runs: Vec<(f64, f64, &str)> = head
+        .iter()
+        .enumerate()
+        .map(|(k, l)| (50.0, 800.0 - 14.0 * k as f64, *l))
+        .collect();
+    let (c0, c1, c2, c3) = (50.0, 80.0, 330.0, 460.0);
+    runs.extend([
+        (c0, 730.0, "TT"),
+        (c1, 730.0, "Nhiệm vụ cụ thể"),
+        (c2, 730.0, "Cơ quan chủ trì"),
+        (c3, 730.0, "Thời hạn"),
+        (c1, 700.0, "Rà soát, hoàn thiện hệ thống văn bản quy phạm"),
+        (c0, 693.0, "1"),
+        (c2, 693.0, "Đảng ủy UBND tỉnh"),
+        (c3, 693.0, "2026 - 2030"),
+        (c1, 686.0, "pháp luật về bảo vệ môi trường"),
+        (c1, 660.0, "Xây dựng Kế hoạch quản lý tài nguyên nước tỉnh"),
+        (c0, 653.0, "2"),
+        (c2, 653.0, "Đảng ủy UBND tỉnh"),
+        (c3, 653.0, "Trước ngày 15/10/2026"),
+        (c1, 646.0, "đến năm 2035, tầm nhìn đến năm 2075"),
+    ]);
+    let p = tmp("table.pdf", &pdf_runs(&runs, &[], false));
+    let x = extract_path(&p, &opts()).expect("pdf reads");
+    let _ = std::fs::remove_file(p);
+    let tasks: Vec<(&str, &str, String, Option<String>)> = x
+        .tasks
+        .iter()
+        .map(|t| {
+            (
+                t.reference.as_str(),
+                t.full_text.as_str(),
+                t.lead.join("; "),
+                t.deadline.due.map(|d| d.to_string()),
+            )
+        })
+        .collect();
+    assert_eq!(tasks.len(), 2, "{}\n{tasks:?}", x.normalised_text());
+    assert_eq!(
+        tasks[0].1,
+        "Rà soát, hoàn thiện hệ thống văn bản quy phạm pháp luật về bảo vệ môi trường"
+    );
+    assert_eq!(tasks[0].2, "Đảng ủy Ủy ban nhân dân tỉnh");
+    assert_eq!(tasks[0].3.as_deref(), Some("2030-12-31"));
+    assert_eq!(tasks[1].3.as_deref(), Some("2026-10-15"));
 }
 
 #[test]

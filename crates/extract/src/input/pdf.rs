@@ -514,7 +514,18 @@ fn decode_str(s: &[u8], cmap: Option<&CMap>, out: &mut String) {
     }
 }
 
-/// The text of one page's content.
+/// A run of text drawn at one place of the page.
+struct Frag {
+    x: f64,
+    y: f64,
+    size: f64,
+    text: String,
+}
+
+/// The text of one page's content, laid out as the page shows it: the runs of
+/// each line (same baseline) in order of position, with as many spaces between
+/// them as the gap they leave, so that a table's columns stay columns for
+/// `layout_table` (the way `pdftotext -layout` writes a page).
 fn page_text(
     content: &[u8],
     fonts: &HashMap<Vec<u8>, u32>,
@@ -524,15 +535,29 @@ fn page_text(
     let toks = lex(content);
     let mut stack: Vec<&Tok> = Vec::new();
     let mut font: Option<&CMap> = None;
-    let mut last_y: Option<f64> = None;
+    let mut size = 10.0f64;
+    let mut leading = 0.0f64;
+    // Text matrix and line matrix: scale (a, d) and position (e, f).
+    let (mut tm, mut tlm) = ([1.0, 1.0, 0.0, 0.0], [1.0, 1.0, 0.0, 0.0]);
     let mut in_array = false;
     let mut array: Vec<&Tok> = Vec::new();
-    let newline = |out: &mut String| {
-        let t = out.trim_end_matches(' ').len();
-        out.truncate(t);
-        if !out.ends_with('\n') && !out.is_empty() {
-            out.push('\n');
+    let mut frags: Vec<Frag> = Vec::new();
+    // The width of a run, estimated: half an em a character (glyph widths are
+    // not read; the estimate only has to tell a word's gap from a column's).
+    let advance = |text: &str, size: f64| text.chars().count() as f64 * size * 0.5;
+    let emit = |text: String, tm: &mut [f64; 4], size: f64, frags: &mut Vec<Frag>| {
+        if text.is_empty() {
+            return;
         }
+        let eff = (size * tm[1].abs()).max(1.0);
+        let w = advance(&text, eff);
+        frags.push(Frag {
+            x: tm[2],
+            y: tm[3],
+            size: eff,
+            text,
+        });
+        tm[2] += w;
     };
     for t in &toks {
         match t {
@@ -548,54 +573,72 @@ fn page_text(
                     .filter_map(|x| if let Tok::Num(v) = x { Some(*v) } else { None })
                     .collect();
                 match *op {
+                    b"BT" => {
+                        tm = [1.0, 1.0, 0.0, 0.0];
+                        tlm = tm;
+                    }
                     b"Tf" => {
                         font = stack.iter().rev().find_map(|x| match x {
                             Tok::Name(n) => fonts.get(*n).and_then(|id| cmaps.get(id)),
                             _ => None,
                         });
+                        if let Some(v) = nums.last() {
+                            size = v.abs().max(0.1);
+                        }
+                    }
+                    b"TL" => {
+                        if let Some(v) = nums.last() {
+                            leading = *v;
+                        }
                     }
                     b"Tj" => {
                         if let Some(Tok::Str(s)) = stack.last() {
-                            decode_str(s, font, out);
+                            let mut t = String::new();
+                            decode_str(s, font, &mut t);
+                            emit(t, &mut tm, size, &mut frags);
                         }
                     }
                     b"'" | b"\"" => {
-                        newline(out);
+                        tlm[3] -= leading * tlm[1];
+                        tm = tlm;
                         if let Some(Tok::Str(s)) = stack.last() {
-                            decode_str(s, font, out);
+                            let mut t = String::new();
+                            decode_str(s, font, &mut t);
+                            emit(t, &mut tm, size, &mut frags);
                         }
                     }
                     b"TJ" => {
+                        let mut t = String::new();
                         for x in &array {
                             match x {
-                                Tok::Str(s) => decode_str(s, font, out),
-                                Tok::Num(v) if *v < -200.0 && !out.ends_with(' ') => out.push(' '),
+                                Tok::Str(s) => decode_str(s, font, &mut t),
+                                Tok::Num(v) if *v < -200.0 && !t.ends_with(' ') => t.push(' '),
                                 _ => {}
                             }
                         }
+                        emit(t, &mut tm, size, &mut frags);
                         array.clear();
                     }
                     b"Td" | b"TD" => {
                         if let [.., tx, ty] = nums[..] {
-                            if ty.abs() > 0.01 {
-                                newline(out);
-                            } else if tx > 0.0 && !out.ends_with([' ', '\n']) {
-                                out.push(' ');
+                            tlm[2] += tx * tlm[0];
+                            tlm[3] += ty * tlm[1];
+                            if *op == *b"TD" {
+                                leading = -ty;
                             }
+                            tm = tlm;
                         }
                     }
-                    b"T*" => newline(out),
+                    b"T*" => {
+                        tlm[3] -= leading * tlm[1];
+                        tm = tlm;
+                    }
                     b"Tm" => {
-                        if let [.., y] = nums[..] {
-                            if last_y.is_some_and(|l| (l - y).abs() > 0.5) {
-                                newline(out);
-                            } else if !out.ends_with([' ', '\n']) && !out.is_empty() {
-                                out.push(' ');
-                            }
-                            last_y = Some(y);
+                        if let [a, _, _, d, e, f] = nums[..] {
+                            tlm = [a, d, e, f];
+                            tm = tlm;
                         }
                     }
-                    b"ET" => {}
                     _ => {}
                 }
                 stack.clear();
@@ -603,7 +646,69 @@ fn page_text(
             _ => stack.push(t),
         }
     }
-    newline(out);
+    render(frags, out);
+}
+
+/// Lines of a page from its runs: same baseline (within a third of the type size)
+/// is one line, top to bottom; along a line, a gap of more than two characters'
+/// width becomes as many spaces as it is wide.
+fn render(mut frags: Vec<Frag>, out: &mut String) {
+    if frags.is_empty() {
+        return;
+    }
+    let mut sizes: Vec<f64> = frags.iter().map(|f| f.size).collect();
+    sizes.sort_by(|a, b| a.total_cmp(b));
+    let cw = (sizes[sizes.len() / 2] * 0.5).max(0.5);
+    let x0 = frags.iter().map(|f| f.x).fold(f64::INFINITY, f64::min);
+    // Top to bottom, then left to right (PDF y grows upwards).
+    frags.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+    let mut lines: Vec<Vec<Frag>> = Vec::new();
+    for f in frags {
+        match lines.last_mut() {
+            Some(line) if (line[0].y - f.y).abs() <= line[0].size.max(f.size) * 0.35 => {
+                line.push(f)
+            }
+            _ => lines.push(vec![f]),
+        }
+    }
+    // A gap well over the usual line spacing is a blank line (between paragraphs,
+    // between a table's rows), as on the page.
+    let mut steps: Vec<f64> = lines
+        .windows(2)
+        .map(|w| w[0][0].y - w[1][0].y)
+        .filter(|d| *d > 0.0)
+        .collect();
+    steps.sort_by(|a, b| a.total_cmp(b));
+    let step = steps.get(steps.len() / 2).copied().unwrap_or(0.0);
+    let mut prev_y: Option<f64> = None;
+    for mut line in lines {
+        if let Some(py) = prev_y
+            && step > 0.0
+            && py - line[0].y > step * 1.8
+        {
+            out.push('\n');
+        }
+        prev_y = Some(line[0].y);
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let mut text = String::new();
+        let mut end_x = f64::NEG_INFINITY;
+        for f in line {
+            let col = ((f.x - x0) / cw).round().max(0.0) as usize;
+            let len = text.chars().count();
+            let gap = f.x - end_x;
+            if text.is_empty() {
+                text.push_str(&" ".repeat(col));
+            } else if gap > 2.0 * cw && col > len + 1 {
+                text.push_str(&" ".repeat(col - len));
+            } else if gap > 0.15 * f.size && !text.ends_with(' ') && !f.text.starts_with(' ') {
+                text.push(' ');
+            }
+            end_x = f.x + f.text.chars().count() as f64 * cw * (f.size / (2.0 * cw)).max(0.5);
+            text.push_str(&f.text);
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    }
 }
 
 /// The text of a PDF file.
