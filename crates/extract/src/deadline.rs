@@ -100,6 +100,22 @@ fn patterns() -> &'static Patterns {
     })
 }
 
+fn annual() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)(?:định kỳ\s+)?(?:hằng|hàng)\s+(?:năm|quý|tháng)|định kỳ\s+(?:\d+\s+)?(?:năm|quý|tháng)")
+            .expect("valid")
+    })
+}
+
+fn within_since() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)trong\s+(?:thời hạn\s+|vòng\s+)?(?:\d{1,3}|một|hai|ba|sáu|mười hai)\s+(?:tháng|ngày|năm)\s*,?\s*kể từ\s+(?:ngày\s+)?[^.;]{0,120}")
+            .expect("valid")
+    })
+}
+
 fn roman_quarter(s: &str) -> Option<u32> {
     match s.to_ascii_uppercase().as_str() {
         "I" | "1" => Some(1),
@@ -269,6 +285,43 @@ pub fn find(text: &str, year: Option<i32>) -> Vec<Found> {
             end: m.end(),
             deadline: Deadline::recurring(),
             weak,
+        });
+    }
+    // "định kỳ hằng năm", "Hằng năm, …" opening the clause, "trước ngày 30 tháng 6
+    // hằng năm": a recurring deadline (its day, if any, is the day of each year).
+    // "hằng năm" elsewhere describes a thing ("kế hoạch 5 năm và hằng năm").
+    for m in annual().find_iter(text) {
+        let head = before(text, m.start(), 60).to_lowercase();
+        let opens = head.trim().is_empty() || head.trim_end().ends_with(['.', ';', ':']);
+        let periodic = m.as_str().to_lowercase().starts_with("định kỳ");
+        let day_before = out
+            .iter()
+            .position(|f| f.end <= m.start() && text[f.end..m.start()].trim().is_empty());
+        if !(opens || periodic || day_before.is_some()) || in_ranges(&quoted, m.start()) {
+            continue;
+        }
+        let start = match day_before {
+            Some(k) => {
+                let s = out[k].start;
+                out.remove(k);
+                s
+            }
+            None => m.start(),
+        };
+        out.push(Found {
+            start,
+            end: m.end(),
+            deadline: Deadline::recurring(),
+            weak: false,
+        });
+    }
+    // "trong thời hạn 06 tháng, kể từ ngày Nghị định có hiệu lực": tied to an event.
+    for m in within_since().find_iter(text) {
+        out.push(Found {
+            start: m.start(),
+            end: m.end(),
+            deadline: Deadline::event(),
+            weak: false,
         });
     }
     for m in p.event.find_iter(text) {
@@ -486,6 +539,26 @@ mod tests {
         assert_eq!(
             one("tại phiên họp tháng 3 năm 2025"),
             (Month, d("2025-03-31"))
+        );
+    }
+
+    #[test]
+    fn recurring_and_event_forms() {
+        use DeadlineKind::*;
+        // 07/CT-TTg (2012) 1.d, 435/QĐ-UBND (2020), 8388/BTC-QLCS (2026) 5.a.
+        assert_eq!(one("Hằng năm, tiến hành rà soát các KCN"), (Recurring, Option::None));
+        assert_eq!(one("báo cáo định kỳ hằng năm về Bộ Tư pháp"), (Recurring, Option::None));
+        assert_eq!(
+            one("báo cáo kết quả trước ngày 30 tháng 6 hằng năm"),
+            (Recurring, Option::None)
+        );
+        assert_eq!(
+            one("thành các chương trình, đề án, kế hoạch 5 năm và hằng năm để triển khai"),
+            (DeadlineKind::None, Option::None)
+        );
+        assert_eq!(
+            one("Trong thời hạn 06 tháng, kể từ ngày Nghị định số 178/2026/NĐ-CP có hiệu lực thi hành, các bộ thực hiện"),
+            (Event, Option::None)
         );
     }
 

@@ -939,6 +939,17 @@ fn head(doc: &Doc, start: usize, end: usize) -> Head {
         d.raw = text[f.start..f.end].to_string();
         h.deadline = Some(d);
     }
+    // A lead-in that ends in a colon gives its deadline to the items under it,
+    // wherever it states it ("Đề nghị các bộ … hoàn thành trước ngày 20/10/2024.
+    // Trong đó chú ý một số nội dung sau:").
+    if h.deadline.is_none()
+        && ends_colon
+        && let Some(f) = found.iter().find(|f| deadline::tied(f))
+    {
+        let mut d = f.deadline.clone();
+        d.raw = text[f.start..f.end].to_string();
+        h.deadline = Some(d);
+    }
     // "Title: body" where the body is an enumeration or has its own subject.
     if let Some(c) = first_colon(text) {
         let after = skip_spaces(doc.text, start + c + 1, end);
