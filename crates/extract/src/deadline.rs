@@ -546,8 +546,14 @@ mod tests {
     fn recurring_and_event_forms() {
         use DeadlineKind::*;
         // 07/CT-TTg (2012) 1.d, 435/QĐ-UBND (2020), 8388/BTC-QLCS (2026) 5.a.
-        assert_eq!(one("Hằng năm, tiến hành rà soát các KCN"), (Recurring, Option::None));
-        assert_eq!(one("báo cáo định kỳ hằng năm về Bộ Tư pháp"), (Recurring, Option::None));
+        assert_eq!(
+            one("Hằng năm, tiến hành rà soát các KCN"),
+            (Recurring, Option::None)
+        );
+        assert_eq!(
+            one("báo cáo định kỳ hằng năm về Bộ Tư pháp"),
+            (Recurring, Option::None)
+        );
         assert_eq!(
             one("báo cáo kết quả trước ngày 30 tháng 6 hằng năm"),
             (Recurring, Option::None)
@@ -557,7 +563,9 @@ mod tests {
             (DeadlineKind::None, Option::None)
         );
         assert_eq!(
-            one("Trong thời hạn 06 tháng, kể từ ngày Nghị định số 178/2026/NĐ-CP có hiệu lực thi hành, các bộ thực hiện"),
+            one(
+                "Trong thời hạn 06 tháng, kể từ ngày Nghị định số 178/2026/NĐ-CP có hiệu lực thi hành, các bộ thực hiện"
+            ),
             (Event, Option::None)
         );
     }

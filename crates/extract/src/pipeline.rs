@@ -680,7 +680,14 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
                 nodes[top].marker = Some(Marker::Arabic);
                 nodes[top].label = "1".to_string();
             }
-            if let Some(pos) = stack.iter().rposition(|&n| nodes[n].marker == Some(m)) {
+            // "3.1." stands under "3.": arabic numbers of another depth are another
+            // level.
+            let depth = label.matches('.').count();
+            let same = |n: usize| {
+                nodes[n].marker == Some(m)
+                    && (m != Marker::Arabic || nodes[n].label.matches('.').count() == depth)
+            };
+            if let Some(pos) = stack.iter().rposition(|&n| same(n)) {
                 stack.truncate(pos);
             }
             let parent = stack.last().copied().unwrap_or(0);
@@ -719,8 +726,9 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
                 }
             }
         }
-        let scope =
-            is_scope_heading(doc, a, b) || (doc.lead_ins && introduces_items(&doc.text[a..b]));
+        let addressed = is_scope_heading(doc, a, b);
+        let lead_in = !addressed && doc.lead_ins && introduces_items(&doc.text[a..b]);
+        let scope = addressed || lead_in;
         if scope {
             while let Some(&top) = stack.last() {
                 if nodes[top].scope {
@@ -742,7 +750,10 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
                 nodes[first].label = "1".to_string();
             }
         }
-        let label = if parent != 0 && unmarked_count[parent] == 1 {
+        let label = if lead_in {
+            // "… cụ thể như sau:" numbers nothing: its items keep their own numbers.
+            String::new()
+        } else if parent != 0 && unmarked_count[parent] == 1 {
             // The only paragraph of an item stands for the item ("1. Quyết liệt …:"
             // then "Các đồng chí …" is III.1).
             String::new()
