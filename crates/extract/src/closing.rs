@@ -28,6 +28,9 @@ const FORMULA: &[&str] = &[
 /// Whether the text `[start, end)` is a closing formula.
 pub fn is_closing_formula(doc: &Doc, start: usize, end: usize) -> bool {
     let text = &doc.text[start..end];
+    if text.len() > 2000 {
+        return false;
+    }
     let f = fold(text);
     // "Trong quá trình (tổ chức) thực hiện, nếu có (phát sinh) khó khăn, vướng mắc …"
     if f.starts_with("trong qua trinh") && (f.contains("kho khan") || f.contains("vuong mac")) {
@@ -46,7 +49,7 @@ pub fn is_closing_formula(doc: &Doc, start: usize, end: usize) -> bool {
             continue;
         }
         let t = &doc.toks[k];
-        let w = fold(&doc.text[t.start as usize..t.end as usize]);
+        let w = crate::lexicon::fold_word(&doc.text[t.start as usize..t.end as usize]);
         if !FORMULA.contains(&w.as_str()) {
             return false;
         }

@@ -147,6 +147,7 @@ pub(crate) fn convert(lines: Vec<Line>) -> Vec<Line> {
         return lines;
     }
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let width = lines.iter().map(Line::end_col).max().unwrap_or(80);
     let mut i = 0;
     while i < lines.len() {
         let Some(h) = header_at(&lines, i) else {
@@ -154,7 +155,6 @@ pub(crate) fn convert(lines: Vec<Line>) -> Vec<Line> {
             i += 1;
             continue;
         };
-        let width = lines.iter().map(Line::end_col).max().unwrap_or(80);
         let mut end = i + h;
         while end < lines.len() && !ends_region(&lines[end]) && !prose_run(&lines, end, width) {
             end += 1;

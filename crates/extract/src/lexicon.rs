@@ -306,6 +306,23 @@ impl Lexicon {
     }
 }
 
+/// A word folded as `tiendo_core::text::fold` does (no diacritics, `đ` → `d`, lower
+/// case), fast for ASCII and Vietnamese letters: no decomposition, one table
+/// lookup a letter.
+pub fn fold_word(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if let Some((b, _)) = fold_char(c) {
+            out.push(b as char);
+        } else {
+            return tiendo_core::text::fold(word);
+        }
+    }
+    out
+}
+
 /// Letters and digits (fast for ASCII and Vietnamese letters).
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
@@ -381,6 +398,13 @@ pub fn tok_at(toks: &[Tok], pos: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_fold_agrees() {
+        for w in ["Đảng", "ỦY", "Hòa", "nghiệp", "UBND", "x̌", "Ωmega", "2026"] {
+            assert_eq!(fold_word(w), fold(w), "{w}");
+        }
+    }
 
     #[test]
     fn tokens_keep_spans_and_fold() {

@@ -46,6 +46,8 @@ pub struct Units {
     /// "Các Sở: Nông nghiệp và Môi trường, Xây dựng": the token of "Các" → the
     /// token after the colon, where the fields (each a unit) begin.
     enumerations: HashMap<usize, usize>,
+    /// Each name, folded → its index (one unit however it is spelled).
+    by_key: HashMap<String, u32>,
 }
 
 impl Units {
@@ -60,12 +62,15 @@ impl Units {
     }
 
     fn add(&mut self, start: usize, end: usize, name: String, kind: UnitKind) {
-        let id = match self.names.iter().position(|n| fold(n) == fold(&name)) {
-            Some(i) => i as u32,
+        let key = fold(&name);
+        let id = match self.by_key.get(&key) {
+            Some(&i) => i,
             None => {
                 self.names.push(name);
                 self.kinds.push(kind);
-                (self.names.len() - 1) as u32
+                let i = (self.names.len() - 1) as u32;
+                self.by_key.insert(key, i);
+                i
             }
         };
         self.at.insert(start, (end, id));
@@ -120,6 +125,23 @@ const HEADS: &[(&str, bool)] = &[
     ("chi nhanh", false),
     ("doanh nghiep", false),
 ];
+
+/// The heads whose first word is `w`.
+fn heads_from(w: &str) -> &'static [(&'static str, bool)] {
+    use std::sync::OnceLock;
+    static BY_FIRST: OnceLock<HashMap<&'static str, Vec<(&'static str, bool)>>> = OnceLock::new();
+    BY_FIRST
+        .get_or_init(|| {
+            let mut m: HashMap<&'static str, Vec<(&'static str, bool)>> = HashMap::new();
+            for &(h, c) in HEADS {
+                let first = h.split(' ').next().unwrap_or(h);
+                m.entry(first).or_default().push((h, c));
+            }
+            m
+        })
+        .get(w)
+        .map_or(&[], Vec::as_slice)
+}
 
 /// Heads that name a body only with the level it serves: "Công an tỉnh", "Thuế
 /// tỉnh Lào Cai", "Thanh tra tỉnh" (but "thanh tra, kiểm tra" is a verb).
@@ -261,13 +283,14 @@ impl Scan<'_> {
     }
     /// Whether the folded words `w` ("trung tam") stand at `k`; their count.
     fn words_at(&self, k: usize, w: &str) -> Option<usize> {
-        let parts: Vec<&str> = w.split(' ').collect();
-        for (i, p) in parts.iter().enumerate() {
-            if self.word(k + i) != *p || (i > 0 && !self.plain(k + i)) {
+        let mut n = 0;
+        for (i, p) in w.split(' ').enumerate() {
+            if self.word(k + i) != p || (i > 0 && !self.plain(k + i)) {
                 return None;
             }
+            n += 1;
         }
-        Some(parts.len())
+        Some(n)
     }
     /// The words of tokens `[a, b)` as a unit's name: one space between words,
     /// tones placed the modern way, "UBND" and "HĐND" written out.
@@ -299,7 +322,10 @@ impl Scan<'_> {
         Some(q)
     }
     fn is_head(&self, k: usize) -> bool {
-        self.cap(k) && HEADS.iter().any(|(h, _)| self.words_at(k, h).is_some())
+        self.cap(k)
+            && heads_from(self.word(k))
+                .iter()
+                .any(|(h, _)| self.words_at(k, h).is_some())
     }
 }
 
@@ -309,7 +335,7 @@ pub fn find(text: &str, toks: &[Tok], lex: &Lexicon) -> Units {
     // Only capitalised words open a unit: fold just those and their neighbours.
     let folded: Vec<String> = toks
         .iter()
-        .map(|t| fold(&text[t.start as usize..t.end as usize]))
+        .map(|t| crate::lexicon::fold_word(&text[t.start as usize..t.end as usize]))
         .collect();
     let s = Scan {
         text,
@@ -351,6 +377,11 @@ pub fn find(text: &str, toks: &[Tok], lex: &Lexicon) -> Units {
     while p < n {
         if let Some(&(end, _)) = units.at.get(&p) {
             p = end.max(p + 1);
+            continue;
+        }
+        // Units open with a capital, or with "các", "ủy ban", "chủ tịch" of a group.
+        if !s.cap(p) && !matches!(s.word(p), "cac" | "uy" | "ubnd" | "chu") {
+            p += 1;
             continue;
         }
         if let Some(q) = enumeration(&s, p, &mut units) {
@@ -659,7 +690,7 @@ fn headed(s: &Scan, p: usize) -> Option<(usize, String)> {
     if !s.cap(p) {
         return None;
     }
-    let (h, cap_next) = HEADS
+    let (h, cap_next) = heads_from(s.word(p))
         .iter()
         .filter_map(|(h, c)| s.words_at(p, h).map(|n| (n, *c, h)))
         .max_by_key(|(n, _, _)| *n)
