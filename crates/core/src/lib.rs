@@ -9,6 +9,7 @@ pub mod indicator;
 pub mod model;
 pub mod policy;
 pub mod printed;
+pub mod repeat;
 pub mod report;
 pub mod scoring;
 pub mod status;
