@@ -271,8 +271,18 @@ fn finish_header(mut h: Header, head: &[&str], kind_line: Option<usize>) -> Head
         }
     }
     if let Some(num) = &h.number {
+        // "624/TB-VPCP": kind, then issuer; "19046/BTC-TCHQ", "8129/UBND-KT": issuer,
+        // then its unit; "104-CTr/TU": the Party's issuer after the slash.
         let after = num.split('/').next_back().unwrap_or("");
-        let code = after.split('-').next_back().unwrap_or("");
+        let parts: Vec<&str> = after.split('-').collect();
+        const KINDS: [&str; 12] = [
+            "TB", "KH", "KL", "CT", "QĐ", "NQ", "NĐ", "BC", "CĐ", "TTr", "HD", "CTr",
+        ];
+        let code = match parts.as_slice() {
+            [k, issuer, ..] if KINDS.contains(k) => issuer,
+            [first, ..] => first,
+            [] => "",
+        };
         if !code.is_empty() && code.chars().all(|c| c.is_uppercase()) {
             h.issuer_code = Some(code.to_string());
         }

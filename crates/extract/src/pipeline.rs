@@ -89,6 +89,8 @@ struct Node {
 }
 
 pub struct Doc<'a> {
+    /// The issuing agency, once known.
+    pub issuer: Option<u32>,
     /// Unmarked paragraphs ending "… yêu cầu:", "… như sau:" head the items after
     /// them (an administrative document with a letterhead).
     pub lead_ins: bool,
@@ -146,6 +148,7 @@ pub fn run_with_date(
     let units = crate::units::find(&text, &toks, &lex);
     let home = home_province(&text, &toks, &lex, &lines, date);
     let mut doc = Doc {
+        issuer: None,
         lead_ins: false,
         text: &text,
         toks: &toks,
@@ -171,6 +174,7 @@ pub fn run_with_date(
     doc.lead_ins = letterhead.is_some();
     let regions = regions(&doc, &lines, head.formal, letterhead.as_ref());
     let issuer = issuer(&doc, &head, &lines, &regions);
+    doc.issuer = issuer;
     let addressees = letterhead
         .as_ref()
         .and_then(|l| l.addressees)
@@ -1112,14 +1116,28 @@ fn walk(doc: &Doc, nodes: &[Node], id: usize, ctx: &Ctx, prefix: &str, out: &mut
                 || doc.roles.seq(i, i + 2, &[kw.chu, kw.tich])
                 || doc.roles.seq(i, i + 3, &[kw.cac, kw.dong, kw.chi])
         };
-        if let Some(a) = &h.addressee {
+        // "Bộ Tài chính hướng dẫn cụ thể một số nội dung như sau:": the issuer
+        // introducing its own text gives its items to no one (its addressees, if
+        // anyone).
+        let issuer_speaks = h.ends_colon
+            && h.addressee.as_ref().is_some_and(|a| {
+                a.items
+                    .iter()
+                    .all(|i| doc.issuer.is_some_and(|x| i.role == Role::Agency(x)))
+            });
+        if let Some(a) = h.addressee.as_ref().filter(|_| !issuer_speaks) {
             sub.lead = a.items.clone();
             sub.person = person;
         } else if container && (h.ends_colon || has_children) {
             // "a) Bộ Y tế hoàn thành các nhiệm vụ sau:" addresses its items too.
             let i = tok_at(doc.toks, node.body);
             let j = tok_at(doc.toks, node.end);
-            if let Some(s) = doc.roles.subject(i, j) {
+            if let Some(s) = doc.roles.subject(i, j)
+                && !(h.ends_colon
+                    && s.items
+                        .iter()
+                        .all(|i| doc.issuer.is_some_and(|x| i.role == Role::Agency(x))))
+            {
                 sub.lead = s.items.clone();
                 sub.person = person;
             }

@@ -577,6 +577,20 @@ impl<'a> Roles<'a> {
             if self.gap(list.end).trim_start().starts_with('.') {
                 return None;
             }
+            // "Bộ Tài chính đề nghị Ủy ban nhân dân các tỉnh … hướng dẫn …": the one
+            // who asks is not the one who works; the ones asked are, when named.
+            let q = list.end;
+            let n = if self.seq(q, end, &[k.de, k.nghi]) || self.seq(q, end, &[k.yeu, k.cau]) {
+                2
+            } else {
+                0
+            };
+            if n > 0 && self.plain(q) {
+                return match self.list(q + n, end) {
+                    Some(asked) if asked.end < end.min(self.toks.len()) => Some(asked),
+                    _ => None,
+                };
+            }
         }
         Some(list)
     }
