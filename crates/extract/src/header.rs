@@ -52,10 +52,13 @@ fn re() -> &'static Re {
             r"(?i)^số\s*:?\s*(\d{1,5})\s*-\s*([A-ZĐ][A-Za-zĐđ]{0,5})\s*/\s*([A-ZĐ]{1,8}(?:-[A-ZĐ]{1,8})?)",
         )
         .expect("valid"),
-        place_year: Regex::new(r"(?i)^[\p{L} .]{2,40},\s*ngày\b.{0,40}?năm\s+(\d{4})").expect("valid"),
+        place_year: Regex::new(r"(?i)(?:^|\s)\p{Lu}[\p{L}]*(?: \p{L}+){0,3},\s*ngày\b.{0,40}?năm\s+(\d{4})")
+            .expect("valid"),
         issued: Regex::new(r"(?i)ngày ban hành\s*:?\s*(\d{1,2})/(\d{1,2})/(\d{4})").expect("valid"),
+        // "Hà Nội, ngày 16 tháng 11 năm 2025", also after the number on one line
+        // ("Số: 8388/BTC-QLCS Hà Nội, ngày 19 tháng 6 năm 2026").
         place_date: Regex::new(
-            r"(?i)^[\p{L} .]{2,40},\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})",
+            r"(?i)(?:^|\s)\p{Lu}[\p{L}]*(?: \p{L}+){0,3},\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})",
         )
         .expect("valid"),
         lead_date: Regex::new(
@@ -305,6 +308,12 @@ fn finish_header(mut h: Header, head: &[&str], kind_line: Option<usize>) -> Head
         }
     }
     if h.title.is_none()
+        && let Some(vv) = head.iter().find(|l| l.trim_start().starts_with("V/v"))
+    {
+        // A letter's subject line: "V/v tăng cường công tác quản lý …".
+        h.title = Some(truncate(vv.trim().trim_start_matches("V/v").trim(), 300));
+    }
+    if h.title.is_none()
         && let Some(num) = &h.number
         && let Some(l) = head
             .iter()
@@ -319,12 +328,6 @@ fn finish_header(mut h: Header, head: &[&str], kind_line: Option<usize>) -> Head
         if !rest.is_empty() {
             h.title = Some(truncate(rest, 300));
         }
-    }
-    if h.title.is_none()
-        && let Some(vv) = head.iter().find(|l| l.trim_start().starts_with("V/v"))
-    {
-        // A letter's subject line: "V/v tăng cường công tác quản lý …".
-        h.title = Some(truncate(vv.trim().trim_start_matches("V/v").trim(), 300));
     }
     if h.title.is_none() {
         h.title = head

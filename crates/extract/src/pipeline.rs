@@ -554,7 +554,14 @@ fn addressee_roles(doc: &Doc, lines: &[(usize, usize)]) -> Vec<RoleItem> {
                 let separated = gap.contains([';', '\n', '-', '+', ','])
                     || doc.roles.seq(k, end, &[doc.lex.kw.va]);
                 if !separated {
-                    break;
+                    // Words after the list ("… cơ quan khác ở trung ương;"): on to
+                    // the next line of the block, if there is one.
+                    if lines.len() == 1 {
+                        break;
+                    }
+                    while k < end && !doc.roles.gap(k).contains('\n') {
+                        k += 1;
+                    }
                 }
             }
         } else {
