@@ -978,7 +978,10 @@ fn head(doc: &Doc, start: usize, end: usize) -> Head {
         let rest = &doc.text[after..end];
         let enumerated = rest.starts_with("(1)");
         let ai = tok_at(doc.toks, after);
-        let subject = !rest.is_empty() && doc.roles.subject(ai, j).is_some();
+        // "… quy định: “Bộ trưởng Bộ Công Thương phân cấp …”": a quoted rule has
+        // no subject of the document's own.
+        let quoted = rest.starts_with(['“', '"']);
+        let subject = !rest.is_empty() && !quoted && doc.roles.subject(ai, j).is_some();
         if enumerated || subject {
             h.body = after;
             h.title_end = start + c;
@@ -1683,9 +1686,19 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
     let mut item_lead: Vec<Option<Vec<RoleItem>>> = vec![None; items.len()];
     for seg in &segs {
         let own_deadline = seg.deadline.is_some();
-        let lead_inherited = seg.subject.is_none() && ctx.forced_lead.is_empty();
+        // "- Tài sản kết cấu hạ tầng khu công nghệ cao … — Bộ Khoa học và Công nghệ.":
+        // an item that ends with a dash and a body names who does it.
+        let tail_lead = if seg.subject.is_none() && ctx.forced_lead.is_empty() {
+            tail_agency(doc, seg.start, seg.end)
+        } else {
+            None
+        };
+        let lead_inherited =
+            seg.subject.is_none() && ctx.forced_lead.is_empty() && tail_lead.is_none();
         let lead: Vec<RoleItem> = if !ctx.forced_lead.is_empty() {
             ctx.forced_lead.clone()
+        } else if let Some(t) = &tail_lead {
+            t.clone()
         } else if let Some(s) = &seg.subject {
             s.items.clone()
         } else if let Some(l) = &item_lead[seg.item] {
@@ -1773,6 +1786,20 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
         });
     }
     out
+}
+
+/// The bodies an item names after a final dash ("… khu chế xuất — Bộ Tài chính.").
+fn tail_agency(doc: &Doc, start: usize, end: usize) -> Option<Vec<RoleItem>> {
+    let text = doc.text[start..end].trim_end_matches(['.', ';', ' ']);
+    let dash = [" - ", " – ", " — "]
+        .iter()
+        .filter_map(|d| text.rfind(d))
+        .max()?;
+    let after = start + dash + text[dash..].find(char::is_alphabetic)?;
+    let i = tok_at(doc.toks, after);
+    let j = tok_at(doc.toks, start + text.len());
+    let list = doc.roles.list(i, j)?;
+    (list.end >= j && list.items.iter().all(|it| it.role.named())).then_some(list.items)
 }
 
 fn new_seg(item: usize, c: &Clause, rest: &[&Clause]) -> Seg {
