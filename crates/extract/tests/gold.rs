@@ -25,10 +25,12 @@ const SEEDS: [&str; 5] = [
     "phien-hop-4_2025-09-24",
 ];
 
-/// Macro floors of the wider corpus: task F1, lead accuracy, deadline accuracy.
-const MACRO_FLOOR: (f64, f64, f64) = (0.0, 0.0, 0.0);
-/// No document of the wider corpus below this task F1.
-const DOC_FLOOR: f64 = 0.0;
+/// Macro floors of the wider corpus: task F1, lead accuracy, deadline accuracy
+/// (measured 04/12/2026 on 24 documents: 0.820, 0.822, 0.913; docs/extraction.md).
+const MACRO_FLOOR: (f64, f64, f64) = (0.80, 0.80, 0.89);
+/// No document of the wider corpus below this task F1 (the weakest, a guidance
+/// letter, scores 0.111).
+const DOC_FLOOR: f64 = 0.10;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/corpus")
