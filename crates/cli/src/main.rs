@@ -749,8 +749,17 @@ async fn run(cli: Cli) -> Result<()> {
                     .repeat_of
                     .map(|id| format!(" [likely repeats task {id}]"))
                     .unwrap_or_default();
+                let confidence = d
+                    .confidence
+                    .map(|c| format!("{:>3}%", (c * 100.0).round()))
+                    .unwrap_or_else(|| "   -".into());
+                let doubts = if d.doubts.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [doubts: {}]", d.doubts.join(", "))
+                };
                 println!(
-                    "  #{:<5} {:<12} {:<10} {}{repeat}",
+                    "  #{:<5} {:<12} {:<10} {confidence} {}{repeat}{doubts}",
                     d.id,
                     d.ref_.as_deref().unwrap_or(""),
                     d.state,

@@ -589,6 +589,7 @@ pub async fn act(web: Web, Path(id): Path<i64>, body: axum::body::Bytes) -> Out 
                         },
                     }),
                     product: Some(f.v("product").to_string()),
+                    unit_parent: None,
                     dropped: None,
                 };
                 match s.update_draft(&web.actor, id, &input).await {
