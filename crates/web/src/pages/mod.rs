@@ -5,6 +5,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod databases;
 pub mod document;
+pub mod draft_card;
 pub mod drafts;
 pub mod evidence;
 pub mod indicators;
