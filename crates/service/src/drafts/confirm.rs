@@ -133,6 +133,10 @@ impl Service {
             leader: None,
             source_citation: row.source_doc.clone(),
         };
+        if !units.is_empty() {
+            // Adding to the register is a write of its own.
+            require(actor, Write::ManageAgencies)?;
+        }
         let task =
             self.task_with_parties(&input, deadline, lead.parties, coord.parties, assignees)?;
         let task_id = self
