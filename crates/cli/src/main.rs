@@ -749,8 +749,17 @@ async fn run(cli: Cli) -> Result<()> {
                     .repeat_of
                     .map(|id| format!(" [likely repeats task {id}]"))
                     .unwrap_or_default();
+                let confidence = d
+                    .confidence
+                    .map(|c| format!("{:>3}%", (c * 100.0).round()))
+                    .unwrap_or_else(|| "   -".into());
+                let doubts = if d.doubts.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [doubts: {}]", d.doubts.join(", "))
+                };
                 println!(
-                    "  #{:<5} {:<12} {:<10} {}{repeat}",
+                    "  #{:<5} {:<12} {:<10} {confidence} {}{repeat}{doubts}",
                     d.id,
                     d.ref_.as_deref().unwrap_or(""),
                     d.state,
@@ -870,6 +879,26 @@ async fn score_table(service: &Service, run: &tiendo_service::scoring::ScoreRunV
     out
 }
 
+/// A text in lines of at most `width` characters, broken between words (a word
+/// longer than a line stands alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// The overdue report as a terminal table, after the appendix of 365/TB-VPCP.
 fn overdue_table(report: &tiendo_core::report::OverdueReport) -> String {
     let mut out = format!(
@@ -878,13 +907,14 @@ fn overdue_table(report: &tiendo_core::report::OverdueReport) -> String {
         report.rows.len()
     );
     for (i, row) in report.rows.iter().enumerate() {
-        let task: String = row.task.chars().take(110).collect();
-        let ellipsis = if row.task.chars().count() > 110 {
-            "…"
-        } else {
-            ""
-        };
-        out.push_str(&format!("{:>3}. {task}{ellipsis}\n", i + 1));
+        // The whole task, wrapped at word boundaries under its number.
+        for (k, line) in wrap(&row.task, 100).iter().enumerate() {
+            if k == 0 {
+                out.push_str(&format!("{:>3}. {line}\n", i + 1));
+            } else {
+                out.push_str(&format!("     {line}\n"));
+            }
+        }
         out.push_str(&format!("     Văn bản giao: {}\n", row.source_document));
         out.push_str(&format!("     Chủ trì: {}\n", row.lead.join(", ")));
         out.push_str(&format!(

@@ -187,6 +187,18 @@ fn serve_on_an_empty_folder_gives_the_365_appendix_as_of_16_07_2025() {
         text.contains("DANH MỤC NHIỆM VỤ QUÁ HẠN tại ngày 16/07/2025 — 33 nhiệm vụ"),
         "{text}"
     );
+    // Each task whole, as the appendix's cell (wrapped, never cut): row 1 and row
+    // 12, whose cell runs over two lines of the notice.
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        joined.contains("1. Xây dựng và triển khai các ứng dụng trí tuệ nhân tạo (AI) hỗ trợ phân tích, cảnh báo thiên tai, ứng phó với biến đổi khí hậu và bảo vệ môi trường Văn bản giao:"),
+        "{text}"
+    );
+    assert!(
+        joined.contains("để thực hiện các nhiệm vụ chuyên sâu trong tháng 6/2025 Văn bản giao: Thông báo số 30-TB/TGV"),
+        "{text}"
+    );
+    assert!(!text.contains('…'), "{text}");
     // A database that cannot be opened is a clear message, not a panic.
     let blocked = dir.join("tiendo.db").join("x");
     let out = Command::new(BIN)

@@ -70,6 +70,7 @@ use utoipa::OpenApi;
     crate::api_drafts::MergeInput,
     crate::api_drafts::Confirmed,
     tiendo_service::drafts::DraftView,
+    tiendo_service::drafts::PartyCheck,
     tiendo_service::drafts::DraftInput,
     tiendo_service::drafts::ImportedDocument,
     tiendo_service::scoring::RuleSetView,

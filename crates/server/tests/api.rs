@@ -30,6 +30,30 @@ fn gold_appendix() -> Vec<Value> {
         .collect()
 }
 
+/// The cells of the appendix of 365/TB-VPCP as the notice writes them: each row's
+/// number ("1.", "29-") is followed by its task, on one line or more, then the
+/// document that assigned it.
+fn appendix_cells(gold: &[Value]) -> Vec<String> {
+    let text = include_str!("../../../data/corpus/365-TB-VPCP_2025-07-16.txt");
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let mut at = lines.iter().position(|l| *l == "PHỤ LỤC").unwrap();
+    let mut cells = Vec::new();
+    for (n, g) in gold.iter().enumerate() {
+        let number = [format!("{}.", n + 1), format!("{}-", n + 1)];
+        while !number.iter().any(|k| k == lines[at]) {
+            at += 1;
+        }
+        let mut cell = Vec::new();
+        at += 1;
+        while lines[at] != g["source_doc"].as_str().unwrap() {
+            cell.push(lines[at]);
+            at += 1;
+        }
+        cells.push(cell.join(" "));
+    }
+    cells
+}
+
 fn names(v: &Value) -> Vec<String> {
     let mut n: Vec<String> = v
         .as_array()
@@ -53,6 +77,17 @@ async fn overdue_report_on_16_07_2025_is_the_appendix_of_365() {
         let rows = report["rows"].as_array().unwrap();
         let gold = gold_appendix();
         assert_eq!(rows.len(), 33, "[{}] {report}", api.backend);
+        // Every row's task is its whole cell of the appendix, never its first words
+        // only ("… hỗ trợ phân").
+        for (row, cell) in rows.iter().zip(appendix_cells(&gold)) {
+            assert_eq!(row["task"].as_str().unwrap(), cell, "[{}]", api.backend);
+        }
+        assert!(
+            rows[0]["task"]
+                .as_str()
+                .unwrap()
+                .ends_with("hỗ trợ phân tích, cảnh báo thiên tai, ứng phó với biến đổi khí hậu và bảo vệ môi trường")
+        );
         for (row, g) in rows.iter().zip(&gold) {
             let start: String = g["text"].as_str().unwrap().chars().take(40).collect();
             assert!(

@@ -192,6 +192,10 @@ async fn overdue_appendix_files_match_the_json_report() {
             assert!(flat.contains("DANH MỤC NHIỆM VỤ QUÁ HẠN"), "{flat}");
             assert!(flat.contains("Bộ Khoa học và Công nghệ"), "[{b}] {flat}");
             assert!(flat.contains("Thời hạn"));
+            // Whole tasks, over as many lines as they take (row 1 of the appendix).
+            let first = rows[0]["task"].as_str().unwrap();
+            assert!(first.ends_with("ứng phó với biến đổi khí hậu và bảo vệ môi trường"));
+            assert!(flat.contains(first), "[{b}] {flat}");
             let fonts = pdf_tool("pdffonts", &p.bytes, b);
             let lines: Vec<&str> = fonts.lines().filter(|l| l.contains("DejaVu")).collect();
             assert!(!lines.is_empty(), "{fonts}");

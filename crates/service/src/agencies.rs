@@ -16,6 +16,19 @@ impl Service {
         self.with_agencies(|c| c.by_id.get(&id).map(|&i| c.all[i].clone()))
     }
 
+    /// The names of the agencies that exist today, sorted (for a picker).
+    pub fn current_agency_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.with_agencies(|c| {
+            c.all
+                .iter()
+                .filter(|a| a.valid_to.is_none())
+                .map(|a| a.name.clone())
+                .collect()
+        });
+        names.sort_by_key(|n| fold(n));
+        names
+    }
+
     pub fn agency_name(&self, id: i64) -> String {
         self.agency(id)
             .map(|a| a.name)

@@ -5,13 +5,17 @@
 //!
 //! What happened after each document is invented but deterministic (a hash of the
 //! task and the agency decides), so every start shows the same data.
+//!
+//! The gold files hold only each task's first words; the tasks carry their whole
+//! text, read from the document by the extractor (`whole_texts`).
 
 use chrono::{Duration, NaiveDate};
 use tiendo_core::policy::{Actor, Role};
+use tiendo_core::text::{fold, nfc};
 use tiendo_core::time::{Micros, start_of_day, today};
 use tiendo_store::{AssignmentFilter, Stamp};
 
-use crate::import::{ImportOptions, parse_jsonl};
+use crate::import::{GoldTask, ImportOptions, parse_jsonl};
 use crate::input::{AssignmentPatchInput, DocumentInput};
 use crate::{Result, Service, ServiceError};
 
@@ -105,6 +109,95 @@ pub struct DemoSummary {
     pub indicators: usize,
 }
 
+/// The gold tasks of a seed document as JSON Lines, each with its whole text as
+/// the document writes it: the full text of the extracted task whose passage
+/// begins with the gold's first words (the one with the same `ref` first, else
+/// the first not yet taken, in the document's order); failing that, of the one
+/// whose passage begins where the gold's words end ("Các bộ, ngành, địa phương:
+/// rà soát…", read as lead and task), the gold's words before it and the
+/// passage; failing that, of the one whose passage holds the gold's words after
+/// words of its own; failing that, the gold's own words.
+pub(crate) fn whole_texts(text: &str, gold: &[(usize, GoldTask)]) -> Result<String> {
+    let extraction = tiendo_extract::extract_text(text, &tiendo_extract::ExtractOptions::default());
+    let passages: Vec<String> = extraction
+        .tasks
+        .iter()
+        .map(|t| fold(extraction.passage(t).unwrap_or(&t.text)))
+        .collect();
+    let mut taken = vec![false; extraction.tasks.len()];
+    let mut out = String::new();
+    for (_, g) in gold {
+        let words = fold(&g.text);
+        let starts = |i: usize| !words.is_empty() && passages[i].starts_with(&words);
+        let same_ref = |i: usize| g.ref_.as_deref() == Some(extraction.tasks[i].reference.as_str());
+        let all = 0..extraction.tasks.len();
+        let found = all
+            .clone()
+            .find(|&i| !taken[i] && starts(i) && same_ref(i))
+            .or_else(|| all.clone().find(|&i| !taken[i] && starts(i)));
+        let whole = match found {
+            Some(i) => {
+                taken[i] = true;
+                extraction.tasks[i].full_text.clone()
+            }
+            None => match joined(&extraction, &passages, &taken, &g.text) {
+                Some((i, whole)) => {
+                    taken[i] = true;
+                    whole
+                }
+                // The passage says more before the gold's words ("11 địa phương [1]
+                // khẩn trương…"): the whole of it.
+                None => match (words.split(' ').count() >= 4)
+                    .then(|| {
+                        (0..passages.len()).find(|&i| {
+                            !taken[i] && format!(" {}", passages[i]).contains(&format!(" {words}"))
+                        })
+                    })
+                    .flatten()
+                {
+                    Some(i) => {
+                        taken[i] = true;
+                        extraction.tasks[i].full_text.clone()
+                    }
+                    None => g.text.clone(),
+                },
+            },
+        };
+        let mut line = g.clone();
+        line.text = nfc(whole.trim());
+        out.push_str(
+            &serde_json::to_string(&line)
+                .map_err(|e| ServiceError::Internal(format!("seed task: {e}")))?,
+        );
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// The gold's words up to where an extracted passage begins, then that passage
+/// on one line: for a task whose subject the extractor read as its lead. At
+/// least four of the gold's words must open the passage.
+fn joined(
+    extraction: &tiendo_extract::Extraction,
+    passages: &[String],
+    taken: &[bool],
+    gold: &str,
+) -> Option<(usize, String)> {
+    let raw: Vec<&str> = gold.split_whitespace().collect();
+    for cut in 1..raw.len().saturating_sub(3) {
+        let tail = fold(&raw[cut..].join(" "));
+        let Some(hit) = (0..passages.len()).find(|&i| !taken[i] && passages[i].starts_with(&tail))
+        else {
+            continue;
+        };
+        let passage = extraction.passage(&extraction.tasks[hit])?;
+        let passage = passage.split_whitespace().collect::<Vec<_>>().join(" ");
+        let passage = passage.trim_end_matches([';', ',', ':', ' ']);
+        return Some((hit, format!("{} {passage}", raw[..cut].join(" "))));
+    }
+    None
+}
+
 impl Service {
     /// Loads the demo data into an empty database.
     pub async fn load_demo(&self) -> Result<DemoSummary> {
@@ -136,11 +229,12 @@ impl Service {
                 document: Some(document),
                 recorded_at: Some(at(issued, 8)),
             };
-            let imported = self.import_jsonl(&system, seed.gold, options).await?;
-            summary.documents += 1;
-            summary.tasks += imported.tasks_created;
             let (_, lines) = parse_jsonl(seed.gold)
                 .map_err(|_| ServiceError::Internal("seed gold file is valid".into()))?;
+            let whole = whole_texts(seed.text, &lines)?;
+            let imported = self.import_jsonl(&system, &whole, options).await?;
+            summary.documents += 1;
+            summary.tasks += imported.tasks_created;
             for (task_id, (_, line)) in imported.task_ids.iter().zip(lines.iter()) {
                 summary.completions += self.invent_history(&system, *task_id, issued, line).await?;
             }
@@ -487,5 +581,88 @@ impl Service {
             done += 1;
         }
         Ok(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every seed task gets its whole text from its document: the gold's first
+    /// words, and what follows them there.
+    #[test]
+    fn seed_tasks_carry_their_whole_text() {
+        for seed in SEEDS {
+            let (_, gold) = parse_jsonl(seed.gold).expect("valid gold");
+            let whole = whole_texts(seed.text, &gold).expect("whole texts");
+            let (_, lines) = parse_jsonl(&whole).expect("valid JSON Lines");
+            assert_eq!(lines.len(), gold.len());
+            for ((_, g), (_, w)) in gold.iter().zip(&lines) {
+                // Less the words that hand the task over ("giao …", "Thủ tướng yêu
+                // cầu …"), which the whole text leaves out.
+                let gold = fold(&g.text);
+                let gold = [
+                    "thu tuong chinh phu yeu cau ",
+                    "thu tuong yeu cau ",
+                    "chu tich uy ban nhan dan tinh giao ",
+                    "giao ",
+                    "de nghi ",
+                    "yeu cau ",
+                ]
+                .iter()
+                .find_map(|w| gold.strip_prefix(w))
+                .unwrap_or(&gold);
+                assert!(
+                    fold(&w.text).contains(gold),
+                    "{:?}: {} / {}",
+                    g.ref_,
+                    g.text,
+                    w.text
+                );
+                assert!(!w.text.ends_with(';'), "{}", w.text);
+            }
+            let same = gold
+                .iter()
+                .zip(&lines)
+                .filter(|((_, g), (_, w))| g.text == w.text)
+                .map(|((_, g), _)| g.ref_.clone().unwrap_or_default())
+                .collect::<Vec<_>>();
+            // Only tasks whose first words are all their words (a short sentence
+            // or appendix cell).
+            assert!(same.len() <= 4, "{:?}: {same:?}", seed.number);
+        }
+    }
+
+    /// A task whose subject the extractor read as its lead ("Các bộ, ngành, địa
+    /// phương: rà soát…") keeps its subject and gets its whole passage.
+    #[test]
+    fn a_subject_read_as_lead_stays_in_the_whole_text() {
+        let seed = SEEDS
+            .iter()
+            .find(|s| s.number == Some("624/TB-VPCP"))
+            .expect("624");
+        let (_, gold) = parse_jsonl(seed.gold).expect("valid gold");
+        let whole = whole_texts(seed.text, &gold).expect("whole texts");
+        let (_, lines) = parse_jsonl(&whole).expect("valid JSON Lines");
+        let t = lines
+            .iter()
+            .find(|(_, t)| t.ref_.as_deref() == Some("III.5.i"))
+            .expect("III.5.i");
+        assert!(
+            t.1.text
+                .starts_with("Các bộ, ngành, địa phương: rà soát, có cam kết lộ trình"),
+            "{}",
+            t.1.text
+        );
+        assert!(
+            t.1.text.len()
+                > gold
+                    .iter()
+                    .find(|(_, g)| g.ref_.as_deref() == Some("III.5.i"))
+                    .expect("gold")
+                    .1
+                    .text
+                    .len()
+        );
     }
 }

@@ -39,6 +39,19 @@ impl Service {
         }
         let (lead, assignees) = self.resolve_parties("lead", &input.lead, issued_on)?;
         let coord = self.resolve_coordinators(&input.coord, issued_on)?;
+        self.task_with_parties(input, deadline, lead, coord, assignees)
+    }
+
+    /// Checks the rest of a task's input once its parties are resolved (a confirmed
+    /// draft resolves its own, some of them bodies joining the register with it).
+    pub(crate) fn task_with_parties(
+        &self,
+        input: &TaskInput,
+        deadline: tiendo_core::deadline::Deadline,
+        lead: Vec<PartyRef>,
+        coord: Vec<PartyRef>,
+        assignees: Vec<i64>,
+    ) -> Result<NewTask> {
         if let Some(f) = &input.field
             && !is_field(f)
         {
@@ -70,7 +83,7 @@ impl Service {
     /// Coordinating parties: known agencies and groups are resolved; a body tiendo
     /// does not know ("Nhóm công tác số 3") is kept by name, since it gets no
     /// assignment.
-    fn resolve_coordinators(
+    pub(crate) fn resolve_coordinators(
         &self,
         names: &[String],
         on: Option<NaiveDate>,

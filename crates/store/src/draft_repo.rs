@@ -2,10 +2,14 @@
 
 pub mod drafts {
     use super::*;
-    use crate::types::{DraftRow, NewDraft};
+    use crate::types::{DraftRow, DraftUnit, NewDraft, NewAgency};
 
     const DRAFT_COLS: &str = "id, document_id, position, ref, text, lead_json, coord_json, deadline_kind, due, deadline_raw, product, \
-         span_start, span_end, six_clear, source_doc, state, task_id, repeat_of";
+         span_start, span_end, six_clear, source_doc, state, task_id, repeat_of, first_words, confidence_permille, doubts_json, units_json, unit_parent";
+
+    fn units_from(json: &str) -> Vec<DraftUnit> {
+        serde_json::from_str(json).unwrap_or_default()
+    }
 
     fn draft_from(row: &DbRow) -> Result<DraftRow, StoreError> {
         let start: Option<i64> = row.try_get("span_start")?;
@@ -28,6 +32,11 @@ pub mod drafts {
             state: row.try_get("state")?,
             task_id: row.try_get("task_id")?,
             repeat_of: row.try_get("repeat_of")?,
+            first_words: row.try_get("first_words")?,
+            confidence_permille: row.try_get("confidence_permille")?,
+            doubts: json_list(&row.try_get::<String, _>("doubts_json")?),
+            units: units_from(&row.try_get::<String, _>("units_json")?),
+            unit_parent: row.try_get("unit_parent")?,
         })
     }
 
@@ -40,6 +49,11 @@ pub mod drafts {
             Arg::Text(d.deadline_raw.clone()),
             Arg::OptText(d.product.clone()),
             Arg::Text(serde_json::to_string(&d.six_clear).unwrap_or_default()),
+            Arg::OptText(d.first_words.clone()),
+            Arg::OptI64(d.confidence_permille),
+            Arg::Text(serde_json::to_string(&d.doubts).unwrap_or_default()),
+            Arg::Text(serde_json::to_string(&d.units).unwrap_or_default()),
+            Arg::OptText(d.unit_parent.clone()),
         ]
     }
 
@@ -50,7 +64,8 @@ pub mod drafts {
             let mut sql = Sql::default();
             sql.push_args(
                 "INSERT INTO task_drafts (document_id, position, ref, text, span_start, span_end, source_doc, repeat_of, state, created_at, updated_at, \
-                 lead_json, coord_json, deadline_kind, due, deadline_raw, product, six_clear) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ",
+                 lead_json, coord_json, deadline_kind, due, deadline_raw, product, six_clear, first_words, confidence_permille, doubts_json, units_json, unit_parent) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ",
                 [
                     Arg::I64(document_id),
                     Arg::I64(d.position),
@@ -64,7 +79,7 @@ pub mod drafts {
                     Arg::I64(stamp.recorded_at),
                 ],
             );
-            sql.push_args("?, ?, ?, ?, ?, ?, ?) RETURNING id", draft_args(d));
+            sql.push_args("?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", draft_args(d));
             ids.push(tx_insert_id(&mut tx, &sql).await?);
         }
         audit(
@@ -113,7 +128,11 @@ pub mod drafts {
                 Arg::I64(stamp.recorded_at),
             ],
         );
-        sql.push_args("lead_json = ?, coord_json = ?, deadline_kind = ?, due = ?, deadline_raw = ?, product = ?, six_clear = ?", draft_args(d));
+        sql.push_args(
+            "lead_json = ?, coord_json = ?, deadline_kind = ?, due = ?, deadline_raw = ?, product = ?, six_clear = ?, \
+             first_words = ?, confidence_permille = ?, doubts_json = ?, units_json = ?, unit_parent = ?",
+            draft_args(d),
+        );
         sql.push_args(" WHERE id = ?", [Arg::I64(id)]);
         tx_exec(&mut tx, &sql).await?;
         audit(
@@ -124,8 +143,8 @@ pub mod drafts {
                 entity_id: id,
                 action: if state == "dropped" { "drop".into() } else { "edit".into() },
                 changes: serde_json::json!({
-                    "before": {"ref": before.ref_, "text": before.text, "lead": before.lead, "coord": before.coord, "deadline_kind": before.deadline_kind, "due": before.due, "product": before.product, "state": before.state},
-                    "after": {"ref": d.ref_, "text": d.text, "lead": d.lead, "coord": d.coord, "deadline_kind": d.deadline_kind, "due": d.due, "product": d.product, "state": state},
+                    "before": {"ref": before.ref_, "text": before.text, "lead": before.lead, "coord": before.coord, "deadline_kind": before.deadline_kind, "due": before.due, "product": before.product, "unit_parent": before.unit_parent, "state": before.state},
+                    "after": {"ref": d.ref_, "text": d.text, "lead": d.lead, "coord": d.coord, "deadline_kind": d.deadline_kind, "due": d.due, "product": d.product, "unit_parent": d.unit_parent, "state": state},
                 }),
             },
         )
@@ -134,14 +153,40 @@ pub mod drafts {
         Ok(())
     }
 
-    /// Turns a draft into a task with its assignments, in one transaction.
-    pub async fn confirm_draft(backend: &Backend, id: i64, task: &NewTask, stamp: &Stamp) -> Result<i64, StoreError> {
+    /// Turns a draft into a task with its assignments, in one transaction. `units`
+    /// are bodies the task names that join the agency register first (each with its
+    /// own audit entry; one already there under its code is reused): the task's
+    /// parties that carry their code and no id get the new id, and a lead among
+    /// them gets an assignment.
+    pub async fn confirm_draft(backend: &Backend, id: i64, task: &NewTask, units: &[NewAgency], stamp: &Stamp) -> Result<i64, StoreError> {
         let draft = get_draft(&backend.pool, id).await?.ok_or(StoreError::NotFound("draft"))?;
         if draft.state != "proposed" {
             return Err(StoreError::Conflict(format!("draft {id} is {}, not waiting for confirmation", draft.state)));
         }
         let (_guard, mut tx) = backend.begin().await?;
-        let task_id = insert_task(&mut tx, task, stamp).await?;
+        let mut task = task.clone();
+        let mut added = Vec::new();
+        for unit in units {
+            let mut sql = Sql::default();
+            sql.push_args("SELECT id FROM agencies WHERE code = ?", [Arg::Text(unit.code.clone())]);
+            let agency_id = match tx_optional(&mut tx, &sql).await? {
+                Some(row) => row.try_get::<i64, _>(0)?,
+                None => {
+                    let new_id = agencies::insert_agency(&mut tx, unit, stamp, serde_json::json!({"draft": id, "document": draft.document_id})).await?;
+                    added.push(unit.code.clone());
+                    new_id
+                }
+            };
+            for party in task.lead.iter_mut().chain(task.coord.iter_mut()) {
+                if party.agency_id.is_none() && party.code == unit.code {
+                    party.agency_id = Some(agency_id);
+                }
+            }
+            if task.lead.iter().any(|p| p.code == unit.code) && !task.assignees.contains(&agency_id) {
+                task.assignees.push(agency_id);
+            }
+        }
+        let task_id = insert_task(&mut tx, &task, stamp).await?;
         let mut sql = Sql::default();
         sql.push_args(
             "UPDATE task_drafts SET state = 'confirmed', task_id = ?, updated_at = ? WHERE id = ? AND state = 'proposed'",
@@ -153,7 +198,12 @@ pub mod drafts {
         audit(
             &mut tx,
             stamp,
-            &Audit { entity: "draft", entity_id: id, action: "confirm".into(), changes: serde_json::json!({"task_id": task_id}) },
+            &Audit {
+                entity: "draft",
+                entity_id: id,
+                action: "confirm".into(),
+                changes: serde_json::json!({"task_id": task_id, "agencies_added": added}),
+            },
         )
         .await?;
         commit(tx).await?;

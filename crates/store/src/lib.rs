@@ -53,6 +53,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
         13,
         include_str!("../migrations/0013_edit_history_indexes.sql"),
     ),
+    // import after review: whole texts, doubts, units outside the register (issue 12)
+    (14, include_str!("../migrations/0014_draft_review.sql")),
 ];
 
 /// Which database a store talks to.
@@ -338,7 +340,7 @@ forward! {
     read fn list_drafts(document_id: i64) -> Vec<DraftRow>;
     read fn get_draft(id: i64) -> Option<DraftRow>;
     write fn update_draft(id: i64, d: &NewDraft, state: &str, stamp: &Stamp) -> ();
-    write fn confirm_draft(id: i64, task: &NewTask, stamp: &Stamp) -> i64;
+    write fn confirm_draft(id: i64, task: &NewTask, units: &[NewAgency], stamp: &Stamp) -> i64;
     read fn similar_tasks(words: &[String], exclude_document: i64) -> Vec<(i64, String, String)>;
     read fn list_events(f: &EventFilter) -> (Vec<Event>, i64);
     read fn task_history(task_id: i64, confined_to: Option<i64>) -> Vec<Event>;

@@ -446,12 +446,23 @@ pub struct MeasurementRow {
     pub superseded_at: Option<Micros>,
 }
 
+/// A body outside the agency register that a draft names, with the extractor's
+/// kind for it: `unit`, `department` or `group`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftUnit {
+    pub name: String,
+    pub kind: String,
+}
+
 /// A proposed task as read from a document.
 #[derive(Debug, Clone, Default)]
 pub struct NewDraft {
     pub position: i64,
     pub ref_: Option<String>,
+    /// The task's whole text, as the document writes it (or as a reviewer edited it).
     pub text: String,
+    /// The extractor's first words of the task: how a re-import recognises it.
+    pub first_words: Option<String>,
     /// Names as the extractor wrote them (official names or group tokens).
     pub lead: Vec<String>,
     pub coord: Vec<String>,
@@ -463,6 +474,15 @@ pub struct NewDraft {
     pub six_clear: Vec<String>,
     pub source_doc: Option<String>,
     pub repeat_of: Option<i64>,
+    /// How sure the extractor was, per mille; `None` for drafts read before it said.
+    pub confidence_permille: Option<i64>,
+    /// The extractor's reasons for doubt (`lead_inherited`, `unknown_unit`, …).
+    pub doubts: Vec<String>,
+    /// Bodies outside the register that the draft names.
+    pub units: Vec<DraftUnit>,
+    /// Code of the agency under which the draft's new units join the register,
+    /// when a reviewer chose one (else the document's issuer).
+    pub unit_parent: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -472,6 +492,7 @@ pub struct DraftRow {
     pub position: i64,
     pub ref_: Option<String>,
     pub text: String,
+    pub first_words: Option<String>,
     pub lead: Vec<String>,
     pub coord: Vec<String>,
     pub deadline_kind: String,
@@ -485,6 +506,10 @@ pub struct DraftRow {
     pub state: String,
     pub task_id: Option<i64>,
     pub repeat_of: Option<i64>,
+    pub confidence_permille: Option<i64>,
+    pub doubts: Vec<String>,
+    pub units: Vec<DraftUnit>,
+    pub unit_parent: Option<String>,
 }
 
 // ---------------------------------------------------------------- scoring (issue 5)

@@ -79,6 +79,14 @@ pub mod agencies {
 
     pub async fn create_agency(backend: &Backend, a: &NewAgency, stamp: &Stamp) -> Result<Agency, StoreError> {
         let (_guard, mut tx) = backend.begin().await?;
+        let id = insert_agency(&mut tx, a, stamp, serde_json::Value::Null).await?;
+        commit(tx).await?;
+        get_agency(&backend.pool, id).await?.ok_or(StoreError::NotFound("agency"))
+    }
+
+    /// Inserts an agency and its audit entry in a write transaction; `origin`, when
+    /// not null, says where it came from (a confirmed draft).
+    pub(super) async fn insert_agency(tx: &mut Tx<'_>, a: &NewAgency, stamp: &Stamp, origin: serde_json::Value) -> Result<i64, StoreError> {
         let mut sql = Sql::default();
         sql.push_args(
             "INSERT INTO agencies (code, kind, name, short_name, bare, aliases, groups_json, valid_from, valid_to, successor_id, parent_id, search_text, created_at, updated_at) \
@@ -100,20 +108,16 @@ pub mod agencies {
                 Arg::I64(stamp.recorded_at),
             ],
         );
-        let id = tx_insert_id(&mut tx, &sql).await?;
-        audit(
-            &mut tx,
-            stamp,
-            &Audit {
-                entity: "agency",
-                entity_id: id,
-                action: "create".into(),
-                changes: serde_json::json!({"code": a.code, "kind": a.kind, "name": a.name, "short_name": a.short_name, "aliases": a.aliases, "groups": a.groups}),
-            },
-        )
-        .await?;
-        commit(tx).await?;
-        get_agency(&backend.pool, id).await?.ok_or(StoreError::NotFound("agency"))
+        let id = tx_insert_id(tx, &sql).await?;
+        let mut changes = serde_json::json!({"code": a.code, "kind": a.kind, "name": a.name, "short_name": a.short_name, "aliases": a.aliases, "groups": a.groups});
+        if a.parent_code.is_some() {
+            changes["parent"] = serde_json::json!(a.parent_code);
+        }
+        if !origin.is_null() {
+            changes["from"] = origin;
+        }
+        audit(tx, stamp, &Audit { entity: "agency", entity_id: id, action: "create".into(), changes }).await?;
+        Ok(id)
     }
 
     /// Replaces an agency's editable fields, recording old and new values.

@@ -203,7 +203,7 @@ pub async fn dashboard(
         agencies,
         overdue_total: ctx.lang.int(overdue_total),
         overdue_href: ctx.link("/nhiem-vu?status=overdue"),
-        rows: soon.items.iter().map(|t| task_row(ctx, t)).collect(),
+        rows: soon.items.iter().map(|t| task_row(ctx, t, &[])).collect(),
         soon_total: ctx.lang.int(soon.total),
         soon_href,
         reports,

@@ -13,9 +13,12 @@ use axum::http::StatusCode;
 use tiendo_core::policy::{Role, Write};
 use tiendo_core::time::parse_day;
 use tiendo_service::ServiceError;
-use tiendo_service::drafts::{DraftInput, DraftView};
+use tiendo_service::drafts::DraftInput;
 use tiendo_service::input::DeadlineInput;
 
+use super::draft_card::{
+    DraftCard, confidence, doubt_label, fields_of, party_label, passage, review_order, six_label,
+};
 use super::work::Fields;
 use crate::ctx::*;
 use crate::i18n::{self, Lang};
@@ -176,33 +179,6 @@ pub async fn import_submit(web: Web, req: Request) -> Out {
 
 // ------------------------------------------------------------------ review
 
-/// One draft as the page shows it.
-pub struct DraftCard {
-    pub id: i64,
-    pub number: usize,
-    pub reference: String,
-    pub state: String,
-    pub state_label: &'static str,
-    pub open: bool,
-    pub before: String,
-    pub marked: String,
-    pub after: String,
-    pub missing: String,
-    pub repeat_href: String,
-    pub repeat_text: String,
-    pub task_href: String,
-    /// Values of the fields (as typed after an error) and their errors.
-    pub f: Fields,
-    /// Other drafts of the document this one may merge into: (id, label).
-    pub merge_into: Vec<(i64, String)>,
-}
-
-impl DraftCard {
-    pub fn kind_selected(&self, k: &str) -> bool {
-        self.f.v("kind") == k
-    }
-}
-
 #[derive(Template)]
 #[template(path = "drafts.html")]
 struct ReviewPage {
@@ -217,78 +193,8 @@ struct ReviewPage {
     dropped: usize,
     kinds: Vec<(&'static str, &'static str)>,
     top_error: String,
-}
-
-/// The passage of a draft in its document: the lines around it, with the words
-/// the task came from apart (to be marked).
-pub fn passage(body: &str, span: Option<(i64, i64)>) -> (String, String, String) {
-    let Some((start, end)) = span else {
-        return Default::default();
-    };
-    let (mut start, mut end) = (start.max(0) as usize, end.max(0) as usize);
-    start = start.min(body.len());
-    end = end.clamp(start, body.len());
-    while !body.is_char_boundary(start) {
-        start -= 1;
-    }
-    while !body.is_char_boundary(end) {
-        end += 1;
-    }
-    // The paragraph around: back to the line's start, on to the line's end,
-    // at most ~400 bytes either side.
-    let mut from = body[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    if start - from > 400 {
-        from = start - 400;
-        while !body.is_char_boundary(from) {
-            from += 1;
-        }
-    }
-    let mut to = body[end..]
-        .find('\n')
-        .map(|i| end + i)
-        .unwrap_or(body.len());
-    if to - end > 400 {
-        to = end + 400;
-        while !body.is_char_boundary(to) {
-            to -= 1;
-        }
-    }
-    (
-        body[from..start].to_string(),
-        body[start..end].to_string(),
-        body[end..to].to_string(),
-    )
-}
-
-fn six_label(lang: Lang, key: &str) -> String {
-    let (vi, en) = match key.trim_start_matches("no_") {
-        "person" | "who" | "lead" => ("người (cơ quan chủ trì)", "who (lead agency)"),
-        "agency" => ("cơ quan", "agency"),
-        "task" | "what" => ("việc", "what"),
-        "deadline" | "when" | "time" => ("thời gian (thời hạn)", "when (deadline)"),
-        "responsibility" => ("trách nhiệm", "responsibility"),
-        "product" | "result" => ("sản phẩm", "product"),
-        "authority" => ("thẩm quyền", "authority"),
-        other => (other, other),
-    };
-    lang.t(vi, en).to_string()
-}
-
-/// The fields of a draft as stored.
-fn fields_of(d: &DraftView) -> Fields {
-    let mut f = Fields::default();
-    let v = &mut f.values;
-    v.insert("text".into(), d.text.clone());
-    v.insert("ref".into(), d.ref_.clone().unwrap_or_default());
-    v.insert("lead".into(), d.lead.join("\n"));
-    v.insert("coord".into(), d.coord.join("\n"));
-    v.insert("kind".into(), d.deadline.kind.clone());
-    v.insert(
-        "due".into(),
-        d.deadline.due.map(i18n::date).unwrap_or_default(),
-    );
-    v.insert("product".into(), d.product.clone().unwrap_or_default());
-    f
+    /// Names of the current agencies, offered for a new unit's parent.
+    agency_names: Vec<String>,
 }
 
 /// What to show again for one draft after an error: its typed values and errors.
@@ -330,7 +236,8 @@ async fn render_review(web: &Web, document_id: i64, again: Again, status: Status
         .collect();
     let mut cards = Vec::new();
     let (mut proposed, mut confirmed, mut dropped) = (0, 0, 0);
-    for (i, d) in drafts.iter().enumerate() {
+    for i in review_order(&drafts) {
+        let d = &drafts[i];
         let (before, marked, after) = passage(&body, d.span);
         let (state_label, open) = match d.state.as_str() {
             "proposed" => {
@@ -350,6 +257,7 @@ async fn render_review(web: &Web, document_id: i64, again: Again, status: Status
             Some((id, f)) if *id == d.id => f.clone(),
             _ => fields_of(d),
         };
+        let (confidence, confidence_level) = confidence(ctx.lang, d.confidence);
         cards.push(DraftCard {
             id: d.id,
             number: i + 1,
@@ -367,6 +275,19 @@ async fn render_review(web: &Web, document_id: i64, again: Again, status: Status
                 .map(|k| six_label(ctx.lang, k))
                 .collect::<Vec<_>>()
                 .join(", "),
+            confidence,
+            confidence_level,
+            doubts: d.doubts.iter().map(|c| doubt_label(ctx.lang, c)).collect(),
+            parties: d
+                .parties
+                .iter()
+                .map(|p| (party_label(ctx.lang, p), p.state.clone()))
+                .collect(),
+            asks_parent: d.unit_parent.is_some()
+                || f.has("unit_parent")
+                || d.parties
+                    .iter()
+                    .any(|p| p.state == "new" || p.state == "needs_parent"),
             repeat_href: d
                 .repeat_of
                 .map(|t| ctx.link(&format!("/nhiem-vu/{t}")))
@@ -384,6 +305,11 @@ async fn render_review(web: &Web, document_id: i64, again: Again, status: Status
                 .collect(),
         });
     }
+    let agency_names = if cards.iter().any(|c| c.asks_parent && c.open) {
+        s.current_agency_names()
+    } else {
+        Vec::new()
+    };
     let page = ReviewPage {
         ctx: ctx.clone(),
         document_id,
@@ -399,6 +325,7 @@ async fn render_review(web: &Web, document_id: i64, again: Again, status: Status
             .map(|(k, vi, en)| (*k, ctx.t(vi, en)))
             .collect(),
         top_error: again.top,
+        agency_names,
     };
     Ok(render_status(status, &page))
 }
@@ -458,8 +385,13 @@ fn lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The fields a draft form can name, and where a service error's field goes.
-fn field_key(field: &str) -> &'static str {
+/// The fields a draft form can name, and where a service error's field goes: a
+/// body outside the register that has no parent to join it under goes to the
+/// parent's field.
+fn field_key(field: &str, message: &str) -> &'static str {
+    if message.contains("(unit_parent)") {
+        return "unit_parent";
+    }
     let f = field.rsplit('.').next().unwrap_or(field);
     let f = f.split('[').next().unwrap_or(f);
     match f {
@@ -470,6 +402,7 @@ fn field_key(field: &str) -> &'static str {
         "product" => "product",
         "ref" => "ref",
         "into" => "into",
+        "unit_parent" => "unit_parent",
         _ => "form",
     }
 }
@@ -477,7 +410,7 @@ fn field_key(field: &str) -> &'static str {
 fn put_error(f: &mut Fields, lang: Lang, e: &ServiceError) {
     match e {
         ServiceError::Invalid { field, message } => {
-            f.err(field_key(field), i18n::message(lang, message))
+            f.err(field_key(field, message), i18n::message(lang, message))
         }
         other => f.err("form", i18n::message(lang, &other.to_string())),
     }
@@ -589,6 +522,8 @@ pub async fn act(web: Web, Path(id): Path<i64>, body: axum::body::Bytes) -> Out 
                         },
                     }),
                     product: Some(f.v("product").to_string()),
+                    // Only when the form offered it: else the choice stays.
+                    unit_parent: form.get("unit_parent").map(str::to_string),
                     dropped: None,
                 };
                 match s.update_draft(&web.actor, id, &input).await {
@@ -659,7 +594,7 @@ pub async fn confirm_all(web: Web, Path(id): Path<i64>, body: axum::body::Bytes)
                     .or_page(&web.ctx)?;
                 if let Some(d) = drafts.iter().find(|d| d.id == draft) {
                     let mut f = fields_of(d);
-                    f.err(field_key(field), i18n::message(lang, message));
+                    f.err(field_key(field, message), i18n::message(lang, message));
                     again.draft = Some((draft, f));
                 }
             }

@@ -11,7 +11,7 @@ use tiendo_core::text::{fold, nfc};
 use tiendo_service::Service;
 use tiendo_store::{AgencyFilter, DocumentFilter, TaskFilter, TaskSort};
 
-use super::{Badge, short};
+use super::{Badge, excerpt, short};
 use crate::ctx::*;
 use crate::export::{Cell, Table, to_csv, to_xlsx};
 use crate::i18n::{self, Lang};
@@ -153,11 +153,13 @@ pub struct TaskRow {
     pub field: String,
 }
 
-pub fn task_row(ctx: &Ctx, t: &Task) -> TaskRow {
+/// A task as a row; `words` (folded) are those searched for: a long text shows
+/// the part that holds them.
+pub fn task_row(ctx: &Ctx, t: &Task, words: &[String]) -> TaskRow {
     TaskRow {
         href: ctx.link(&format!("/nhiem-vu/{}", t.id)),
         reference: t.ref_.clone().unwrap_or_default(),
-        text: short(&t.text, 260),
+        text: excerpt(&t.text, words, 260),
         document: t.document_citation.clone(),
         document_href: ctx.link(&format!("/van-ban/{}", t.document_id)),
         lead: t
@@ -229,11 +231,12 @@ pub async fn list(web: Web, q: QueryPairs) -> Out {
     let p = TaskParams::from_query(&q);
     let (rows, total, error) = match p.filter(&web.service, ctx) {
         Ok(f) => {
+            let words = f.words.clone();
             let page = web.service.list_tasks(&web.actor, f).await.or_page(ctx)?;
             (
                 page.items
                     .iter()
-                    .map(|t| task_row(ctx, t))
+                    .map(|t| task_row(ctx, t, &words))
                     .collect::<Vec<_>>(),
                 page.total,
                 None,

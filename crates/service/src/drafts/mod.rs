@@ -3,18 +3,29 @@
 //! merges or confirms them, and a confirmed draft becomes a task with its
 //! assignments. Re-importing a document does not duplicate anything; a proposed
 //! task that restates one of an earlier document is flagged with a link to it.
+//!
+//! A draft holds the task's whole text as the document writes it, how sure the
+//! extractor was and why it doubts, and the bodies outside the agency register it
+//! names; confirming it (`confirm.rs`) adds those bodies to the register
+//! (`parties.rs`) in the same transaction as the task.
+
+mod confirm;
+mod parties;
 
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
+use tiendo_core::model::Document;
 use tiendo_core::policy::{Actor, Write};
-use tiendo_core::text::fold;
+use tiendo_core::text::{fold, nfc};
 use tiendo_extract::{ExtractOptions, Extraction};
-use tiendo_store::{DraftRow, NewDraft, Stamp};
+use tiendo_store::{DraftRow, DraftUnit, NewDraft, Stamp};
 use utoipa::ToSchema;
 
-use crate::input::{DeadlineInput, DocumentInput, TaskInput};
+use crate::input::{DeadlineInput, DocumentInput};
 use crate::{Result, Service, ServiceError, require};
+
+pub use parties::PartyCheck;
 
 /// A proposed task, with the passage of the document it came from.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -24,11 +35,27 @@ pub struct DraftView {
     pub position: i64,
     #[serde(rename = "ref")]
     pub ref_: Option<String>,
+    /// The task's whole text (its sentence or table cell, without the words that
+    /// hand it over): what a confirmed draft's task says.
     pub text: String,
+    /// The extractor's first words of the task (how a re-import knows it again).
+    pub first_words: Option<String>,
     pub lead: Vec<String>,
     pub coord: Vec<String>,
     pub deadline: DeadlineInput,
     pub product: Option<String>,
+    /// How sure the extractor was, from 0 to 1 (null for drafts read before it said).
+    pub confidence: Option<f64>,
+    /// Why it may be wrong: `lead_inherited`, `unknown_unit`, `group_lead`,
+    /// `no_deadline`, `deadline_unread`, `no_verb`, `long`.
+    pub doubts: Vec<String>,
+    /// Each lead and coordinating name checked against the register on the
+    /// document's date (known, renamed, group, new, needs_parent, unknown, kept).
+    pub parties: Vec<PartyCheck>,
+    /// The agency a reviewer chose for the draft's new units to join the register
+    /// under (code and name); otherwise they join under the document's issuer.
+    pub unit_parent: Option<String>,
+    pub unit_parent_name: Option<String>,
     /// Byte offsets of the task in the document's text.
     pub span: Option<(i64, i64)>,
     /// The words of the document the task came from.
@@ -69,6 +96,11 @@ pub struct DraftInput {
     pub deadline: Option<DeadlineInput>,
     #[serde(default)]
     pub product: Option<String>,
+    /// The agency (name or code) under which the draft's bodies outside the
+    /// register join it on confirmation, instead of the document's issuer (needed
+    /// when the document names none); "" clears the choice.
+    #[serde(default)]
+    pub unit_parent: Option<String>,
     /// true drops the draft; false brings a dropped draft back.
     #[serde(default)]
     pub dropped: Option<bool>,
@@ -99,6 +131,7 @@ fn new_draft(row: &DraftRow) -> NewDraft {
         position: row.position,
         ref_: row.ref_.clone(),
         text: row.text.clone(),
+        first_words: row.first_words.clone(),
         lead: row.lead.clone(),
         coord: row.coord.clone(),
         deadline_kind: row.deadline_kind.clone(),
@@ -109,7 +142,30 @@ fn new_draft(row: &DraftRow) -> NewDraft {
         six_clear: row.six_clear.clone(),
         source_doc: row.source_doc.clone(),
         repeat_of: row.repeat_of,
+        confidence_permille: row.confidence_permille,
+        doubts: row.doubts.clone(),
+        units: row.units.clone(),
+        unit_parent: row.unit_parent.clone(),
     }
+}
+
+/// The units of an extraction that a task names (lead or coordination).
+fn units_of(extraction: &Extraction, task: &tiendo_extract::Task) -> Vec<DraftUnit> {
+    let named: HashSet<String> = task
+        .lead
+        .iter()
+        .chain(&task.coord)
+        .map(|n| fold(n))
+        .collect();
+    extraction
+        .units
+        .iter()
+        .filter(|u| named.contains(&fold(&u.name)))
+        .map(|u| DraftUnit {
+            name: u.name.clone(),
+            kind: u.kind.clone(),
+        })
+        .collect()
 }
 
 impl Service {
@@ -153,14 +209,34 @@ impl Service {
                 )
             }
         };
-        // Tasks already proposed or registered for this document are not proposed again.
+        // Tasks already proposed or registered for this document are not proposed
+        // again (known by their first words, or by their whole text once a task).
         let known_drafts = self.store.list_drafts(document.id).await?;
+        let mut warnings = extraction.warnings.clone();
         let mut fresh = Vec::new();
         for (i, t) in extraction.tasks.iter().enumerate() {
             let reference = Some(t.reference.clone()).filter(|r| !r.is_empty());
-            let seen = known_drafts
-                .iter()
-                .any(|d| d.ref_ == reference && d.text == t.text)
+            let whole = nfc(t.full_text.trim());
+            // A closing formula ("./.") or the words that hand a task over, and
+            // nothing else: no task to propose.
+            if !whole.chars().any(char::is_alphanumeric) {
+                warnings.push(format!(
+                    "{}: no words of a task once the words that hand it over are dropped ('{}'); not proposed",
+                    reference.as_deref().unwrap_or("a passage"),
+                    t.text.trim()
+                ));
+                continue;
+            }
+            let seen = known_drafts.iter().any(|d| {
+                d.ref_ == reference
+                    && (d.first_words.as_deref() == Some(t.text.as_str())
+                        || d.text == t.text
+                        || d.text == whole)
+            }) || self
+                .store
+                .find_task(document.id, reference.as_deref(), &whole)
+                .await?
+                .is_some()
                 || self
                     .store
                     .find_task(document.id, reference.as_deref(), &t.text)
@@ -169,11 +245,12 @@ impl Service {
             if seen {
                 continue;
             }
-            let repeat_of = self.likely_repeat(&t.text, document.id).await?;
+            let repeat_of = self.likely_repeat(&whole, document.id).await?;
             fresh.push(NewDraft {
                 position: (known_drafts.len() + i) as i64,
                 ref_: reference,
-                text: t.text.clone(),
+                text: whole,
+                first_words: Some(t.text.clone()),
                 lead: t.lead.clone(),
                 coord: t.coord.clone(),
                 deadline_kind: t.deadline.kind.as_str().into(),
@@ -184,6 +261,12 @@ impl Service {
                 six_clear: t.six_clear.clone(),
                 source_doc: t.source_doc.clone(),
                 repeat_of,
+                confidence_permille: Some(
+                    (f64::from(t.confidence).clamp(0.0, 1.0) * 1000.0).round() as i64,
+                ),
+                doubts: t.doubts.clone(),
+                units: units_of(&extraction, t),
+                unit_parent: None,
             });
         }
         let created_drafts = if fresh.is_empty() {
@@ -199,7 +282,7 @@ impl Service {
             document,
             document_created: created,
             drafts_created: created_drafts,
-            warnings: extraction.warnings.clone(),
+            warnings,
         })
     }
 
@@ -243,7 +326,12 @@ impl Service {
         Ok(best.map(|(_, id)| id))
     }
 
-    async fn draft_view(&self, row: DraftRow, body: Option<&str>) -> Result<DraftView> {
+    async fn draft_view(
+        &self,
+        row: DraftRow,
+        body: Option<&str>,
+        document: &Document,
+    ) -> Result<DraftView> {
         let passage = match (row.span, body) {
             (Some((start, end)), Some(text)) => text
                 .get(start.max(0) as usize..(end.max(0) as usize).min(text.len()))
@@ -258,12 +346,19 @@ impl Service {
                 .map(|t| format!("{}: {}", t.document_citation, t.text)),
             None => None,
         };
+        let parties = self.party_checks(&row, document);
+        let unit_parent_name = row
+            .unit_parent
+            .as_deref()
+            .and_then(|code| self.resolve_agency("unit_parent", code, None).ok())
+            .map(|a| a.name);
         Ok(DraftView {
             id: row.id,
             document_id: row.document_id,
             position: row.position,
             ref_: row.ref_,
             text: row.text,
+            first_words: row.first_words,
             lead: row.lead,
             coord: row.coord,
             deadline: DeadlineInput {
@@ -272,6 +367,11 @@ impl Service {
                 raw: row.deadline_raw,
             },
             product: row.product,
+            confidence: row.confidence_permille.map(|p| p as f64 / 1000.0),
+            doubts: row.doubts,
+            parties,
+            unit_parent: row.unit_parent,
+            unit_parent_name,
             span: row.span,
             passage,
             six_clear: row.six_clear,
@@ -283,12 +383,21 @@ impl Service {
         })
     }
 
+    async fn document_of(&self, id: i64) -> Result<Document> {
+        self.store
+            .get_document(id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("document".into()))
+    }
+
+    /// The drafts of a document, in the document's order.
     pub async fn list_drafts(&self, actor: &Actor, document_id: i64) -> Result<Vec<DraftView>> {
         require(actor, Write::ManageDocuments)?;
+        let document = self.document_of(document_id).await?;
         let body = self.store.get_document_body(document_id).await?;
         let mut out = Vec::new();
         for row in self.store.list_drafts(document_id).await? {
-            out.push(self.draft_view(row, body.as_deref()).await?);
+            out.push(self.draft_view(row, body.as_deref(), &document).await?);
         }
         Ok(out)
     }
@@ -302,8 +411,9 @@ impl Service {
 
     async fn one_draft(&self, id: i64) -> Result<DraftView> {
         let row = self.draft_row(id).await?;
+        let document = self.document_of(row.document_id).await?;
         let body = self.store.get_document_body(row.document_id).await?;
-        self.draft_view(row, body.as_deref()).await
+        self.draft_view(row, body.as_deref(), &document).await
     }
 
     /// Edits, drops or restores a draft.
@@ -339,6 +449,16 @@ impl Service {
         }
         if let Some(p) = &input.product {
             d.product = Some(p.trim().to_string()).filter(|p| !p.is_empty());
+        }
+        if let Some(parent) = &input.unit_parent {
+            d.unit_parent = match parent.trim() {
+                "" => None,
+                name => {
+                    let agency = self.resolve_agency("unit_parent", name, None)?;
+                    let today = self.current_successor(agency.id);
+                    self.agency(today).map(|a| a.code)
+                }
+            };
         }
         let state = match input.dropped {
             Some(true) => "dropped",
@@ -385,6 +505,12 @@ impl Service {
                 kept.coord.push(c.clone());
             }
         }
+        // The bodies outside the register it names come along (their kinds).
+        for u in &from.units {
+            if !kept.units.iter().any(|k| fold(&k.name) == fold(&u.name)) {
+                kept.units.push(u.clone());
+            }
+        }
         self.store
             .update_draft(into, &kept, &target.state, &stamp)
             .await?;
@@ -392,67 +518,6 @@ impl Service {
             .update_draft(id, &new_draft(&from), "dropped", &stamp)
             .await?;
         self.one_draft(into).await
-    }
-
-    /// Confirms a draft: it becomes a task with one assignment per lead agency.
-    pub async fn confirm_draft(&self, actor: &Actor, id: i64) -> Result<tiendo_core::model::Task> {
-        require(actor, Write::ManageTasks)?;
-        let row = self.draft_row(id).await?;
-        let document = self
-            .store
-            .get_document(row.document_id)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound("document".into()))?;
-        let input = TaskInput {
-            document_id: row.document_id,
-            ref_: row.ref_.clone(),
-            text: row.text.clone(),
-            product: row.product.clone(),
-            field: None,
-            priority: None,
-            deadline: DeadlineInput {
-                kind: row.deadline_kind.clone(),
-                due: row.due,
-                raw: row.deadline_raw.clone(),
-            },
-            lead: row.lead.clone(),
-            coord: row.coord.clone(),
-            leader: None,
-            source_citation: row.source_doc.clone(),
-        };
-        let task = self.build_task(&input, document.issued_on)?;
-        let task_id = self
-            .store
-            .confirm_draft(
-                id,
-                &task,
-                &Stamp::now(Some(actor.user_id).filter(|id| *id > 0)),
-            )
-            .await?;
-        self.get_task(actor, task_id, tiendo_core::time::today())
-            .await
-    }
-
-    /// Confirms every proposed draft of a document; stops at the first that cannot
-    /// be confirmed (an unknown agency, say) and says which.
-    pub async fn confirm_all_drafts(&self, actor: &Actor, document_id: i64) -> Result<Vec<i64>> {
-        let mut tasks = Vec::new();
-        for row in self.store.list_drafts(document_id).await? {
-            if row.state != "proposed" {
-                continue;
-            }
-            let task = self
-                .confirm_draft(actor, row.id)
-                .await
-                .map_err(|e| match e {
-                    ServiceError::Invalid { field, message } => {
-                        ServiceError::invalid(format!("drafts[{}].{field}", row.id), message)
-                    }
-                    other => other,
-                })?;
-            tasks.push(task.id);
-        }
-        Ok(tasks)
     }
 }
 
