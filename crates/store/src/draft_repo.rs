@@ -210,18 +210,22 @@ pub mod drafts {
         Ok(task_id)
     }
 
-    /// Tasks of other documents whose folded text holds all the given words: the
-    /// candidates for "this task repeats an earlier one". (id, text, search_text)
+    /// Tasks of other documents whose folded text holds any of the given words: the
+    /// candidates for "this task repeats an earlier one", scored by
+    /// `tiendo_core::repeat`. The most recent first. (id, text, search_text)
     pub async fn similar_tasks(pool: &Pool, words: &[String], exclude_document: i64) -> Result<Vec<(i64, String, String)>, StoreError> {
         if words.is_empty() {
             return Ok(Vec::new());
         }
         let mut sql = Sql::default();
-        sql.push_args("SELECT id, text, search_text FROM tasks WHERE document_id <> ?", [Arg::I64(exclude_document)]);
-        for w in words {
-            sql.push_args(" AND search_text LIKE ?", [Arg::Text(format!("%{w}%"))]);
+        sql.push_args("SELECT id, text, search_text FROM tasks WHERE document_id <> ? AND (", [Arg::I64(exclude_document)]);
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                sql.push(" OR ");
+            }
+            sql.push_args("search_text LIKE ?", [Arg::Text(format!("%{w}%"))]);
         }
-        sql.push(" ORDER BY id LIMIT 50");
+        sql.push(") ORDER BY id DESC LIMIT 500");
         let mut out = Vec::new();
         for row in fetch_all(pool, &sql).await? {
             out.push((row.try_get("id")?, row.try_get("text")?, row.try_get("search_text")?));

@@ -106,26 +106,6 @@ pub struct DraftInput {
     pub dropped: Option<bool>,
 }
 
-fn words(text: &str) -> HashSet<String> {
-    fold(text)
-        .split(' ')
-        .filter(|w| w.chars().count() > 1)
-        .map(str::to_string)
-        .collect()
-}
-
-/// The share of the smaller word set found in the other (the scorer's measure).
-fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
-    let smaller = a.len().min(b.len());
-    if smaller == 0 {
-        return 0.0;
-    }
-    a.intersection(b).count() as f64 / smaller as f64
-}
-
-/// Overlap from which a proposed task is flagged as a likely repeat.
-const REPEAT_OVERLAP: f64 = 0.7;
-
 fn new_draft(row: &DraftRow) -> NewDraft {
     NewDraft {
         position: row.position,
@@ -310,20 +290,16 @@ impl Service {
         self.import_document(actor, extraction).await
     }
 
-    /// The earlier task a text most likely repeats, if any is close enough.
+    /// The earlier task a text most likely repeats, if any is close enough: the
+    /// candidates holding one of its longest words, scored by the rule measured on
+    /// the corpus (`tiendo_core::repeat`, docs/extraction.md).
     async fn likely_repeat(&self, text: &str, document_id: i64) -> Result<Option<i64>> {
-        let mine = words(text);
-        let mut probe: Vec<&String> = mine.iter().filter(|w| w.chars().count() >= 4).collect();
-        probe.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
-        let probe: Vec<String> = probe.into_iter().take(3).cloned().collect();
-        let mut best: Option<(f64, i64)> = None;
-        for (id, _, search_text) in self.store.similar_tasks(&probe, document_id).await? {
-            let score = overlap(&mine, &words(&search_text));
-            if score >= REPEAT_OVERLAP && best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, id));
-            }
-        }
-        Ok(best.map(|(_, id)| id))
+        let probe = tiendo_core::repeat::probe(text);
+        let candidates = self.store.similar_tasks(&probe, document_id).await?;
+        Ok(tiendo_core::repeat::likely_repeat(
+            text,
+            candidates.iter().map(|(id, text, _)| (*id, text.as_str())),
+        ))
     }
 
     async fn draft_view(
@@ -523,13 +499,15 @@ impl Service {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
-    fn overlap_counts_shared_words_of_the_shorter_text() {
-        let a = words("Bộ Công an chủ trì xây dựng Trung tâm dữ liệu quốc gia số 2");
-        let b = words("Nghiên cứu, đề xuất xây dựng Trung tâm dữ liệu quốc gia số 2 và số 3");
-        assert!(overlap(&a, &b) > 0.5);
-        assert_eq!(overlap(&a, &HashSet::new()), 0.0);
+    fn repeats_are_scored_by_the_measured_rule() {
+        // The rule's own tests are in tiendo_core::repeat; here only that the
+        // import uses it: a restated task is found among candidates.
+        let earlier = "Bộ Công an chủ trì xây dựng Trung tâm dữ liệu quốc gia số 2";
+        let later = "Xây dựng Trung tâm dữ liệu quốc gia số 2";
+        assert_eq!(
+            tiendo_core::repeat::likely_repeat(later, [(7, earlier)]),
+            Some(7)
+        );
     }
 }
