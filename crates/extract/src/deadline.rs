@@ -346,6 +346,11 @@ pub fn find(text: &str, year: Option<i32>) -> Vec<Found> {
     out
 }
 
+fn year_range() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"\b((?:19|20)\d\d)-((?:19|20)\d\d)\b").expect("valid"))
+}
+
 fn cell_patterns() -> &'static (Regex, Regex, Regex) {
     static P: OnceLock<(Regex, Regex, Regex)> = OnceLock::new();
     P.get_or_init(|| {
@@ -381,6 +386,14 @@ pub fn cell(text: &str, year: Option<i32>) -> Option<Deadline> {
         return Some(with_raw(Deadline::none()));
     }
     let (quarters, years, recurring) = cell_patterns();
+    // "2022-2030": a range of years, written tight.
+    let spaced;
+    let t = if t.contains('-') {
+        spaced = year_range().replace_all(t, "$1 - $2").into_owned();
+        spaced.as_str()
+    } else {
+        t
+    };
     // (end position, deadline) of every period named.
     let mut named: Vec<(usize, Deadline)> = find(t, year)
         .into_iter()
@@ -614,6 +627,7 @@ mod tests {
         assert_eq!(c("Quý III, IV/2026"), q("2026-12-31"));
         assert_eq!(c("Quý IV/2026, 2027"), y("2027-12-31"));
         assert_eq!(c("2025 - 2028"), y("2028-12-31"));
+        assert_eq!(c("2022-2030"), y("2030-12-31"));
         assert_eq!(
             c("2026 – 2030 (Ngay sau khi các sự cố phát sinh)"),
             y("2030-12-31")

@@ -966,7 +966,10 @@ fn head(doc: &Doc, start: usize, end: usize) -> Head {
     // Trong đó chú ý một số nội dung sau:").
     if h.deadline.is_none()
         && ends_colon
-        && let Some(f) = found.iter().find(|f| deadline::tied(f))
+        && let Some(f) = found.iter().find(|f| deadline::tied(f)).or_else(|| {
+            // "Trong thời hạn 06 tháng, kể từ ngày Nghị định … có hiệu lực, … như sau:"
+            found.iter().find(|f| f.deadline.kind == DeadlineKind::Event)
+        })
     {
         let mut d = f.deadline.clone();
         d.raw = text[f.start..f.end].to_string();
@@ -1142,7 +1145,21 @@ fn walk(doc: &Doc, nodes: &[Node], id: usize, ctx: &Ctx, prefix: &str, out: &mut
             // "a) Bộ Y tế hoàn thành các nhiệm vụ sau:" addresses its items too.
             let i = tok_at(doc.toks, node.body);
             let j = tok_at(doc.toks, node.end);
-            if let Some(s) = doc.roles.subject(i, j)
+            // A lead-in's subject may stand after a fronted phrase ("Để đạt được
+            // …, các bộ, …, Ủy ban nhân dân thành phố Hà Nội cần … sau đây:") or
+            // after a directive ("… Thủ tướng yêu cầu các bộ …:").
+            let subject = doc.roles.subject(i, j).or_else(|| {
+                h.ends_colon
+                    .then(|| analyse_clause(doc, node.body, node.end, true).subject)
+                    .flatten()
+                    // Naming some of the letter's addressees again is addressing
+                    // them all (a list cut short by "(sau đây gọi là …)").
+                    .filter(|s| {
+                        ctx.fallback.is_empty()
+                            || !s.items.iter().all(|i| ctx.fallback.iter().any(|f| f.role == i.role))
+                    })
+            });
+            if let Some(s) = subject
                 && !(h.ends_colon
                     && s.items
                         .iter()
@@ -1184,7 +1201,7 @@ fn walk(doc: &Doc, nodes: &[Node], id: usize, ctx: &Ctx, prefix: &str, out: &mut
             }
         }
         // A heading that names its items' period ("3. Nhiệm vụ thường xuyên").
-        if container && has_children {
+        if container && has_children && title.split_whitespace().count() <= 12 {
             let found = deadline::find(title, doc.year);
             if let Some(f) = deadline::pick(&found).filter(|f| !f.dated() || deadline::tied(f)) {
                 sub.default_deadline = Some(f.deadline.clone());

@@ -187,9 +187,20 @@ fn table(doc: &Doc, cols: &[Col], rows: &[(usize, usize)]) -> Vec<Draft> {
             .iter()
             .enumerate()
             .all(|(k, c)| matches!(c, Col::Number | Col::Task) || cell(Some(k)).is_none());
+        // A converter may repeat a merged heading cell across the row.
+        let repeated = {
+            let texts: Vec<&str> = r
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| Some(*k) != num_c)
+                .map(|(_, &(a, b))| text[a..b].trim())
+                .collect();
+            texts.len() > 1 && texts.iter().all(|t| !t.is_empty() && *t == texts[0])
+        };
         let kind = label_kind(&label);
-        let heading = (kind.is_some() && kind != Some(data_kind) && others_empty)
-            || (r.len() < cols.len().min(3) && others_empty);
+        let heading = (kind.is_some() && kind != Some(data_kind) && (others_empty || repeated))
+            || (r.len() < cols.len().min(3) && others_empty)
+            || repeated;
         if heading {
             group = label.trim_end_matches(['.', ')']).to_string();
             carry_lead.clear();
