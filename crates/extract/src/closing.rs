@@ -36,6 +36,16 @@ pub fn is_closing_formula(doc: &Doc, start: usize, end: usize) -> bool {
     if f.starts_with("trong qua trinh") && (f.contains("kho khan") || f.contains("vuong mac")) {
         return true;
     }
+    // A decision's closing articles: "… chịu trách nhiệm thi hành Quyết định này",
+    // "Quyết định này có hiệu lực kể từ ngày ký", "các nội dung còn lại được giữ
+    // nguyên".
+    if f.contains("chiu trach nhiem thi hanh")
+        || f.contains("co hieu luc ke tu ngay")
+        || f.contains("co hieu luc thi hanh ke tu ngay")
+        || f.contains("con lai duoc giu nguyen")
+    {
+        return true;
+    }
     if text.len() > 400 {
         return false;
     }

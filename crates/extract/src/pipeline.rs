@@ -968,7 +968,9 @@ fn head(doc: &Doc, start: usize, end: usize) -> Head {
         && ends_colon
         && let Some(f) = found.iter().find(|f| deadline::tied(f)).or_else(|| {
             // "Trong thời hạn 06 tháng, kể từ ngày Nghị định … có hiệu lực, … như sau:"
-            found.iter().find(|f| f.deadline.kind == DeadlineKind::Event)
+            found
+                .iter()
+                .find(|f| f.deadline.kind == DeadlineKind::Event)
         })
     {
         let mut d = f.deadline.clone();
@@ -1156,7 +1158,10 @@ fn walk(doc: &Doc, nodes: &[Node], id: usize, ctx: &Ctx, prefix: &str, out: &mut
                     // them all (a list cut short by "(sau đây gọi là …)").
                     .filter(|s| {
                         ctx.fallback.is_empty()
-                            || !s.items.iter().all(|i| ctx.fallback.iter().any(|f| f.role == i.role))
+                            || !s
+                                .items
+                                .iter()
+                                .all(|i| ctx.fallback.iter().any(|f| f.role == i.role))
                     })
             });
             if let Some(s) = subject

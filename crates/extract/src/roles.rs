@@ -568,9 +568,11 @@ impl<'a> Roles<'a> {
             if [k.da, k.duoc, k.la, k.r#do, k.cua].contains(&next) {
                 return None;
             }
-            // "Ủy ban nhân dân tỉnh nhận được Văn bản …", "… có ý kiến": narrative.
+            // "Ủy ban nhân dân tỉnh nhận được Văn bản …", "… có ý kiến", "Báo Đấu
+            // thầu ngày 26 tháng 3 năm 2019 đưa tin …": narrative.
             if self.seq(list.end, end, &[k.nhan, k.duoc])
                 || self.seq(list.end, end, &[k.co, k.y, k.kien])
+                || self.seq(list.end, end, &[k.ngay])
             {
                 return None;
             }

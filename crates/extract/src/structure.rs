@@ -7,6 +7,8 @@ use regex::Regex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Marker {
+    /// "Điều 2." of a decision.
+    Article,
     Roman,
     Arabic,
     Letter,
@@ -19,12 +21,13 @@ fn marker_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(concat!(
-            r"^(?:(?P<roman>[IVX]{1,6})[.)]",
+            r"^(?:Điều\s+(?P<article>\d{1,3})[.:]?",
+            r"|(?P<roman>[IVX]{1,6})[.)]",
             r"|(?P<arabic>\d{1,2}(?:\.\d{1,2}){0,2})(?:[.)]|/)",
             r"|(?P<letter>[a-zđ])\)",
             r"|\((?P<paren>\d{1,2})\)",
             r"|\((?P<proman>[ivx]{1,5})\)",
-            r"|(?P<bullet>[-–—•+*]))\s+"
+            r"|(?P<bullet>[-–—•+*]))(?:\s+|$)"
         ))
         .expect("marker pattern is valid")
     })
@@ -55,6 +58,9 @@ fn roman_value(s: &str) -> Option<u32> {
 pub fn marker(line: &str) -> Option<(Marker, String, usize)> {
     let c = marker_re().captures(line)?;
     let len = c.get(0)?.end();
+    if let Some(m) = c.name("article") {
+        return Some((Marker::Article, m.as_str().to_string(), len));
+    }
     if let Some(m) = c.name("roman") {
         roman_value(m.as_str())?;
         return Some((Marker::Roman, m.as_str().to_string(), len));
@@ -139,6 +145,11 @@ mod tests {
         // "1/ Các Cục Thuế rà soát …" (4800/TCT-TTr), but not a fraction.
         assert_eq!(marker("1/ Các Cục Thuế").map(|m| m.1), Some("1".into()));
         assert_eq!(marker("1/2 số tỉnh"), None);
+        // "Điều 2. Tổ chức thực hiện" of a decision (3176/QĐ-BYT, 2024).
+        assert_eq!(
+            marker("Điều 2. Tổ chức thực hiện").map(|m| (m.0, m.1)),
+            Some((Marker::Article, "2".into()))
+        );
     }
 
     #[test]

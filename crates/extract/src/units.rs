@@ -123,7 +123,6 @@ const HEADS: &[(&str, bool)] = &[
     ("benh vien", false),
     ("cang vu", false),
     ("chi nhanh", false),
-    ("doanh nghiep", false),
 ];
 
 /// The heads whose first word is `w`.
