@@ -198,9 +198,11 @@ fn table(doc: &Doc, cols: &[Col], rows: &[(usize, usize)]) -> Vec<Draft> {
             texts.len() > 1 && texts.iter().all(|t| !t.is_empty() && *t == texts[0])
         };
         let kind = label_kind(&label);
-        let heading = (kind.is_some() && kind != Some(data_kind) && (others_empty || repeated))
-            || (r.len() < cols.len().min(3) && others_empty)
-            || repeated;
+        // A row is a group heading when its cells repeat one text, or when only
+        // its label is filled and it is short or of another kind than the data.
+        let heading = repeated
+            || (others_empty
+                && (r.len() < cols.len().min(3) || kind.is_some() && kind != Some(data_kind)));
         if heading {
             group = label.trim_end_matches(['.', ')']).to_string();
             carry_lead.clear();
