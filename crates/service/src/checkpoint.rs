@@ -52,8 +52,9 @@ impl CheckpointKey {
         }
         write_private(path, &format!("{}\n", hex::encode(secret)))?;
         let public = public_key_path(path);
-        std::fs::write(&public, format!("{}\n", key.public_hex()))
-            .map_err(|e| ServiceError::Internal(format!("cannot write {}: {e}", public.display())))?;
+        std::fs::write(&public, format!("{}\n", key.public_hex())).map_err(|e| {
+            ServiceError::Internal(format!("cannot write {}: {e}", public.display()))
+        })?;
         Ok((key, true))
     }
 
@@ -165,8 +166,8 @@ impl Checkpoint {
 
     /// Reads a checkpoint file's text.
     pub fn parse(text: &str) -> Result<Checkpoint> {
-        let c: Checkpoint = serde_json::from_str(text)
-            .map_err(|e| bad(format!("not a checkpoint file: {e}")))?;
+        let c: Checkpoint =
+            serde_json::from_str(text).map_err(|e| bad(format!("not a checkpoint file: {e}")))?;
         if c.format != FORMAT {
             return Err(bad(format!(
                 "unknown format '{}' (expected {FORMAT})",

@@ -478,8 +478,13 @@ impl Service {
                 deadline: None,
                 note: Some("dữ liệu minh họa".into()),
             };
-            self.patch_assignment_stamped(system, row.id, &input, Stamp::backdated(Some(system.user_id), recorded))
-                .await?;
+            self.patch_assignment_stamped(
+                system,
+                row.id,
+                &input,
+                Stamp::backdated(Some(system.user_id), recorded),
+            )
+            .await?;
             done += 1;
         }
         Ok(done)

@@ -4,8 +4,8 @@
 
 pub mod audit;
 pub mod auth;
-pub mod checkpoint;
 pub mod cache;
+pub mod checkpoint;
 pub mod dbquality;
 pub mod demo;
 pub mod drafts;
