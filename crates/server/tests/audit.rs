@@ -340,8 +340,7 @@ async fn the_chain_holds_on_the_demo_data_and_every_outside_change_breaks_it() {
         // An INSERT in the middle by an attacker who knows the hashing: the events
         // after k move up one, and a forged event k+1, linked to event k with a
         // correctly computed hash, goes between. The next event no longer links.
-        let (_, entity, entity_id, action, actor, _, recorded, entered) =
-            db.raw.event(k).await;
+        let (_, entity, entity_id, action, actor, _, recorded, entered) = db.raw.event(k).await;
         let hash_k = db
             .raw
             .text(&format!("SELECT hash FROM events WHERE id = {k}"))
