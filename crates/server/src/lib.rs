@@ -108,7 +108,9 @@ async fn record_refusals(
 ) -> axum::response::Response {
     let slot = tiendo_service::security::RequestActor::default();
     request.extensions_mut().insert(slot.clone());
-    let action = format!("{} {}", request.method(), request.uri().path());
+    // Cheap copies (no text is formatted unless the answer is a refusal).
+    let method = request.method().clone();
+    let uri = request.uri().clone();
     let client = tiendo_web::client::client_address(
         request.extensions(),
         request.headers(),
@@ -121,6 +123,7 @@ async fn record_refusals(
             .get::<tiendo_service::security::Refusal>()
             .map(|r| r.0.clone())
             .unwrap_or_default();
+        let action = format!("{method} {}", uri.path());
         service
             .record_refusal(slot.get().as_ref(), &action, &reason, client)
             .await;
