@@ -7,12 +7,14 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use tiendo_core::policy::{Actor, Role};
+use tiendo_core::policy::Actor;
 use tiendo_core::time::{format_date_vi, parse_day, today};
 use tiendo_service::import::ImportOptions;
 use tiendo_service::input::{DocumentInput, UserInput};
 use tiendo_service::{Config, Service};
 use tiendo_store::Store;
+
+mod audit;
 
 #[derive(Parser)]
 #[command(
@@ -21,6 +23,15 @@ use tiendo_store::Store;
     about = "Theo dõi, giám sát, đánh giá nhiệm vụ — tracking the tasks the Government assigns"
 )]
 struct Cli {
+    /// Act as this user: the actor of every change the command makes, with its
+    /// role and agency (`system`, the system user, by default).
+    #[arg(
+        long = "as",
+        global = true,
+        default_value = "system",
+        env = "TIENDO_AS"
+    )]
+    as_user: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -183,6 +194,12 @@ enum Command {
         #[command(subcommand)]
         command: DatabaseCommand,
     },
+    /// The audit history's tamper evidence: check the chain, write or check a
+    /// signed checkpoint, print the head (docs/audit.md).
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
 }
 
 /// `tiendo sheet …` (docs/spreadsheets.md).
@@ -206,9 +223,6 @@ enum SheetCommand {
         /// Only check the file.
         #[arg(long)]
         dry_run: bool,
-        /// Act as this user (their role and agency); the standing office by default.
-        #[arg(long = "as")]
-        as_user: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -308,31 +322,13 @@ async fn sheet(command: SheetCommand) -> Result<()> {
             kind,
             file,
             dry_run,
-            as_user,
             data,
         } => {
             let kind = SheetKind::parse(&kind).ok_or_else(|| anyhow!("unknown kind {kind}"))?;
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let service = open(&data, Config::default()).await?;
-            let actor = match as_user {
-                None => system_actor(),
-                Some(name) => {
-                    let user = service
-                        .store
-                        .user_credentials(&name)
-                        .await
-                        .map_err(|e| anyhow!("{e}"))?
-                        .filter(|u| u.active)
-                        .ok_or_else(|| anyhow!("--as: no active user '{name}'"))?;
-                    Actor {
-                        user_id: user.id,
-                        username: user.username,
-                        role: Role::parse(&user.role).unwrap_or(Role::Viewer),
-                        agency_id: user.agency_id,
-                    }
-                }
-            };
+            let actor = operator(&service).await?;
             let started = std::time::Instant::now();
             match service
                 .import_sheet(&actor, kind, &bytes, dry_run)
@@ -369,13 +365,24 @@ async fn sheet(command: SheetCommand) -> Result<()> {
     Ok(())
 }
 
-fn system_actor() -> Actor {
-    Actor {
-        user_id: 0,
-        username: "cli".into(),
-        role: Role::Admin,
-        agency_id: None,
-    }
+/// The name given with `--as` (set once, from the command line).
+static OPERATOR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// The actor of the command: the user named by `--as` (the system user by
+/// default). Every change the command makes is recorded as theirs.
+async fn operator(service: &Service) -> Result<Actor> {
+    let name = OPERATOR.get().map_or("system", String::as_str);
+    service
+        .actor_named(name)
+        .await
+        .map_err(|e| anyhow!("--as {name}: {e}"))
+}
+
+/// Opens the database and resolves the operator (`--as`).
+async fn open_as(data: &DataArgs) -> Result<(Service, Actor)> {
+    let service = open(data, Config::default()).await?;
+    let actor = operator(&service).await?;
+    Ok((service, actor))
 }
 
 fn day_arg(name: &str, value: Option<&str>) -> Result<NaiveDate> {
@@ -387,6 +394,7 @@ fn day_arg(name: &str, value: Option<&str>) -> Result<NaiveDate> {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    let _ = OPERATOR.set(cli.as_user.clone());
     match cli.command {
         Command::Serve {
             addr,
@@ -438,10 +446,10 @@ async fn run(cli: Cli) -> Result<()> {
                     data,
                 },
         } => {
-            let service = open(&data, Config::default()).await?;
+            let (service, actor) = open_as(&data).await?;
             let user = service
                 .create_user(
-                    None,
+                    Some(&actor),
                     &UserInput {
                         username,
                         password,
@@ -484,7 +492,7 @@ async fn run(cli: Cli) -> Result<()> {
             let service = open(&data, Config::default()).await?;
             let summary = service
                 .import_jsonl(
-                    &system_actor(),
+                    &operator(&service).await?,
                     &text,
                     ImportOptions {
                         document,
@@ -511,7 +519,7 @@ async fn run(cli: Cli) -> Result<()> {
             output,
         } => {
             let service = open(&data, Config::default()).await?;
-            let actor = system_actor();
+            let actor = operator(&service).await?;
             let ids: Vec<i64> = match document {
                 Some(d) => match d.parse::<i64>() {
                     Ok(id) => vec![id],
@@ -581,7 +589,7 @@ async fn run(cli: Cli) -> Result<()> {
                 document,
             };
             let printed = service
-                .report(&system_actor(), &req)
+                .report(&operator(&service).await?, &req)
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
             let bytes = tiendo_reports::render(&printed, format).map_err(|e| anyhow!("{e}"))?;
@@ -593,7 +601,7 @@ async fn run(cli: Cli) -> Result<()> {
             let day = day_arg("as-of", as_of.as_deref())?;
             let service = open(&data, Config::default()).await?;
             let report = service
-                .overdue_report(&system_actor(), day)
+                .overdue_report(&operator(&service).await?, day)
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
             if json {
@@ -645,7 +653,7 @@ async fn run(cli: Cli) -> Result<()> {
                     })?;
                 let service = open(&data, Config::default()).await?;
                 let n = service
-                    .record_measurements(&system_actor(), &code, &rows)
+                    .record_measurements(&operator(&service).await?, &code, &rows)
                     .await
                     .map_err(|e| anyhow!("{e}"))?;
                 println!("recorded {n} measurement(s) of {code}");
@@ -679,7 +687,10 @@ async fn run(cli: Cli) -> Result<()> {
                 let (items, lines) = tiendo_server::api_indicators::parse_batch(&bytes, true)
                     .map_err(|errors| show(errors, None))?;
                 let service = open(&data, Config::default()).await?;
-                match service.insert_measurements(&system_actor(), items).await {
+                match service
+                    .insert_measurements(&operator(&service).await?, items)
+                    .await
+                {
                     Ok(o) => println!(
                         "{} measurement(s): {} inserted, {} corrected, {} unchanged",
                         o.received, o.inserted, o.corrected, o.unchanged
@@ -727,7 +738,7 @@ async fn run(cli: Cli) -> Result<()> {
             confirm,
         } => {
             let service = open(&data, Config::default()).await?;
-            let actor = system_actor();
+            let actor = operator(&service).await?;
             let imported = service
                 .import_document_file(&actor, &file)
                 .await
@@ -796,7 +807,7 @@ async fn run(cli: Cli) -> Result<()> {
             let service = open(&data, Config::default()).await?;
             let run = service
                 .run_scoring(
-                    &system_actor(),
+                    &operator(&service).await?,
                     &tiendo_service::scoring::ScoreRunInput {
                         month,
                         publish,
@@ -809,17 +820,25 @@ async fn run(cli: Cli) -> Result<()> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&run)?);
             } else {
-                print!("{}", score_table(&service, &run).await);
+                print!(
+                    "{}",
+                    score_table(&service, &operator(&service).await?, &run).await
+                );
             }
         }
         Command::Database { command } => database_command(command).await?,
+        Command::Audit { command } => audit::run(command).await?,
     }
     Ok(())
 }
 
 /// A scoring run as terminal tables: one ranking per group, then the leaders;
 /// movement since the previous month when the run is published.
-async fn score_table(service: &Service, run: &tiendo_service::scoring::ScoreRunView) -> String {
+async fn score_table(
+    service: &Service,
+    actor: &Actor,
+    run: &tiendo_service::scoring::ScoreRunView,
+) -> String {
     let mut out = format!(
         "CHẤM ĐIỂM THÁNG {} — {} (run {}, rules v{}, sha256 {})\n",
         run.month,
@@ -828,6 +847,13 @@ async fn score_table(service: &Service, run: &tiendo_service::scoring::ScoreRunV
         run.rules_version,
         run.content_hash
     );
+    if let Some(head) = &run.audit_head {
+        // Anchors the audit history outside the database (docs/audit.md).
+        out.push_str(&format!(
+            "nhật ký kiểm toán (audit chain head): {}\n",
+            head.line()
+        ));
+    }
     for (group, title) in [
         ("central", "Bộ, cơ quan trung ương"),
         ("provinces", "Tỉnh, thành phố"),
@@ -846,7 +872,7 @@ async fn score_table(service: &Service, run: &tiendo_service::scoring::ScoreRunV
         let movement: std::collections::HashMap<i64, Option<i64>> =
             match (run.state.as_str(), group) {
                 ("published", g) if g != "leaders" => service
-                    .ranking(&system_actor(), &run.month, g)
+                    .ranking(actor, &run.month, g)
                     .await
                     .map(|r| r.rows.iter().map(|x| (x.agency_id, x.movement)).collect())
                     .unwrap_or_default(),
@@ -1119,11 +1145,10 @@ fn ranking_table(r: &tiendo_service::dbquality::DbRanking) -> String {
 
 async fn database_command(command: DatabaseCommand) -> Result<()> {
     use tiendo_service::dbquality::{AssessInput, ReassessInput, RoundInput};
-    let actor = system_actor();
     let e = |e: tiendo_service::ServiceError| anyhow!("{e}");
     match command {
         DatabaseCommand::List { kind, data, json } => {
-            let service = open(&data, Config::default()).await?;
+            let (service, actor) = open_as(&data).await?;
             let list = service
                 .list_databases(&actor, kind.as_deref())
                 .await
@@ -1145,7 +1170,7 @@ async fn database_command(command: DatabaseCommand) -> Result<()> {
                     .with_context(|| format!("cannot read {}", f.display()))?,
                 None => tiendo_core::dbquality::SEED_REGISTER.to_string(),
             };
-            let service = open(&data, Config::default()).await?;
+            let (service, actor) = open_as(&data).await?;
             let n = service
                 .load_database_register(&actor, &text)
                 .await
@@ -1158,7 +1183,7 @@ async fn database_command(command: DatabaseCommand) -> Result<()> {
             reason,
             data,
         } => {
-            let service = open(&data, Config::default()).await?;
+            let (service, actor) = open_as(&data).await?;
             let r = service
                 .open_db_round(
                     &actor,
@@ -1183,7 +1208,7 @@ async fn database_command(command: DatabaseCommand) -> Result<()> {
             data,
         } => {
             let levels = parse_levels(&levels)?;
-            let service = open(&data, Config::default()).await?;
+            let (service, actor) = open_as(&data).await?;
             service
                 .self_assess(
                     &actor,
@@ -1214,7 +1239,7 @@ async fn database_command(command: DatabaseCommand) -> Result<()> {
                     .ok_or_else(|| anyhow!("--reason: '{r}' is not criterion=reason"))?;
                 map.insert(k.trim().to_string(), v.trim().to_string());
             }
-            let service = open(&data, Config::default()).await?;
+            let (service, actor) = open_as(&data).await?;
             service
                 .reassess(
                     &actor,
@@ -1231,7 +1256,7 @@ async fn database_command(command: DatabaseCommand) -> Result<()> {
             println!("reassessment of {database} recorded in round {round}");
         }
         DatabaseCommand::Publish { round, data, json } => {
-            let service = open(&data, Config::default()).await?;
+            let (service, actor) = open_as(&data).await?;
             let r = service.publish_db_round(&actor, round).await.map_err(e)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&r)?);
@@ -1249,7 +1274,7 @@ async fn database_command(command: DatabaseCommand) -> Result<()> {
                 Some(d) => Some(day_arg("as-of", Some(d))?),
                 None => None,
             };
-            let service = open(&data, Config::default()).await?;
+            let (service, actor) = open_as(&data).await?;
             let r = service.db_ranking(&actor, round, day).await.map_err(e)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&r)?);

@@ -3,6 +3,7 @@
 //! database, no HTTP. Every rule lives here once, with its tests.
 
 pub mod agency;
+pub mod chain;
 pub mod dbquality;
 pub mod deadline;
 pub mod indicator;

@@ -224,6 +224,27 @@ pub struct User {
     pub created_at: String,
 }
 
+/// One entry of the security log: a failed sign-in, a refused permission or a new
+/// token (docs/audit.md).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SecurityEvent {
+    pub id: i64,
+    /// sign_in_failed, permission_refused, token_created
+    pub kind: String,
+    /// When it happened (RFC 3339, +07:00).
+    pub at: String,
+    /// The signed-in user, when there was one.
+    pub actor_id: Option<i64>,
+    /// The username tried (failed sign-ins) or the actor's.
+    pub username: Option<String>,
+    /// The client's address, when the server knew it.
+    pub client: Option<String>,
+    /// What was attempted: "POST /api/v1/users", "sign in", "create token".
+    pub action: String,
+    /// Why it was refused, or the token's label.
+    pub detail: String,
+}
+
 /// One entry of the history: who changed what, when.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Event {

@@ -27,6 +27,10 @@ impl From<ServiceError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let refusal = match &self.0 {
+            ServiceError::Forbidden(m) => Some(tiendo_service::security::Refusal(m.clone())),
+            _ => None,
+        };
         let (status, error, field) = match self.0 {
             ServiceError::Unauthenticated(m) => (StatusCode::UNAUTHORIZED, m, None),
             ServiceError::Forbidden(m) => (StatusCode::FORBIDDEN, m, None),
@@ -49,6 +53,10 @@ impl IntoResponse for ApiError {
             }
         };
         let mut response = (status, Json(ErrorBody { error, field })).into_response();
+        if let Some(r) = refusal {
+            // For the security log (docs/audit.md).
+            response.extensions_mut().insert(r);
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 "www-authenticate",

@@ -43,6 +43,12 @@ impl FromRequestParts<Service> for Auth {
             .trim()
             .to_string();
         let actor = service.authenticate(&token).await?;
+        if let Some(slot) = parts
+            .extensions
+            .get::<tiendo_service::security::RequestActor>()
+        {
+            slot.set(&actor);
+        }
         Ok(Auth { actor, token })
     }
 }

@@ -2,6 +2,7 @@
 //! One `Application::build` serves `main` and the tests.
 
 pub mod api;
+pub mod api_audit;
 pub mod api_databases;
 pub mod api_drafts;
 pub mod api_evidence;
@@ -49,6 +50,7 @@ pub fn router(service: Service) -> Router {
                 .merge(api_scores::router())
                 .merge(api_sheets::router())
                 .merge(api_reports::router())
+                .merge(api_audit::router())
                 // database quality assessment
                 .merge(api_databases::router()),
         )
@@ -65,7 +67,7 @@ pub fn router(service: Service) -> Router {
         // A request cut by the timeout is dropped with its transaction: nothing stays.
         .merge(
             api_indicators::bulk_router()
-                .with_state(service)
+                .with_state(service.clone())
                 .layer(RequestBodyLimitLayer::new(api_indicators::BULK_BODY_LIMIT))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
@@ -88,9 +90,45 @@ pub fn router(service: Service) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            service,
+            record_refusals,
+        ))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Keeps every refused permission (a 403 answer, API or page) in the security log
+/// with who was refused, what they tried and why (docs/audit.md).
+async fn record_refusals(
+    State(service): State<Service>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let slot = tiendo_service::security::RequestActor::default();
+    request.extensions_mut().insert(slot.clone());
+    // Cheap copies (no text is formatted unless the answer is a refusal).
+    let method = request.method().clone();
+    let uri = request.uri().clone();
+    let client = tiendo_web::client::client_address(
+        request.extensions(),
+        request.headers(),
+        service.config.trust_forwarded_for,
+    );
+    let response = next.run(request).await;
+    if response.status() == StatusCode::FORBIDDEN {
+        let reason = response
+            .extensions()
+            .get::<tiendo_service::security::Refusal>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
+        let action = format!("{method} {}", uri.path());
+        service
+            .record_refusal(slot.get().as_ref(), &action, &reason, client)
+            .await;
+    }
+    response
 }
 
 async fn health(State(service): State<Service>) -> impl IntoResponse {

@@ -106,6 +106,9 @@ use utoipa::OpenApi;
     tiendo_service::sheets::SheetKind,
     tiendo_service::sheets::CellError,
     crate::api_sheets::SheetErrors,
+    // tamper evidence (docs/audit.md)
+    tiendo_service::audit::AuditHead,
+    tiendo_core::model::SecurityEvent,
 )))]
 struct Components;
 
@@ -505,6 +508,22 @@ pub const OPERATIONS: &[Operation] = &[
         None,
         "page:Event",
         &["entity", "entity_id", "actor", "page", "per_page"],
+    ),
+    (
+        "get",
+        "/api/v1/audit/head",
+        "The head of the audit chain: its last event and that event's hash (docs/audit.md)",
+        None,
+        "AuditHead",
+        &[],
+    ),
+    (
+        "get",
+        "/api/v1/security-log",
+        "The security log, newest first: failed sign-ins, refused permissions, token creation (admin)",
+        None,
+        "page:SecurityEvent",
+        &["kind", "page", "per_page"],
     ),
     (
         "get",

@@ -10,7 +10,7 @@
 //! text, read from the document by the extractor (`whole_texts`).
 
 use chrono::{Duration, NaiveDate};
-use tiendo_core::policy::{Actor, Role};
+use tiendo_core::policy::Actor;
 use tiendo_core::text::{fold, nfc};
 use tiendo_core::time::{Micros, start_of_day, today};
 use tiendo_store::{AssignmentFilter, Stamp};
@@ -207,12 +207,8 @@ impl Service {
                     .into(),
             ));
         }
-        let system = Actor {
-            user_id: 0,
-            username: "demo".into(),
-            role: Role::Admin,
-            agency_id: None,
-        };
+        // The demo's history is the system user's (every event has a real actor).
+        let system = self.system_actor();
         let mut summary = DemoSummary::default();
         for seed in SEEDS {
             let issued = day(seed.issued_on)?;
@@ -496,7 +492,7 @@ impl Service {
                 system,
                 code,
                 rows,
-                Stamp::backdated(None, at(day(on)?, 10)),
+                Stamp::backdated(Some(system.user_id), at(day(on)?, 10)),
             )
             .await?;
         }
@@ -576,8 +572,13 @@ impl Service {
                 deadline: None,
                 note: Some("dữ liệu minh họa".into()),
             };
-            self.patch_assignment_stamped(system, row.id, &input, Stamp::backdated(None, recorded))
-                .await?;
+            self.patch_assignment_stamped(
+                system,
+                row.id,
+                &input,
+                Stamp::backdated(Some(system.user_id), recorded),
+            )
+            .await?;
             done += 1;
         }
         Ok(done)

@@ -2,8 +2,10 @@
 //! the store write the change and its history entry in one transaction. HTTP
 //! handlers and CLI commands call these; they hold no rules themselves.
 
+pub mod audit;
 pub mod auth;
 pub mod cache;
+pub mod checkpoint;
 pub mod dbquality;
 pub mod demo;
 pub mod drafts;
@@ -14,6 +16,7 @@ pub mod indicators;
 pub mod input;
 pub mod reports;
 pub mod scoring;
+pub mod security;
 pub mod sheets;
 pub mod sign_in_limits;
 pub mod views;
@@ -88,6 +91,9 @@ pub struct Service {
     failed_by_address: Arc<FailureLimiter<std::net::IpAddr>>,
     /// Answers of the heavy reads (lists, counts, reports) for the current data version.
     reads: Arc<cache::ReadCache>,
+    /// The `system` user: the actor of the demo data and of the command line when
+    /// no other user is named.
+    system: Actor,
 }
 
 /// Every agency, in memory: ~130 rows that every task and report refers to.
@@ -200,7 +206,14 @@ impl Service {
             })
             .collect();
         store.sync_agencies(&reference).await?;
+        let system = Actor {
+            user_id: store.system_user_id().await?,
+            username: users::SYSTEM_USERNAME.into(),
+            role: Role::Admin,
+            agency_id: None,
+        };
         let service = Service {
+            system,
             store: Arc::new(store),
             config,
             agencies: Arc::new(RwLock::new(AgencyCache::default())),
@@ -251,7 +264,13 @@ impl Service {
         self.with_agencies(|c| f(&c.all))
     }
 
-    /// For tests and tools: the current instant as a stamp of the system.
+    /// The `system` user as an actor (an admin no one can sign in as).
+    pub fn system_actor(&self) -> Actor {
+        self.system.clone()
+    }
+
+    /// For tests and tools: the current instant as a stamp of the system (the
+    /// store gives an event without an actor to the system user).
     pub fn system_stamp(at: Option<Micros>) -> Stamp {
         match at {
             Some(t) => Stamp::backdated(None, t),

@@ -188,7 +188,19 @@ fn vn_day(instant: &str) -> Option<NaiveDate> {
 
 impl Service {
     /// Builds a report as the system knew it at the end of its as-of day.
+    /// Every report ends with the head of the audit chain when it was made
+    /// (docs/audit.md): a printed copy anchors the history outside the database.
     pub async fn report(&self, actor: &Actor, req: &ReportRequest) -> Result<Printed> {
+        let mut printed = self.build_report(actor, req).await?;
+        let head = self.audit_head().await?;
+        printed.sections.push(Section::Paragraph(format!(
+            "Mã kiểm chứng nhật ký khi lập báo cáo (audit chain head): sự kiện số {}, SHA-256 {}",
+            head.event_id, head.hash
+        )));
+        Ok(printed)
+    }
+
+    async fn build_report(&self, actor: &Actor, req: &ReportRequest) -> Result<Printed> {
         match req.kind {
             ReportKind::Overdue => {
                 self.overdue_printed(actor, req.as_of.unwrap_or_else(today))

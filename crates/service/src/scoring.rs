@@ -121,6 +121,10 @@ pub struct ScoreRunView {
     pub created_at: Option<String>,
     pub scored_agencies: i64,
     pub scored_leaders: i64,
+    /// The head of the audit chain when this answer was made (after the publishing
+    /// event, for a run just published): printed copies anchor the history
+    /// (docs/audit.md). Absent from lists.
+    pub audit_head: Option<crate::audit::AuditHead>,
     /// Agencies (every agency with an assignment in play), then leaders; no
     /// breakdown lines (see /scores/agencies/{id}).
     pub results: Vec<SubjectScore>,
@@ -442,7 +446,9 @@ impl Service {
         }
         if !input.publish {
             let computed = self.compute_month(month).await?;
-            return Ok(self.run_view(None, &computed.results, &computed));
+            let mut view = self.run_view(None, &computed.results, &computed);
+            view.audit_head = Some(self.audit_head().await?);
+            return Ok(view);
         }
         if actor.role != Role::Admin {
             return Err(ServiceError::Forbidden(
@@ -547,6 +553,7 @@ impl Service {
             created_at: None,
             scored_agencies: scored("agency"),
             scored_leaders: scored("leader"),
+            audit_head: None,
             results: results.iter().map(|r| self.subject_view(r)).collect(),
         }
     }
@@ -570,6 +577,7 @@ impl Service {
             created_at: Some(instant_rfc3339(row.created_at)),
             scored_agencies: row.scored_agencies,
             scored_leaders: row.scored_leaders,
+            audit_head: None,
             results: results.iter().map(|r| self.subject_view(r)).collect(),
         }
     }
@@ -600,7 +608,9 @@ impl Service {
             Some(agency) => self.store.score_results(id, false, Some(agency)).await?,
             None => self.store.score_results(id, false, None).await?,
         };
-        Ok(self.stored_run_view(&row, &results))
+        let mut view = self.stored_run_view(&row, &results);
+        view.audit_head = Some(self.audit_head().await?);
+        Ok(view)
     }
 
     /// An agency's score in the run in force for a month, with its breakdown.

@@ -19,6 +19,9 @@ pub(crate) struct CachedSession {
     expires_at: Option<Micros>,
 }
 
+/// The username of the system user (made by migration 15; no one signs in as it).
+pub const SYSTEM_USERNAME: &str = "system";
+
 const SESSION_CACHE_MICROS: Micros = 30_000_000;
 const SESSION_CACHE_MAX: usize = 10_000;
 
@@ -50,11 +53,12 @@ impl Service {
         }
         let result = self.check_password(username, password).await;
         match &result {
-            Err(ServiceError::Unauthenticated(_)) => {
+            Err(ServiceError::Unauthenticated(reason)) => {
                 self.failed_by_username.failed(key, now);
                 if let Some(ip) = client {
                     self.failed_by_address.failed(ip, now);
                 }
+                self.record_failed_sign_in(username, client, reason).await;
             }
             // An address's count stays: one valid account must not wash away the
             // guesses made on others from the same place.
@@ -252,6 +256,11 @@ impl Service {
         if !own_password_only {
             require(actor, Write::ManageUsers)?;
         }
+        if id == self.system.user_id {
+            return Err(ServiceError::Forbidden(
+                "the system user cannot be changed: it acts for the system, and no one signs in as it".into(),
+            ));
+        }
         let role = match &input.role {
             Some(r) => Some(
                 Role::parse(r)
@@ -290,6 +299,27 @@ impl Service {
             .await?;
         self.forget_sessions();
         Ok(user)
+    }
+
+    /// The actor a command line names with `--as USERNAME`: an active user, with
+    /// its role and agency; `system` is the system user.
+    pub async fn actor_named(&self, username: &str) -> Result<Actor> {
+        let username = username.trim();
+        if username == SYSTEM_USERNAME {
+            return Ok(self.system_actor());
+        }
+        let user = self
+            .store
+            .user_credentials(username)
+            .await?
+            .filter(|u| u.active)
+            .ok_or_else(|| ServiceError::invalid("as", format!("no active user '{username}'")))?;
+        Ok(Actor {
+            user_id: user.id,
+            username: user.username,
+            role: Role::parse(&user.role).unwrap_or(Role::Viewer),
+            agency_id: user.agency_id,
+        })
     }
 
     pub async fn get_user(&self, actor: &Actor, id: i64) -> Result<User> {

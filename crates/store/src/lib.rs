@@ -55,6 +55,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     // import after review: whole texts, doubts, units outside the register (issue 12)
     (14, include_str!("../migrations/0014_draft_review.sql")),
+    // tamper evidence (issue 15): the audit chain, the system user, the security
+    // log; its Rust step chains the existing events (repo/chain.rs)
+    (15, include_str!("../migrations/0015_audit_chain.sql")),
 ];
 
 /// Which database a store talks to.
@@ -387,6 +390,16 @@ forward! {
     read fn get_evidence(id: i64) -> Option<EvidenceMeta>;
     read fn evidence_content(id: i64) -> Option<Vec<u8>>;
     read fn documents_with_drafts(limit: i64) -> Vec<(i64, i64, i64)>;
+}
+
+// The audit chain and the security log (repo/chain.rs, repo/security.rs, docs/audit.md).
+forward! {
+    read fn audit_head() -> ChainHead;
+    read fn event_hash_of(id: i64) -> Option<String>;
+    read fn verify_chain(checkpoint: Option<(i64, &str)>) -> ChainVerification;
+    read fn system_user_id() -> i64;
+    read fn record_security_event(e: &NewSecurityEvent) -> ();
+    read fn list_security_events(f: &SecurityFilter) -> (Vec<tiendo_core::model::SecurityEvent>, i64);
 }
 
 // Spreadsheet imports (sheet_repo.rs, docs/spreadsheets.md).

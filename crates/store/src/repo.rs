@@ -104,7 +104,8 @@ impl Backend {
             Some(lock) => Some(lock.lock().await),
             None => None,
         };
-        let tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin().await?;
+        chain::lock_head(&mut tx).await?;
         Ok((guard, tx))
     }
 }
@@ -129,23 +130,14 @@ pub async fn data_version(pool: &Pool) -> Result<i64, StoreError> {
     Ok(row.try_get::<i64, _>(0)?)
 }
 
+/// Appends the history entry of a change to the audit chain, in the change's
+/// transaction (see `chain::append_events`).
 async fn audit(tx: &mut Tx<'_>, stamp: &Stamp, entry: &Audit) -> Result<(), StoreError> {
-    let mut sql = Sql::default();
-    sql.push_args(
-        "INSERT INTO events (entity, entity_id, action, actor_id, changes, recorded_at, entered_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            Arg::Text(entry.entity.into()),
-            Arg::I64(entry.entity_id),
-            Arg::Text(entry.action.clone()),
-            Arg::OptI64(stamp.actor_id),
-            Arg::Text(entry.changes.to_string()),
-            Arg::I64(stamp.recorded_at),
-            Arg::I64(stamp.entered_at),
-        ],
-    );
-    tx_exec(tx, &sql).await?;
-    Ok(())
+    chain::append_events(
+        tx,
+        &[chain::PendingEvent::new(stamp, entry.entity, entry.entity_id, &entry.action, entry.changes.clone())],
+    )
+    .await
 }
 
 /// One page of a list and the number of rows in all: `SELECT COUNT(*)` then
@@ -263,9 +255,17 @@ pub async fn apply_migration(
     version: i64,
     statements: &[String],
 ) -> Result<(), StoreError> {
-    let (_guard, mut tx) = backend.begin().await?;
+    // Not `backend.begin()`: the chain's head may not exist yet.
+    let _guard = match &backend.write_lock {
+        Some(lock) => Some(lock.lock().await),
+        None => None,
+    };
+    let mut tx = backend.pool.begin().await?;
     for statement in statements {
         sqlx::query(sqlx::AssertSqlSafe(statement.clone())).execute(&mut *tx).await?;
+    }
+    if version == chain::CHAIN_MIGRATION {
+        chain::start_chain(&mut tx).await?;
     }
     sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
         .bind(version)
@@ -305,3 +305,7 @@ include!("repo/events.rs");
 pub use events::*;
 include!("repo/bulk.rs");
 pub use bulk::*;
+include!("repo/chain.rs");
+pub use chain::*;
+include!("repo/security.rs");
+pub use security::*;

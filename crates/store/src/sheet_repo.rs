@@ -132,13 +132,12 @@ pub mod sheets {
         let mut events = Vec::with_capacity(tasks.len() + pairs.len());
         for (t, id) in tasks.iter().zip(&task_ids) {
             rows.push(task_row(*id, t, at));
-            events.push(vec![
-                Arg::Text("task".into()),
-                Arg::I64(*id),
-                Arg::Text("import".into()),
-                Arg::OptI64(stamp.actor_id),
-                Arg::Text(
-                    serde_json::to_string(&TaskImportEvent {
+            events.push(chain::PendingEvent {
+                entity: "task".into(),
+                entity_id: *id,
+                action: "import".into(),
+                actor_id: stamp.actor_id,
+                changes: serde_json::to_string(&TaskImportEvent {
                         assignees: &t.assignees,
                         coord: &t.coord,
                         deadline: DeadlineJson::of(&t.deadline),
@@ -150,13 +149,12 @@ pub mod sheets {
                         product: &t.product,
                         ref_: &t.ref_,
                         source: "spreadsheet",
-                        text: &t.text,
-                    })
-                    .unwrap_or_default(),
-                ),
-                Arg::I64(at),
-                Arg::I64(stamp.entered_at),
-            ]);
+                    text: &t.text,
+                })
+                .unwrap_or_default(),
+                recorded_at: at,
+                entered_at: stamp.entered_at,
+            });
         }
         let mut assignments = Vec::with_capacity(pairs.len());
         let mut states = Vec::with_capacity(pairs.len());
@@ -183,23 +181,21 @@ pub mod sheets {
                 Arg::OptDate(state.completed_on),
                 Arg::Bool(state.cancelled),
             ]);
-            events.push(vec![
-                Arg::Text("assignment".into()),
-                Arg::I64(*id),
-                Arg::Text("create".into()),
-                Arg::OptI64(stamp.actor_id),
-                Arg::Text(
-                    serde_json::to_string(&AssignmentCreateEvent {
-                        agency_id: *agency_id,
-                        deadline_kind: &deadline.kind,
-                        due: deadline.due,
-                        task_id: *task_id,
-                    })
-                    .unwrap_or_default(),
-                ),
-                Arg::I64(at),
-                Arg::I64(stamp.entered_at),
-            ]);
+            events.push(chain::PendingEvent {
+                entity: "assignment".into(),
+                entity_id: *id,
+                action: "create".into(),
+                actor_id: stamp.actor_id,
+                changes: serde_json::to_string(&AssignmentCreateEvent {
+                    agency_id: *agency_id,
+                    deadline_kind: &deadline.kind,
+                    due: deadline.due,
+                    task_id: *task_id,
+                })
+                .unwrap_or_default(),
+                recorded_at: at,
+                entered_at: stamp.entered_at,
+            });
         }
         tx_insert_rows(&mut tx, TASK_INSERT, TASK_INSERT_COLS, &rows).await?;
         tx_insert_rows(
@@ -216,13 +212,7 @@ pub mod sheets {
             &states,
         )
         .await?;
-        tx_insert_rows(
-            &mut tx,
-            "INSERT INTO events (entity, entity_id, action, actor_id, changes, recorded_at, entered_at)",
-            7,
-            &events,
-        )
-        .await?;
+        chain::append_events(&mut tx, &events).await?;
         shift_buckets(&mut tx, &buckets).await?;
         commit(tx).await?;
         Ok(task_ids)

@@ -38,6 +38,54 @@ impl Stamp {
     }
 }
 
+/// The head of the audit chain: the last event's id and hash (docs/audit.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainHead {
+    pub event_id: i64,
+    pub hash: String,
+}
+
+/// The first broken link of the audit chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrokenLink {
+    /// The first event at fault (for a removed event: the one after the gap).
+    pub event_id: i64,
+    pub problem: String,
+}
+
+/// What checking the audit chain found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainVerification {
+    /// Events whose link was checked and found sound.
+    pub checked: i64,
+    /// The head as recorded in the database.
+    pub head: ChainHead,
+    /// Whether a checkpoint was checked (and found sound, when `broken` is none).
+    pub checkpoint_checked: bool,
+    pub broken: Option<BrokenLink>,
+}
+
+/// An entry for the security log (`security_events`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSecurityEvent {
+    /// sign_in_failed, permission_refused, token_created
+    pub kind: String,
+    pub at: Micros,
+    pub actor_id: Option<i64>,
+    pub username: Option<String>,
+    pub client: Option<String>,
+    pub action: String,
+    pub detail: String,
+}
+
+/// Which security log entries to list, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityFilter {
+    pub kind: Option<String>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
 /// An entry for the history, written in the same transaction as the change.
 #[derive(Debug, Clone)]
 pub struct Audit {

@@ -320,6 +320,12 @@ impl FromRequestParts<Service> for Web {
         };
         ctx.csrf = csrf_for(&token);
         ctx.actor = Some(actor.clone());
+        if let Some(slot) = parts
+            .extensions
+            .get::<tiendo_service::security::RequestActor>()
+        {
+            slot.set(&actor);
+        }
         Ok(Web {
             ctx,
             actor,
@@ -447,7 +453,7 @@ pub struct ErrorPage {
 }
 
 pub fn forbidden_page(ctx: &Ctx, detail: &str) -> Response {
-    render_status(
+    let mut response = render_status(
         StatusCode::FORBIDDEN,
         &ErrorPage {
             ctx: ctx.clone(),
@@ -457,7 +463,12 @@ pub fn forbidden_page(ctx: &Ctx, detail: &str) -> Response {
                 .to_string(),
             detail: detail.to_string(),
         },
-    )
+    );
+    // For the security log (docs/audit.md).
+    response
+        .extensions_mut()
+        .insert(tiendo_service::security::Refusal(detail.to_string()));
+    response
 }
 
 pub fn not_found_page(ctx: &Ctx, what: &str) -> Response {

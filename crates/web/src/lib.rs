@@ -64,6 +64,7 @@ pub fn router() -> Router<Service> {
             get(pages::work::extension_form).post(pages::work::extension_submit),
         )
         .route("/duyet", get(pages::review::queue))
+        .route("/nhat-ky-an-ninh", get(pages::security::page))
         .route("/bao-cao/{id}/duyet", post(pages::review::review_report))
         .route(
             "/gia-han/{id}/quyet-dinh",

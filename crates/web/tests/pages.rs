@@ -219,6 +219,7 @@ async fn pages_for(service: &Service, role: &str) -> Vec<String> {
     }
     if role == "admin" {
         pages.push("/duyet".into());
+        pages.push("/nhat-ky-an-ninh".into());
     }
     pages
 }
@@ -255,6 +256,22 @@ async fn every_page_answers_for_each_role() {
                 role == "admin",
                 "[{backend}] {role} /duyet: {review}"
             );
+            // The security log (docs/audit.md): the office's; the office's own
+            // sign-in is in it.
+            let log = c.get("/nhat-ky-an-ninh").await;
+            assert_eq!(
+                log.status == StatusCode::OK,
+                role == "admin",
+                "[{backend}] {role} /nhat-ky-an-ninh: {}",
+                log.status
+            );
+            if role == "admin" {
+                assert!(log.body.contains("sha256"), "[{backend}] the chain's head");
+                assert!(
+                    log.body.contains("vanphong") && log.body.contains("sign-in"),
+                    "[{backend}] the sign-in's token is listed"
+                );
+            }
         }
     }
 }

@@ -41,7 +41,7 @@ pub mod bulk {
     }
 
     /// Bulk insert of tasks with their ids, each with the instant it was recorded,
-    /// and their "create" history entries. Assignments are written by
+    /// and their "create" history entries (the system user's, chained in batches). Assignments are written by
     /// [`bulk_insert_assignments`]. The caller keeps ids unique and the document ids valid.
     pub async fn bulk_insert_tasks(backend: &Backend, tasks: &[(i64, NewTask, Micros)]) -> Result<usize, StoreError> {
         let (_guard, mut tx) = backend.begin().await?;
@@ -50,27 +50,20 @@ pub mod bulk {
         let mut events = Vec::with_capacity(tasks.len());
         for (id, t, at) in tasks {
             rows.push(task_row(*id, t, *at));
-            events.push(vec![
-                Arg::Text("task".into()),
-                Arg::I64(*id),
-                Arg::Text("create".into()),
-                Arg::OptI64(None),
-                Arg::Text(
-                    serde_json::json!({"document_id": t.document_id, "ref": t.ref_, "text": t.text, "deadline": t.deadline, "assignees": t.assignees})
-                        .to_string(),
+            events.push(chain::PendingEvent {
+                entity: "task".into(),
+                entity_id: *id,
+                action: "create".into(),
+                actor_id: None,
+                changes: tiendo_core::chain::canonical_json(
+                    &serde_json::json!({"document_id": t.document_id, "ref": t.ref_, "text": t.text, "deadline": t.deadline, "assignees": t.assignees}),
                 ),
-                Arg::I64(*at),
-                Arg::I64(entered),
-            ]);
+                recorded_at: *at,
+                entered_at: entered,
+            });
         }
         tx_insert_rows(&mut tx, TASK_INSERT, TASK_INSERT_COLS, &rows).await?;
-        tx_insert_rows(
-            &mut tx,
-            "INSERT INTO events (entity, entity_id, action, actor_id, changes, recorded_at, entered_at)",
-            7,
-            &events,
-        )
-        .await?;
+        chain::append_events(&mut tx, &events).await?;
         commit(tx).await?;
         Ok(tasks.len())
     }
@@ -129,15 +122,15 @@ pub mod bulk {
                         serde_json::json!({"deadline_kind": state.deadline_kind, "due": state.due, "completed_on": state.completed_on, "cancelled": state.cancelled}),
                     )
                 };
-                events.push(vec![
-                    Arg::Text("assignment".into()),
-                    Arg::I64(*id),
-                    Arg::Text(action.into()),
-                    Arg::OptI64(None),
-                    Arg::Text(changes.to_string()),
-                    Arg::I64(*from),
-                    Arg::I64(entered),
-                ]);
+                events.push(chain::PendingEvent {
+                    entity: "assignment".into(),
+                    entity_id: *id,
+                    action: action.into(),
+                    actor_id: None,
+                    changes: tiendo_core::chain::canonical_json(&changes),
+                    recorded_at: *from,
+                    entered_at: entered,
+                });
             }
         }
         tx_insert_rows(
@@ -154,13 +147,7 @@ pub mod bulk {
             &states,
         )
         .await?;
-        tx_insert_rows(
-            &mut tx,
-            "INSERT INTO events (entity, entity_id, action, actor_id, changes, recorded_at, entered_at)",
-            7,
-            &events,
-        )
-        .await?;
+        chain::append_events(&mut tx, &events).await?;
         shift_buckets(&mut tx, &buckets).await?;
         commit(tx).await?;
         Ok(assignments.len())
@@ -171,7 +158,8 @@ pub mod bulk {
     pub async fn bulk_finish(backend: &Backend) -> Result<(), StoreError> {
         let (_guard, mut tx) = backend.begin().await?;
         if is_postgres() {
-            for table in ["documents", "tasks", "assignments", "assignment_states", "events"] {
+            // (events take their ids from the chain's head, not from a sequence)
+            for table in ["documents", "tasks", "assignments", "assignment_states"] {
                 let sql = Sql::new(&format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
                 ));

@@ -150,6 +150,19 @@ pub mod users {
             &Audit { entity: "token", entity_id: id, action: "create".into(), changes: serde_json::json!({"user_id": user_id, "label": label, "expires_at": expires_at}) },
         )
         .await?;
+        tx_security_event(
+            &mut tx,
+            &NewSecurityEvent {
+                kind: "token_created".into(),
+                at: stamp.entered_at,
+                actor_id: Some(user_id),
+                username: None,
+                client: None,
+                action: "create token".into(),
+                detail: label.into(),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }

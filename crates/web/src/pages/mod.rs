@@ -12,6 +12,7 @@ pub mod indicators;
 pub mod printed;
 pub mod rankings;
 pub mod review;
+pub mod security;
 pub mod sheets;
 pub mod task;
 pub mod tasks;
