@@ -179,16 +179,34 @@ pub async fn export_all(data: &DataArgs, output: Option<&Path>) -> Result<()> {
 pub async fn import_all(data: &DataArgs, file: &Path) -> Result<()> {
     // The file is checked whole before the database is opened (or created).
     tiendo_store::check_export_file(file).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    // A SQLite database this import creates is removed again if it fails.
+    let mut created: Option<(PathBuf, bool)> = None;
     let store = match database_url() {
         Some(url) => Store::open_url(&url)
             .await
             .with_context(|| "cannot open the database named by DATABASE_URL")?,
-        None => Store::open_sqlite_dir(&data.data)
-            .await
-            .with_context(|| format!("cannot open the database in {}", data.data.display()))?,
+        None => {
+            let db = data.data.join("tiendo.db");
+            if !db.exists() {
+                created = Some((db, !data.data.exists()));
+            }
+            Store::open_sqlite_dir(&data.data)
+                .await
+                .with_context(|| format!("cannot open the database in {}", data.data.display()))?
+        }
     };
     let result = store.import_all(file).await;
     store.close().await;
+    if result.is_err()
+        && let Some((db, folder_too)) = created
+    {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        if folder_too {
+            let _ = std::fs::remove_dir(&data.data);
+        }
+    }
     let summary = result.map_err(|e| anyhow!("{}: {e}; nothing was imported", file.display()))?;
     let rows: i64 = summary.tables.values().sum();
     println!(

@@ -203,6 +203,26 @@ fn backup_while_serving_then_restore_into_a_new_folder_gives_the_same_overdue_re
         err.contains("not empty") && err.contains("nothing was imported"),
         "{err}"
     );
+    // A row the database refuses: nothing is left behind in the new folder.
+    let text = std::fs::read_to_string(&export).unwrap();
+    let orphan = text.replacen(
+        "{\"table\":\"tasks\",\"row\":{\"id\":1,\"document_id\":",
+        "{\"table\":\"tasks\",\"row\":{\"id\":1,\"document_id\":9999",
+        1,
+    );
+    assert_ne!(orphan, text);
+    let bad = temp("orphan").with_extension("jsonl");
+    std::fs::write(&bad, orphan).unwrap();
+    let never = temp("never");
+    let err = fails(&["import", "--all", s(&bad), "--data", s(&never)], None);
+    assert!(
+        err.contains("table tasks") && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert!(
+        !never.exists(),
+        "the folder the failed import made is removed"
+    );
 
     // Scheduled backups: written every second, the newest two kept.
     let mut first_two: Option<Vec<String>> = None;

@@ -156,10 +156,11 @@ pub fn dependency_order(
         .map(|n| (n.as_str(), BTreeSet::new()))
         .collect();
     for (child, parent) in edges {
-        if child != parent && known.contains(parent.as_str()) {
-            if let Some(p) = parents.get_mut(child.as_str()) {
-                p.insert(parent.as_str());
-            }
+        if child != parent
+            && known.contains(parent.as_str())
+            && let Some(p) = parents.get_mut(child.as_str())
+        {
+            p.insert(parent.as_str());
         }
     }
     let mut out: Vec<String> = Vec::with_capacity(names.len());

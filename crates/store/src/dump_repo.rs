@@ -275,17 +275,11 @@ pub mod dump_db {
             .map(move |(i, l)| l.map(|l| (i + 1, l)).map_err(|e| StoreError::Invalid(format!("{shown}: line {}: {e}", i + 1)))))
     }
 
-    /// Walks the rows of a file in the header's order: calls `row` with each
-    /// row's table index and values. Checks that every table has exactly its
-    /// header's count of rows, in order, and nothing follows.
-    fn walk_rows(
-        path: &std::path::Path,
-        tables: &[Table],
-        mut row: impl FnMut(usize, Vec<Cell>) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let mut t = 0usize;
-        let mut seen = 0i64;
-        let mut last_line = 1;
+    /// Reads every row of a file against its header: each parses with the
+    /// header's columns, the rows of each table are together, in the header's
+    /// order and as many as it counts, and nothing follows.
+    fn check_rows(path: &std::path::Path, tables: &[Table]) -> Result<(), StoreError> {
+        let (mut t, mut seen, mut last_line) = (0usize, 0i64, 1usize);
         for item in lines(path)?.skip(1) {
             let (line_no, line) = item?;
             last_line = line_no;
@@ -299,7 +293,7 @@ pub mod dump_db {
             let Some(table) = tables.get(t) else {
                 return Err(StoreError::Invalid(format!("line {line_no}: a row after the last the header counts")));
             };
-            row(t, d::parse_row(line_no, &line, table)?)?;
+            d::parse_row(line_no, &line, table)?;
             seen += 1;
         }
         while t < tables.len() && seen == tables[t].rows {
@@ -330,7 +324,7 @@ pub mod dump_db {
                 header.schema_version
             )));
         }
-        walk_rows(path, &header.tables, |_, _| Ok(()))?;
+        check_rows(path, &header.tables)?;
         Ok(header)
     }
 

@@ -401,8 +401,23 @@ fn write_zip(path: &Path, manifest: &Manifest, staging: &Path) -> Result<(), Sto
     let zerr = |e: zip::result::ZipError| io_err("cannot write", path, e);
     let file = std::fs::File::create(path).map_err(|e| io_err("cannot write", path, e))?;
     let mut zip = zip::ZipWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
+    // Members are dated by the local (Vietnam) time of the backup.
+    let now = chrono::Utc::now() + chrono::Duration::hours(7);
+    let stamp = {
+        use chrono::{Datelike, Timelike};
+        zip::DateTime::from_date_and_time(
+            u16::try_from(now.year()).unwrap_or(1980),
+            now.month() as u8,
+            now.day() as u8,
+            now.hour() as u8,
+            now.minute() as u8,
+            now.second() as u8,
+        )
+        .unwrap_or_default()
+    };
     let deflated = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(stamp)
         .large_file(true);
     zip.start_file(MANIFEST, deflated).map_err(zerr)?;
     let text =
