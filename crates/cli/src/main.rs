@@ -1,4 +1,6 @@
-//! `tiendo`: serve, user, import, export, status, extract.
+//! `tiendo`: serve, user, import, export, status, extract, backup, restore.
+
+mod backup;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -64,17 +66,54 @@ enum Command {
         /// client's address from it (failed sign-ins are counted per address).
         #[arg(long, env = "TIENDO_BEHIND_PROXY")]
         behind_proxy: bool,
+        /// Take a backup into this folder at every --backup-every (docs/operations.md).
+        #[arg(long, env = "TIENDO_BACKUP_DIR")]
+        backup_dir: Option<PathBuf>,
+        /// The period of scheduled backups: 30m, 6h, 1d, …
+        #[arg(long, env = "TIENDO_BACKUP_EVERY", default_value = "1d")]
+        backup_every: String,
+        /// How many scheduled backups to keep (the oldest are removed).
+        #[arg(long, env = "TIENDO_BACKUP_KEEP", default_value_t = 7)]
+        backup_keep: usize,
+    },
+    /// Back up the database into one file (a zip with a manifest) while it is in
+    /// use: SQLite through VACUUM INTO, PostgreSQL as JSON Lines plus pg_dump when
+    /// present (docs/operations.md).
+    Backup {
+        /// The backup file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+        /// Print the manifest as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore a backup into a new data folder (or the empty PostgreSQL database of
+    /// DATABASE_URL), after checking the file, its checksums and its tables.
+    Restore {
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+        /// Print the checks and the manifest as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Manage users.
     User {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Import a document and its tasks from JSON Lines in the gold format.
+    /// Import a document and its tasks from JSON Lines in the gold format; with
+    /// --all, a whole database written by `export --all` into an empty one.
     Import {
         file: PathBuf,
         #[command(flatten)]
         data: DataArgs,
+        /// The file is a whole database (`export --all`): every table, ids kept,
+        /// into an empty database, in one transaction.
+        #[arg(long)]
+        all: bool,
         /// Document number, when the file has no document line ("624/TB-VPCP").
         #[arg(long)]
         number: Option<String>,
@@ -88,10 +127,14 @@ enum Command {
         #[arg(long)]
         issuer: Option<String>,
     },
-    /// Export documents and their tasks as JSON Lines in the gold format.
+    /// Export documents and their tasks as JSON Lines in the gold format; with
+    /// --all, the whole database (every table, one line a row).
     Export {
         #[command(flatten)]
         data: DataArgs,
+        /// Every table of the database, as `import --all` reads it.
+        #[arg(long, conflicts_with = "document")]
+        all: bool,
         /// Only this document (id or number).
         #[arg(long)]
         document: Option<String>,
@@ -403,7 +446,11 @@ async fn run(cli: Cli) -> Result<()> {
             due_soon_days,
             max_evidence_kb,
             behind_proxy,
+            backup_dir,
+            backup_every,
+            backup_keep,
         } => {
+            let schedule = backup::schedule(backup_dir, &backup_every, backup_keep)?;
             let service = open(
                 &data,
                 Config {
@@ -432,6 +479,18 @@ async fn run(cli: Cli) -> Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
             let bound = listener.local_addr()?;
+            if let Some(schedule) = schedule {
+                eprintln!(
+                    "backups into {} every {} s, keeping {}",
+                    schedule.dir.display(),
+                    schedule.every.as_secs(),
+                    schedule.keep
+                );
+                tokio::spawn(tiendo_store::backup::schedule::run(
+                    service.store.clone(),
+                    schedule,
+                ));
+            }
             eprintln!("tiendo listening on http://{bound} (API: http://{bound}/api/openapi.json)");
             tiendo_server::serve_on(service, listener).await?;
         }
@@ -465,9 +524,21 @@ async fn run(cli: Cli) -> Result<()> {
                 user.username, user.role, user.id
             );
         }
+        Command::Backup { output, data, json } => backup::backup(&data, &output, json).await?,
+        Command::Restore { file, data, json } => backup::restore(&file, &data, json).await?,
+        Command::Import {
+            file, data, all, ..
+        } if all => backup::import_all(&data, &file).await?,
+        Command::Export {
+            data,
+            all: true,
+            output,
+            ..
+        } => backup::export_all(&data, output.as_deref()).await?,
         Command::Import {
             file,
             data,
+            all: _,
             number,
             kind,
             title,
@@ -515,6 +586,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Export {
             data,
+            all: false,
             document,
             output,
         } => {

@@ -3,6 +3,8 @@
 //! `DATABASE_URL` names one). One set of queries (`repo.rs`, by subject in
 //! `repo/`) and one set of migrations serve both.
 
+pub mod backup;
+pub mod dump;
 pub mod error;
 pub mod evidence_types;
 pub mod measurement_load;
@@ -408,6 +410,26 @@ forward! {
     read fn task_assignments(task_ids: &[i64]) -> Vec<(i64, i64, i64)>;
     write fn import_sheet_tasks(tasks: &[NewTask], stamp: &Stamp) -> Vec<i64>;
     write fn import_sheet_reports(reports: &[NewReport], stamp: &Stamp) -> Vec<i64>;
+}
+
+// The whole database as JSON Lines (dump_repo.rs, dump.rs).
+forward! {
+    read fn export_all(out: &mut (dyn std::io::Write + Send)) -> dump::ExportSummary;
+    write fn import_all(path: &Path) -> dump::ImportSummary;
+    read fn table_counts() -> std::collections::BTreeMap<String, i64>;
+    read fn applied_schema_version() -> i64;
+    read fn last_event_id() -> Option<i64>;
+}
+
+/// The highest schema (migration) version this tiendo knows.
+pub fn latest_schema_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
+/// Reads and checks a `tiendo export --all` file without a database: its header
+/// and every row against the header. Returns the header.
+pub fn check_export_file(path: &Path) -> Result<dump::Header, StoreError> {
+    sqlite::check_file(path)
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ include!("dbquality_repo.rs");
 pub use dbquality::*;
 include!("sheet_repo.rs");
 pub use sheets::*;
+include!("dump_repo.rs");
+pub use dump_db::*;
 
 /// Inserts `rows[i]` for each `i` of `which` as new current measurements, in
 /// multi-row INSERTs inside `tx`. One statement text for every full chunk, so it is
