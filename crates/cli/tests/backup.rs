@@ -228,6 +228,17 @@ async fn export_all_then_import_all_gives_every_table_back_on_both_backends() {
                 user.id > 1,
                 "[{backend} → {into}] a new id after the imported ones"
             );
+            // The imported history is the same chain, and writes go on extending it.
+            let chain = service.store.verify_chain(None).await.unwrap();
+            assert!(
+                chain.broken.is_none(),
+                "[{backend} → {into}] {:?}",
+                chain.broken
+            );
+            assert_eq!(
+                chain.head.event_id,
+                service.store.last_event_id().await.unwrap().unwrap()
+            );
 
             // A database that is not empty is refused and left as it was.
             let before = service.store.table_counts().await.unwrap();
@@ -347,7 +358,11 @@ async fn backup_then_restore_gives_every_table_and_the_overdue_report() {
         let report = tiendo_store::backup::restore::restore(&file, Target::SqliteDir(&dir))
             .await
             .unwrap();
-        assert!(matches!(report.audit_chain, AuditChain::NotChecked { .. }));
+        assert!(
+            matches!(report.audit_chain, AuditChain::Verified { .. }),
+            "{:?}",
+            report.audit_chain
+        );
         assert!(
             report
                 .checks
@@ -612,4 +627,72 @@ async fn a_backup_taken_during_writes_restores_with_every_check_passing() {
         );
         let _ = std::fs::remove_file(&file);
     }
+}
+
+/// A history changed outside tiendo before the backup is caught by the restore's
+/// audit chain check, naming the event, and nothing is restored; a manifest whose
+/// head hash is not the chain's is refused too.
+#[tokio::test]
+async fn a_backup_of_a_tampered_history_is_refused_naming_the_event() {
+    let dir = temp("tiendo-tampered-source");
+    let service = Service::new(
+        Store::open_sqlite_dir(&dir).await.unwrap(),
+        Config::default(),
+    )
+    .await
+    .unwrap();
+    service.load_demo().await.unwrap();
+    let file = temp("tiendo-backup").with_extension("zip");
+    tiendo_store::backup::backup(&service.store, &file, &BackupOptions::default())
+        .await
+        .unwrap();
+    // The untouched backup restores with its chain verified up to its head.
+    let good = temp("tiendo-restored");
+    let report = tiendo_store::backup::restore::restore(&file, Target::SqliteDir(&good))
+        .await
+        .unwrap();
+    assert!(
+        matches!(report.audit_chain, AuditChain::Verified { last_event_id: Some(n) } if n > 10),
+        "{:?}",
+        report.audit_chain
+    );
+    // The manifest's head hash altered.
+    let altered = temp("tiendo-altered").with_extension("zip");
+    with_manifest(&file, &altered, |m| {
+        m["last_event_hash"] = "ab".repeat(32).into()
+    });
+    let into = temp("tiendo-refused");
+    let e = tiendo_store::backup::restore::restore(&altered, Target::SqliteDir(&into))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("the manifest says abab"), "{e}");
+    assert!(!into.exists());
+    // One event's content changed with raw SQL, then a backup taken.
+    service.store.close().await;
+    let pool = sqlx::SqlitePool::connect_with(
+        sqlx::sqlite::SqliteConnectOptions::new().filename(dir.join("tiendo.db")),
+    )
+    .await
+    .unwrap();
+    sqlx::query("UPDATE events SET changes = '{\"title\":\"forged\"}' WHERE id = 5")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let store = Store::open_sqlite_dir(&dir).await.unwrap();
+    let forged = temp("tiendo-forged").with_extension("zip");
+    tiendo_store::backup::backup(&store, &forged, &BackupOptions::default())
+        .await
+        .unwrap();
+    let into = temp("tiendo-refused");
+    let e = tiendo_store::backup::restore::restore(&forged, Target::SqliteDir(&into))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("audit chain is broken at event 5") && e.contains("nothing was restored"),
+        "{e}"
+    );
+    assert!(!into.exists());
 }

@@ -29,9 +29,9 @@ use crate::error::StoreError;
 pub const FORMAT: &str = "tiendo-export";
 /// The version of this format.
 pub const FORMAT_VERSION: i64 = 1;
-/// Tables the migrations fill themselves (the data version counter): an import
-/// replaces their rows instead of requiring them empty.
-pub const SEEDED_TABLES: &[&str] = &["data_version"];
+/// Tables the migrations fill themselves (the data version counter, the audit
+/// chain's head): an import replaces their rows instead of requiring them empty.
+pub const SEEDED_TABLES: &[&str] = &["data_version", "audit_head"];
 /// Tables never exported: the migration bookkeeping.
 pub const SKIPPED_TABLES: &[&str] = &["schema_migrations"];
 

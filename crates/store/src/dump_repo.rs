@@ -333,8 +333,17 @@ pub mod dump_db {
     /// Any problem leaves the database as it was.
     pub async fn import_all(backend: &Backend, path: &std::path::Path) -> Result<ImportSummary, StoreError> {
         let header = check_file(path)?;
-        let (_guard, mut tx) = backend.begin().await?;
+        // Not `backend.begin()`: an empty database has no audit chain head to lock
+        // until the migrations below make it.
+        let _guard = match &backend.write_lock {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        };
+        let mut tx = backend.pool.begin().await?;
         let migrations_applied = migrate_in(&mut tx, header.schema_version).await?;
+        if header.schema_version >= chain::CHAIN_MIGRATION {
+            chain::lock_head(&mut tx).await?;
+        }
         let (target, edges) = schema(&mut tx).await?;
         d::check_header(&header, &target, &table_edges(&edges))?;
         // The target's own view of each table (nullability, self references), in
@@ -455,7 +464,9 @@ pub mod dump_db {
     }
 
     /// Applies, inside `tx`, the migrations up to `version` not applied yet.
-    /// Refuses a database already past `version`.
+    /// Refuses a database already past `version`. Their SQL only: the audit
+    /// chain's Rust step (the system user, the backfill) is not run, because the
+    /// file brings the system user, the chained events and the chain's head.
     async fn migrate_in(tx: &mut Tx<'_>, version: i64) -> Result<usize, StoreError> {
         if version != 0 && !crate::MIGRATIONS.iter().any(|m| m.0 == version) {
             return Err(StoreError::Invalid(format!("line 1: schema version {version} is not a migration this tiendo knows")));

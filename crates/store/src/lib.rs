@@ -62,6 +62,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("../migrations/0015_audit_chain.sql")),
 ];
 
+/// The migration that starts the audit chain (0015_audit_chain.sql): databases
+/// and backups at an older schema have no chain to check.
+pub const CHAIN_MIGRATION: i64 = 15;
+
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BackendKind {

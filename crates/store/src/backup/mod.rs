@@ -75,6 +75,11 @@ pub struct Manifest {
     pub tables: BTreeMap<String, i64>,
     /// The id of the last history event (`events`), the head of the audit log.
     pub last_event_id: Option<i64>,
+    /// The audit chain's head hash at the backup (the last event's hash; absent
+    /// in a backup of a database without the chain). A restore checks the whole
+    /// chain up to it (docs/audit.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_event_hash: Option<String>,
     /// What the reader should know (pg_dump missing or failed, …).
     #[serde(default)]
     pub notes: Vec<String>,
@@ -198,6 +203,7 @@ fn new_manifest(backend: BackendKind, payload: Payload) -> Manifest {
         files: Vec::new(),
         tables: BTreeMap::new(),
         last_event_id: None,
+        last_event_hash: None,
         notes: Vec::new(),
     }
 }
@@ -234,6 +240,12 @@ pub(crate) async fn describe(store: &Store, manifest: &mut Manifest) -> Result<(
     manifest.schema_version = store.applied_schema_version().await?;
     manifest.tables = store.table_counts().await?;
     manifest.last_event_id = store.last_event_id().await?;
+    manifest.last_event_hash = match manifest.last_event_id {
+        Some(id) if manifest.schema_version >= crate::CHAIN_MIGRATION => {
+            store.event_hash_of(id).await?
+        }
+        _ => None,
+    };
     Ok(())
 }
 
@@ -302,6 +314,16 @@ async fn backup_postgres(
         .fetch_one(&mut *tx)
         .await?;
     manifest.last_event_id = last;
+    let version: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+            .fetch_one(&mut *tx)
+            .await?;
+    if let Some(id) = last.filter(|_| version >= crate::CHAIN_MIGRATION) {
+        manifest.last_event_hash = sqlx::query_scalar("SELECT hash FROM events WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    }
     // pg_dump reads the same snapshot in its own session while this transaction
     // stays open.
     let dump_path = staging.join(PG_DUMP_FILE);

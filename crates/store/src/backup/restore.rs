@@ -30,8 +30,8 @@ pub enum Target<'a> {
 pub enum AuditChain {
     /// The chain was verified up to this event.
     Verified { last_event_id: Option<i64> },
-    /// This tiendo has no audit chain to verify yet: only the head of the log
-    /// (the last event's id) was compared with the manifest.
+    /// The backup predates the audit chain: only the head of the log (the last
+    /// event's id) was compared with the manifest.
     NotChecked { reason: String },
 }
 
@@ -47,15 +47,10 @@ pub struct RestoreReport {
 }
 
 /// The audit chain check of a restore, run on the staged database before
-/// anything is written to the target.
-///
-/// HOOK: the audit hash chain and `tiendo audit verify` are being built on
-/// another branch. When they land, call the chain verification here on
-/// `candidate` (every event's hash over its content and its predecessor's hash,
-/// up to `manifest.last_event_id`) and return `AuditChain::Verified`, or an error
-/// naming the first event whose hash does not match; a failure stops the
-/// restore before it writes anything. Until then this checks the head of the
-/// log only: the last event's id must be the manifest's.
+/// anything is written to the target: every event's link and hash in id order
+/// up to the recorded head (as `tiendo audit verify` does), then the head
+/// against the manifest: the last event's id, and its hash when the manifest
+/// has one. A failure stops the restore before it writes anything.
 pub async fn verify_audit_chain(
     candidate: &Store,
     manifest: &Manifest,
@@ -68,9 +63,28 @@ pub async fn verify_audit_chain(
             show(manifest.last_event_id)
         )));
     }
-    Ok(AuditChain::NotChecked {
-        reason: "this tiendo has no audit hash chain yet; the last event's id matches the manifest"
-            .into(),
+    if candidate.applied_schema_version().await? < crate::CHAIN_MIGRATION {
+        return Ok(AuditChain::NotChecked {
+            reason: "the backup was taken before the audit chain existed (schema version < 15); the chain starts when the restored database is next opened".into(),
+        });
+    }
+    let verification = candidate.verify_chain(None).await?;
+    if let Some(broken) = verification.broken {
+        return Err(StoreError::Invalid(format!(
+            "the audit chain is broken at event {}: {}",
+            broken.event_id, broken.problem
+        )));
+    }
+    if let Some(expected) = &manifest.last_event_hash
+        && *expected != verification.head.hash
+    {
+        return Err(StoreError::Invalid(format!(
+            "the audit chain's head (event {}) has hash {}, the manifest says {expected}",
+            verification.head.event_id, verification.head.hash
+        )));
+    }
+    Ok(AuditChain::Verified {
+        last_event_id: last,
     })
 }
 

@@ -311,7 +311,7 @@ pub mod chain {
     }
 
     /// The migration that starts the chain (0015_audit_chain.sql).
-    pub(crate) const CHAIN_MIGRATION: i64 = 15;
+    pub(crate) const CHAIN_MIGRATION: i64 = crate::CHAIN_MIGRATION;
 
     /// The Rust step of migration 15, in its transaction: the `system` user (no
     /// usable password: no one signs in as it), the events without an actor given
