@@ -385,6 +385,16 @@ pub fn cell(text: &str, year: Option<i32>) -> Option<Deadline> {
     if low.starts_with("đã hoàn thành") {
         return Some(with_raw(Deadline::none()));
     }
+    // A cell of a deadline column that is only a month ("Tháng 12"): that month
+    // of the document's year (in running text "tháng 12" alone is too loose).
+    if let Some(m) = low.strip_prefix("tháng").map(str::trim)
+        && !m.is_empty()
+        && m.len() <= 2
+        && let (Ok(mo), Some(y)) = (m.parse::<u32>(), year)
+        && let Ok(d) = Deadline::month(y, mo)
+    {
+        return Some(with_raw(d));
+    }
     let (quarters, years, recurring) = cell_patterns();
     // "2022-2030": a range of years, written tight.
     let spaced;
@@ -624,6 +634,11 @@ mod tests {
         let y = |s: &str| Some(("Year".to_string(), Some(s.to_string())));
         // 173/QĐ-BTP (2015), 104-CTr/TU (2026), GOLD-FORMAT.md's examples.
         assert_eq!(c("Quý II, III/2015"), q("2015-09-30"));
+        assert_eq!(
+            cell("Tháng 12", Some(2024)).map(|d| (d.kind, d.due)),
+            Some((DeadlineKind::Month, NaiveDate::from_ymd_opt(2024, 12, 31)))
+        );
+        assert_eq!(cell("Tháng 12", None), None);
         assert_eq!(c("Quý III, IV/2026"), q("2026-12-31"));
         assert_eq!(c("Quý IV/2026, 2027"), y("2027-12-31"));
         assert_eq!(c("2025 - 2028"), y("2028-12-31"));

@@ -665,6 +665,16 @@ fn trimmed(l: &Line) -> Line {
     }
 }
 
+/// What goes on after "điện thoại:", "địa chỉ:" on the next line rather than
+/// opening a paragraph: a number that is not an item's ("0912 200 895"), an
+/// e-mail or web address.
+fn filler_after_colon(t: &str) -> bool {
+    let first = t.split_whitespace().next().unwrap_or("");
+    let digits = first.chars().take_while(char::is_ascii_digit).count();
+    let number = digits > 0 && marker(t).is_none() && !first[digits..].starts_with(['.', ')', '/']);
+    number || first.contains('@') || first.starts_with("http") || first.starts_with("www.")
+}
+
 fn starts_lower(s: &str) -> bool {
     s.trim_start()
         .chars()
@@ -729,7 +739,7 @@ fn reflow(lines: Vec<Line>) -> Vec<Line> {
         // Justified text set in a proportional font ends its lines at varying
         // columns; only a line well short of the measure ends a paragraph.
         let ended_short = prev_end * 10 < width * 7;
-        let after_colon = last_text.ends_with(':') && !starts_lower(t);
+        let after_colon = last_text.ends_with(':') && !starts_lower(t) && !filler_after_colon(t);
         let after_sentence = (last_text.ends_with('.') || last_text.ends_with(';'))
             && !starts_lower(t)
             && (ended_short || indented);

@@ -432,6 +432,13 @@ fn regions(
             state = Region::Closing;
             continue;
         }
+        if state == Region::Closing && draft_mark(line) {
+            // A draft sent with the letter for comments ("DỰ THẢO" under its own
+            // letterhead) assigns nothing yet: none of it is a task.
+            state = Region::Footer;
+            out.push(Region::Footer);
+            continue;
+        }
         if state == Region::Closing && attached_part(line) {
             // A plan or programme issued with the decision ("KẾ HOẠCH … (Ban hành
             // kèm theo Quyết định số …)") begins after its signature: a body again.
@@ -578,10 +585,40 @@ fn addressee_roles(doc: &Doc, lines: &[(usize, usize)]) -> Vec<RoleItem> {
 
 /// The title line of a part issued with a decision: "(Ban hành kèm theo Quyết định
 /// số 173/QĐ-BTP …)", "(Kèm theo Quyết định …)".
+/// The mark of a draft: "DỰ THẢO" alone on its line (in brackets or with a
+/// version: "Dự thảo 2", "(Dự thảo lần 3)").
+fn draft_mark(line: &str) -> bool {
+    let folded = tiendo_core::text::fold(line.trim().trim_matches(['(', ')', '*', '_', ' ']));
+    let rest = folded.strip_prefix("du thao").map(str::trim);
+    rest.is_some_and(|r| {
+        r.is_empty()
+            || r.len() <= 12
+                && r.trim_start_matches("lan")
+                    .trim()
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == ' ')
+    })
+}
+
 fn attached_part(line: &str) -> bool {
     let low = line.to_lowercase();
-    (low.contains("(ban hành kèm theo") || low.contains("(kèm theo quyết định"))
-        && !low.starts_with("phụ lục")
+    ((low.contains("(ban hành kèm theo") || low.contains("(kèm theo quyết định"))
+        && !low.starts_with("phụ lục"))
+        || attached_title(line)
+}
+
+/// The title, in capitals, of a plan or programme issued with the decision
+/// ("CHƯƠNG TRÌNH HÀNH ĐỘNG CỦA NGÀNH …", "KẾ HOẠCH TRIỂN KHAI …"), on its own
+/// line or run on after the signer's name by a converter.
+fn attached_title(line: &str) -> bool {
+    [
+        "CHƯƠNG TRÌNH HÀNH ĐỘNG",
+        "KẾ HOẠCH THỰC HIỆN",
+        "KẾ HOẠCH TRIỂN KHAI",
+        "KẾ HOẠCH HÀNH ĐỘNG",
+    ]
+    .iter()
+    .any(|t| line.contains(t))
 }
 
 /// The issuing agency: from the metadata, the number's code, the closing formula
@@ -700,6 +737,15 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
             };
             if let Some(pos) = stack.iter().rposition(|&n| same(n)) {
                 stack.truncate(pos);
+            } else if m == Marker::Arabic
+                && let Some((prefix, _)) = label.rsplit_once('.')
+                && let Some(pos) = stack.iter().rposition(|&n| {
+                    nodes[n].marker == Some(Marker::Arabic) && nodes[n].label == prefix
+                })
+            {
+                // "2.2." whose "2.1." was run into its heading's line: it stands
+                // under "2.", not under the last "c)" of "2.1.".
+                stack.truncate(pos + 1);
             }
             let parent = stack.last().copied().unwrap_or(0);
             let label = if m == Marker::Bullet {
@@ -852,6 +898,25 @@ fn body_tasks(
     addressees: &[RoleItem],
 ) -> Vec<Draft> {
     let nodes = build_tree(doc, lines, regions);
+    if std::env::var_os("TIENDO_TREE").is_some() {
+        fn show(doc: &Doc, nodes: &[Node], k: usize, depth: usize) {
+            let n = &nodes[k];
+            let t: String = doc.text[n.body.min(n.end)..n.end]
+                .chars()
+                .take(60)
+                .collect();
+            eprintln!(
+                "{}[{}] {}",
+                "  ".repeat(depth),
+                n.label,
+                t.replace('\n', " ")
+            );
+            for &c in &n.children {
+                show(doc, nodes, c, depth + 1);
+            }
+        }
+        show(doc, &nodes, 0, 0);
+    }
     let mut out = Vec::new();
     let root = Ctx {
         fallback: addressees.to_vec(),
@@ -879,11 +944,24 @@ struct Head {
     ends_colon: bool,
 }
 
+/// The colon that ends a title ("Về hạ tầng số: …"), if any: within the first
+/// 400 bytes, outside brackets and quotes, before any ';' and before any
+/// sentence ends (a title is not several sentences: "… đề nghị góp ý. Ý kiến gửi
+/// về: Viện …" has none).
 fn first_colon(text: &str) -> Option<usize> {
     let mut depth = 0i32;
     let mut quote = false;
     for (i, c) in text.char_indices() {
         if i > 400 {
+            return None;
+        }
+        if c == '.'
+            && depth <= 0
+            && !quote
+            && text[i + 1..].starts_with(' ')
+            && text[i + 1..].trim_start().starts_with(char::is_uppercase)
+            && !text[..i].ends_with(|p: char| p.is_ascii_digit() || p.is_uppercase())
+        {
             return None;
         }
         match c {
@@ -1270,6 +1348,8 @@ struct Clause {
     weak: Option<Deadline>,
     deadline_only: bool,
     person: bool,
+    /// The clause asks "Quý cơ quan", "Quý Bộ", …: the letter's addressees.
+    asks_addressees: bool,
 }
 
 /// Splits an item's text into clauses at ";" and at sentence ends, outside
@@ -1455,7 +1535,12 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
                     // Not "được giao", "nhiệm vụ giao".
                     let passive = k > i && doc.toks[k - 1].id == kw.duoc;
                     if !passive {
-                        text_start = doc.toks[from].start as usize;
+                        // An item's title before a colon stays in its text ("Đối
+                        // với nội dung …: “…”: giao Cục X chủ trì …").
+                        let titled = doc.text[astart..doc.toks[from].start as usize].contains(':');
+                        if !titled {
+                            text_start = doc.toks[from].start as usize;
+                        }
                         subject = Some(s);
                         person = true;
                         break;
@@ -1531,6 +1616,7 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
         do_verb || (before_words <= 1 && rest_words <= 3)
     });
     let new_start = !first && subject.is_some();
+    let asks_addressees = subject.is_none() && asks_honorific(doc, i, j);
     Clause {
         start,
         end,
@@ -1542,7 +1628,28 @@ fn analyse_clause(doc: &Doc, start: usize, end: usize, first: bool) -> Clause {
         weak,
         deadline_only,
         person,
+        asks_addressees,
     }
+}
+
+/// "… đề nghị Quý cơ quan góp ý …", "kính đề nghị Quý Bộ …": a letter asks its
+/// addressees by the honorific "Quý" and a noun (cơ quan, Bộ, Ủy ban, đơn vị …).
+fn asks_honorific(doc: &Doc, i: usize, j: usize) -> bool {
+    let kw = &doc.lex.kw;
+    (i..j.min(i + 40)).any(|k| {
+        let n = if doc.roles.seq(k, j, &[kw.de, kw.nghi]) || doc.roles.seq(k, j, &[kw.yeu, kw.cau])
+        {
+            2
+        } else {
+            0
+        };
+        n > 0
+            && k + n + 1 < j
+            && doc.toks.get(k + n).is_some_and(|t| {
+                let w = &doc.text[t.start as usize..t.end as usize];
+                w == "Quý" || w == "quý"
+            })
+    })
 }
 
 /// A task being assembled from clauses.
@@ -1560,6 +1667,7 @@ struct Seg {
     weak: Option<Deadline>,
     clauses: Vec<(usize, usize)>,
     person: bool,
+    asks_addressees: bool,
 }
 
 /// Tasks of a list of sibling items (inline "(1) …; (2) …" or one paragraph).
@@ -1600,6 +1708,7 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
                     weak: c.weak.clone(),
                     clauses: vec![(c.start, c.end)],
                     person: c.person,
+                    asks_addressees: c.asks_addressees,
                 });
                 continue;
             };
@@ -1717,10 +1826,13 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
         };
         let lead_inherited =
             seg.subject.is_none() && ctx.forced_lead.is_empty() && tail_lead.is_none();
+        let honorific = lead_inherited && seg.asks_addressees && !ctx.fallback.is_empty();
         let lead: Vec<RoleItem> = if !ctx.forced_lead.is_empty() {
             ctx.forced_lead.clone()
         } else if let Some(t) = &tail_lead {
             t.clone()
+        } else if honorific {
+            ctx.fallback.clone()
         } else if let Some(s) = &seg.subject {
             s.items.clone()
         } else if let Some(l) = &item_lead[seg.item] {
@@ -1804,7 +1916,7 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
             incomplete: None,
             person: seg.person || ctx.person,
             lead_inherited,
-            lead_from_addressees: lead_inherited && ctx.lead_is_fallback,
+            lead_from_addressees: lead_inherited && (ctx.lead_is_fallback || honorific),
         });
     }
     out
@@ -1836,6 +1948,7 @@ fn new_seg(item: usize, c: &Clause, rest: &[&Clause]) -> Seg {
         weak: c.weak.clone(),
         clauses: vec![(c.start, c.end)],
         person: c.person,
+        asks_addressees: c.asks_addressees,
     };
     for r in rest {
         seg.end = r.end;

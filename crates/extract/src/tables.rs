@@ -20,6 +20,7 @@ use crate::deadline;
 use crate::fields::agencies;
 use crate::pipeline::{Doc, Draft};
 use crate::roles::RoleItem;
+use tiendo_core::deadline::Deadline;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -39,9 +40,15 @@ fn column(name: &str) -> Col {
     let has = |w: &str| l.contains(w);
     if matches!(l.as_str(), "tt" | "stt" | "so tt" | "so thu tu") {
         Col::Number
+    } else if matches!(l.as_str(), "don vi" | "don vi tinh" | "dvt") {
+        // The unit of measure of an indicator ("%", "km"); `header` takes it
+        // for the responsible unit when the table names no other.
+        Col::Other
     } else if has("chua hoan thanh") {
         Col::Incomplete
-    } else if has("phoi hop") {
+    } else if has("phoi hop") || has("cho y kien") {
+        // "Đơn vị cho ý kiến": the units that comment on a draft work with its
+        // drafters.
         Col::Coord
     } else if has("chu tri")
         || l.starts_with("co quan")
@@ -53,12 +60,17 @@ fn column(name: &str) -> Col {
         Col::Deadline
     } else if has("san pham") || has("ket qua") {
         Col::Product
+    } else if l.starts_with("ten ") {
+        // "Tên văn bản", "Tên đề án", "Tên nhiệm vụ": the names of what is to be
+        // made, one task a row.
+        Col::Task
     } else if has("van ban") {
         Col::Source
     } else if has("nhiem vu")
         || has("noi dung")
         || has("ten de an")
         || has("chi tieu")
+        || has("chi so")
         || has("hoat dong")
     {
         Col::Task
@@ -102,7 +114,14 @@ fn is_row(line: &str) -> bool {
 
 /// Whether the pipe rows at `lines[i..]` hold a task table: its header row.
 fn header(doc: &Doc, row: &[(usize, usize)]) -> Option<Vec<Col>> {
-    let cols: Vec<Col> = row.iter().map(|&(a, b)| column(&doc.text[a..b])).collect();
+    let mut cols: Vec<Col> = row.iter().map(|&(a, b)| column(&doc.text[a..b])).collect();
+    if !cols.contains(&Col::Lead)
+        && let Some(k) = row
+            .iter()
+            .position(|&(a, b)| tiendo_core::text::fold(doc.text[a..b].trim()) == "don vi")
+    {
+        cols[k] = Col::Lead;
+    }
     let task = cols.contains(&Col::Task);
     let who = cols.contains(&Col::Lead);
     (task && who).then_some(cols)
@@ -130,6 +149,54 @@ fn label_kind(label: &str) -> Option<u8> {
     }
 }
 
+/// A markdown rule row: "| --- | :---: |".
+fn separator(line: &str) -> bool {
+    line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+}
+
+/// A header of two rows, its first with merged cells ("| Đơn vị thực hiện | |"
+/// over "| Chủ trì | Phối hợp |", "| Cấp trình và thời gian trình | | |" over "|
+/// Bộ trưởng | Chính phủ | Thủ tướng |"): an empty header cell belongs to the
+/// column before it, and a second row under the header names the parts. Returns
+/// whether `next` is that second row (it has no label and no task, and names
+/// something under a merged cell); `cols` is updated either way.
+fn sub_header(
+    doc: &Doc,
+    header: &[(usize, usize)],
+    cols: &mut [Col],
+    next: &[(usize, usize)],
+) -> bool {
+    let text = doc.text;
+    let empty = |r: &[(usize, usize)], k: usize| {
+        r.get(k).is_none_or(|&(a, b)| text[a..b].trim().is_empty())
+    };
+    let mut merged = vec![false; cols.len()];
+    for k in 1..cols.len() {
+        if empty(header, k) && cols[k - 1] != Col::Number {
+            cols[k] = cols[k - 1];
+            merged[k] = true;
+            merged[k - 1] = true;
+        }
+    }
+    let label_c = cols.iter().position(|c| *c == Col::Number);
+    let task_c = cols.iter().position(|c| *c == Col::Task);
+    let is_sub = label_c.is_none_or(|n| empty(next, n))
+        && task_c.is_none_or(|t| empty(next, t))
+        && (0..cols.len()).any(|k| merged[k] && !empty(next, k));
+    if is_sub {
+        for k in 0..cols.len() {
+            if merged[k] && !empty(next, k) {
+                let (a, b) = next[k];
+                let part = column(&text[a..b]);
+                if matches!(part, Col::Lead | Col::Coord | Col::Deadline) {
+                    cols[k] = part;
+                }
+            }
+        }
+    }
+    is_sub
+}
+
 /// The tasks of every pipe table among the lines (which are all pipe rows of the
 /// document, in order; a non-row line between them ends a table).
 pub fn tasks(doc: &Doc, lines: &[(usize, usize)]) -> Vec<Draft> {
@@ -138,7 +205,7 @@ pub fn tasks(doc: &Doc, lines: &[(usize, usize)]) -> Vec<Draft> {
     while i < lines.len() {
         let (a, b) = lines[i];
         let row = cells(doc.text, a, b);
-        let Some(cols) = header(doc, &row) else {
+        let Some(mut cols) = header(doc, &row) else {
             i += 1;
             continue;
         };
@@ -147,13 +214,52 @@ pub fn tasks(doc: &Doc, lines: &[(usize, usize)]) -> Vec<Draft> {
         while j < lines.len() && doc.text[lines[j - 1].1..lines[j].0].trim().is_empty() {
             j += 1;
         }
-        out.extend(table(doc, &cols, &lines[i + 1..j]));
+        let mut first = i + 1;
+        while first < j && separator(&doc.text[lines[first].0..lines[first].1]) {
+            first += 1;
+        }
+        if first < j
+            && sub_header(
+                doc,
+                &row,
+                &mut cols,
+                &cells(doc.text, lines[first].0, lines[first].1),
+            )
+        {
+            first += 1;
+        }
+        let period = header_year(doc, &row, &cols);
+        out.extend(table(doc, &cols, &lines[first.min(j)..j], period));
         i = j;
     }
     out
 }
 
-fn table(doc: &Doc, cols: &[Col], rows: &[(usize, usize)]) -> Vec<Draft> {
+/// The year a table without a deadline column is for, from its header ("Kế
+/// hoạch năm 2024", "Chỉ tiêu phấn đấu năm 2024"): the end of that year.
+fn header_year(doc: &Doc, header: &[(usize, usize)], cols: &[Col]) -> Option<Deadline> {
+    if cols.contains(&Col::Deadline) {
+        return None;
+    }
+    let years: Vec<i32> = header
+        .iter()
+        .filter_map(|&(a, b)| {
+            let f = tiendo_core::text::fold(&doc.text[a..b]);
+            let at = f.find("nam ")?;
+            let y = f[at + 4..].get(..4)?;
+            y.parse::<i32>().ok().filter(|y| (1990..2100).contains(y))
+        })
+        .collect();
+    let first = *years.first()?;
+    if years.iter().any(|y| *y != first) {
+        return None;
+    }
+    let mut d = Deadline::year(first).ok()?;
+    d.raw = format!("năm {first}");
+    Some(d)
+}
+
+fn table(doc: &Doc, cols: &[Col], rows: &[(usize, usize)], period: Option<Deadline>) -> Vec<Draft> {
     let text = doc.text;
     let at = |c: Col| cols.iter().position(|x| *x == c);
     let (num_c, task_c) = (at(Col::Number), at(Col::Task));
@@ -183,10 +289,12 @@ fn table(doc: &Doc, cols: &[Col], rows: &[(usize, usize)]) -> Vec<Draft> {
             .and_then(|n| r.get(n))
             .map(|&(a, b)| text[a..b].trim().to_string())
             .unwrap_or_default();
-        let others_empty = cols
-            .iter()
-            .enumerate()
-            .all(|(k, c)| matches!(c, Col::Number | Col::Task) || cell(Some(k)).is_none());
+        let others_empty = cols.iter().enumerate().all(|(k, c)| {
+            matches!(c, Col::Number | Col::Task)
+                    // A second numbering ("| II | VI | Nhóm nhiệm vụ … |": the
+                    // item's number in the resolution carried out).
+                    || cell(Some(k)).is_none_or(|(a, b)| label_kind(&text[a..b]).is_some())
+        });
         // A converter may repeat a merged heading cell across the row.
         let repeated = {
             let texts: Vec<&str> = r
@@ -227,13 +335,23 @@ fn table(doc: &Doc, cols: &[Col], rows: &[(usize, usize)]) -> Vec<Draft> {
         let coord = cell(at(Col::Coord))
             .map(|(a, b)| agencies(doc, a, b))
             .unwrap_or_default();
-        let deadline = match cell(at(Col::Deadline)) {
-            Some((a, b)) => {
-                let d = deadline::cell(&text[a..b], doc.year);
-                carry_deadline = d.clone();
-                d
-            }
-            None => carry_deadline.clone(),
+        // Several deadline columns (the steps of a submission: to the minister,
+        // to the Government): the last step's.
+        let deadline_cells: Vec<(usize, usize)> = cols
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c == Col::Deadline)
+            .filter_map(|(k, _)| cell(Some(k)))
+            .collect();
+        let deadline = if deadline_cells.is_empty() {
+            carry_deadline.clone().or_else(|| period.clone())
+        } else {
+            let d = deadline_cells
+                .iter()
+                .filter_map(|&(a, b)| deadline::cell(&text[a..b], doc.year))
+                .max_by_key(|d| d.due);
+            carry_deadline = d.clone();
+            d
         };
         let number = label.trim_end_matches(['.', ')']);
         let number = if number.is_empty() {

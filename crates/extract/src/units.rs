@@ -125,6 +125,10 @@ const HEADS: &[(&str, bool)] = &[
     ("chi nhanh", false),
 ];
 
+/// Heads whose folded word stands for other words too: the head only with its
+/// own tones ("Quỹ" a fund, not "Quý cơ quan" the addressee; "Đài", not "Đại").
+const TONED_HEADS: [(&str, &str); 2] = [("quy", "quỹ"), ("dai", "đài")];
+
 /// The heads whose first word is `w`.
 fn heads_from(w: &str) -> &'static [(&'static str, bool)] {
     use std::sync::OnceLock;
@@ -230,7 +234,9 @@ pub fn modern_tones(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
     while i < chars.len() {
-        if i + 1 < chars.len() && !chars.get(i + 2).is_some_and(|c| c.is_alphabetic()) {
+        // After "q" the "u" is part of the consonant: "Quý" keeps its tone on "y".
+        let after_q = i > 0 && matches!(chars[i - 1], 'q' | 'Q');
+        if i + 1 < chars.len() && !after_q && !chars.get(i + 2).is_some_and(|c| c.is_alphabetic()) {
             let pair: String = chars[i..i + 2].iter().collect();
             if let Some((_, b)) = PAIRS.iter().find(|(a, _)| *a == pair) {
                 out.push_str(b);
@@ -254,6 +260,14 @@ struct Scan<'a> {
 impl Scan<'_> {
     fn word(&self, k: usize) -> &str {
         self.folded.get(k).map_or("", String::as_str)
+    }
+    /// Whether the word at `k` has the tones of the head `h` when it matters
+    /// (`TONED_HEADS`).
+    fn tone_fits(&self, k: usize, h: &str) -> bool {
+        TONED_HEADS
+            .iter()
+            .find(|(f, _)| *f == h)
+            .is_none_or(|(_, exact)| self.exact(k) == *exact)
     }
     /// The word at `k` in lower case, diacritics kept.
     fn exact(&self, k: usize) -> String {
@@ -324,7 +338,7 @@ impl Scan<'_> {
         self.cap(k)
             && heads_from(self.word(k))
                 .iter()
-                .any(|(h, _)| self.words_at(k, h).is_some())
+                .any(|(h, _)| self.words_at(k, h).is_some() && self.tone_fits(k, h))
     }
 }
 
@@ -396,7 +410,8 @@ pub fn find(text: &str, toks: &[Tok], lex: &Lexicon) -> Units {
                 .map(|(e, n)| (e, n, UnitKind::Department))
                 .or_else(|| local_body(&s, p).map(|(e, n)| (e, n, UnitKind::Body)))
                 .or_else(|| headed(&s, p).map(|(e, n)| (e, n, UnitKind::Body)))
-                .or_else(|| local_group(&s, p).map(|(e, n)| (e, n, UnitKind::LocalGroup))),
+                .or_else(|| local_group(&s, p).map(|(e, n)| (e, n, UnitKind::LocalGroup)))
+                .or_else(|| own_units(&s, p).map(|(e, n)| (e, n, UnitKind::Body))),
         };
         if let Some((end, name, kind)) = found
             && registry_end.is_none_or(|r| end > r)
@@ -425,7 +440,7 @@ fn list_spans(text: &str) -> Vec<(usize, usize)> {
         let start = at;
         at += line.len() + 1;
         let t = line.trim();
-        if t.starts_with('|') && t.ends_with('|') {
+        if t.len() >= 2 && t.starts_with('|') && t.ends_with('|') {
             let mut s = start + (line.len() - line.trim_start().len()) + 1;
             for cell in t[1..t.len() - 1].split('|') {
                 out.push((s, s + cell.len()));
@@ -625,6 +640,44 @@ fn department(s: &Scan, p: usize) -> Option<(usize, String)> {
     Some((q, s.span(p, q)))
 }
 
+/// The usual abbreviations of a department's field ("Sở TN&MT", "Sở TT&TT",
+/// "Sở KH&ĐT", "Sở GTVT"), written without spaces.
+const FIELD_ABBREVIATIONS: &[&str] = &[
+    "TN&MT",
+    "TNMT",
+    "TT&TT",
+    "TTTT",
+    "KH&ĐT",
+    "KHĐT",
+    "KH&CN",
+    "KHCN",
+    "GTVT",
+    "GD&ĐT",
+    "GDĐT",
+    "LĐTB&XH",
+    "LĐTBXH",
+    "NN&PTNT",
+    "NNPTNT",
+    "VHTT&DL",
+    "VH,TT&DL",
+    "VHTTDL",
+    "VHTT",
+    "NN&MT",
+    "KHCN&ĐMST",
+];
+
+/// A field abbreviation at `k` (tokens joined by "&" or "," with no space); the
+/// token after it.
+fn field_abbreviation(s: &Scan, k: usize) -> Option<usize> {
+    let mut q = k + 1;
+    while q < s.toks.len() && q < k + 4 && matches!(s.gap(q), "&" | ",") {
+        q += 1;
+    }
+    let a = s.toks.get(k)?.start as usize;
+    let b = s.toks.get(q - 1)?.end as usize;
+    FIELD_ABBREVIATIONS.contains(&&s.text[a..b]).then_some(q)
+}
+
 /// A field of government at `k`: the bare name of a ministry (of any date) or a
 /// department field. The token after it.
 fn field_at(s_text: &Scan, k: usize) -> Option<usize> {
@@ -643,6 +696,7 @@ fn field_at(s_text: &Scan, k: usize) -> Option<usize> {
     let by_list = DEPARTMENT_FIELDS
         .iter()
         .filter_map(|f| s.words_at(k, f).map(|n| k + n))
+        .chain(field_abbreviation(s, k))
         .max();
     match (by_register.map(|m| m.end), by_list) {
         (Some(a), Some(b)) => Some(a.max(b)),
@@ -691,6 +745,7 @@ fn headed(s: &Scan, p: usize) -> Option<(usize, String)> {
     }
     let (h, cap_next) = heads_from(s.word(p))
         .iter()
+        .filter(|(h, _)| s.tone_fits(p, h))
         .filter_map(|(h, c)| s.words_at(p, h).map(|n| (n, *c, h)))
         .max_by_key(|(n, _, _)| *n)
         .map(|(n, c, h)| ((n, h), c))?;
@@ -840,6 +895,38 @@ fn local_group(s: &Scan, p: usize) -> Option<(usize, String)> {
     Some((r, s.span(p, r)))
 }
 
+/// A ministry's own units as a group: "các đơn vị (trực) thuộc Bộ", "các cơ
+/// quan, đơn vị thuộc Bộ" (not "… có liên quan", which names no one).
+fn own_units(s: &Scan, p: usize) -> Option<(usize, String)> {
+    if s.word(p) != "cac" {
+        return None;
+    }
+    let mut q = p + 1;
+    if s.words_at(q, "co quan").is_some() && s.gap(q + 2).trim() == "," {
+        q += 2;
+    }
+    let n = s.words_at(q, "don vi")?;
+    q += n;
+    if s.word(q) == "truc" {
+        q += 1;
+    }
+    if s.word(q) != "thuoc" || !s.plain(q) {
+        return None;
+    }
+    q += 1;
+    if s.word(q) != "bo" || !s.cap(q) {
+        return None;
+    }
+    q += 1;
+    if s.word(q) == "lien" || s.words_at(q, "co lien").is_some() {
+        return None;
+    }
+    let name = s.span(p, q);
+    let mut chars = name.chars();
+    let first = chars.next()?.to_uppercase().collect::<String>();
+    Some((q, first + chars.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -856,6 +943,12 @@ mod tests {
             .into_iter()
             .map(|(_, i)| u.names[i as usize].clone())
             .collect()
+    }
+
+    #[test]
+    fn a_lone_pipe_is_no_row() {
+        // Found by the property test: "|" alone on a line starts and ends with a pipe.
+        assert!(list_spans("|\n||\nĐơn vị chủ trì: Sở Y tế").len() == 2);
     }
 
     #[test]
