@@ -1,6 +1,7 @@
 //! `tiendo`: serve, user, import, export, status, extract, backup, restore.
 
 mod backup;
+mod first_run;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -461,6 +462,13 @@ async fn run(cli: Cli) -> Result<()> {
                 },
             )
             .await?;
+            // The first run's setup link, made before the demo accounts so that
+            // it exists whenever no one else could sign in.
+            let setup_secret = service
+                .begin_setup()
+                .await
+                .map_err(|e| anyhow!("cannot prepare the first run: {e}"))?;
+            let mut demo_accounts = Vec::new();
             if !no_demo && !service.has_documents().await? {
                 let started = std::time::Instant::now();
                 let summary = service
@@ -474,6 +482,12 @@ async fn run(cli: Cli) -> Result<()> {
                     ms = started.elapsed().as_millis() as u64,
                     "demo data loaded"
                 );
+                if setup_secret.is_some() {
+                    demo_accounts = service
+                        .create_demo_accounts()
+                        .await
+                        .map_err(|e| anyhow!("cannot make the demo accounts: {e}"))?;
+                }
             }
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
@@ -492,6 +506,7 @@ async fn run(cli: Cli) -> Result<()> {
                 ));
             }
             eprintln!("tiendo listening on http://{bound} (API: http://{bound}/api/openapi.json)");
+            first_run::print(bound, setup_secret.as_deref(), &demo_accounts);
             tiendo_server::serve_on(service, listener).await?;
         }
         Command::User {

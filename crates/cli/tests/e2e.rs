@@ -271,3 +271,114 @@ fn extract_prints_the_tasks_of_several_documents_as_a_json_array() {
     assert!(!missing.status.success());
     assert!(!String::from_utf8_lossy(&missing.stderr).contains("panicked"));
 }
+
+/// Starts `tiendo serve` on `dir` with its log piped; returns the server and the
+/// log lines up to the end of the first-run block (or the listening line when
+/// there is none).
+fn serve_with_log(dir: &std::path::Path, port: u16) -> (Server, Vec<String>) {
+    use std::io::BufRead;
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--data",
+            dir.to_str().unwrap(),
+        ])
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tiendo serve");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let server = Server(child);
+    let mut lines = Vec::new();
+    let mut block = false;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        let listening = line.starts_with("tiendo listening");
+        let rule_end = block && line.starts_with("────");
+        block |= line.contains("first run");
+        lines.push(line);
+        if rule_end {
+            break;
+        }
+        if listening {
+            // The first-run block, if any, follows at once.
+            if let Ok(next) = rx.recv_timeout(Duration::from_secs(2)) {
+                block = true;
+                lines.push(next);
+                continue;
+            }
+            break;
+        }
+    }
+    (server, lines)
+}
+
+#[test]
+fn a_first_start_prints_demo_accounts_and_a_setup_link_that_work() {
+    let dir = std::env::temp_dir().join(format!("tiendo-e2e-first-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let port = free_port();
+    let (server, log) = serve_with_log(&dir, port);
+    let password_of = |user: &str| {
+        log.iter()
+            .find(|l| l.trim_start().starts_with(user))
+            .and_then(|l| l.split("password: ").nth(1))
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("no password for {user} in the log:\n{}", log.join("\n")))
+    };
+    let viewer = password_of("demo.lanhdao");
+    assert_eq!(viewer.chars().count(), 23);
+    let link = log
+        .iter()
+        .find_map(|l| l.trim().strip_prefix(&format!("http://127.0.0.1:{port}")))
+        .filter(|p| p.starts_with("/thiet-lap?ma="))
+        .unwrap_or_else(|| panic!("no setup link in the log:\n{}", log.join("\n")))
+        .to_string();
+
+    // The printed password signs the demo leader in; the link opens the form.
+    let (status, body) = http(
+        port,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(&format!(
+            r#"{{"username":"demo.lanhdao","password":"{viewer}"}}"#
+        )),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = http(port, "GET", &link, None, None).unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("name=\"password2\""));
+    drop(server);
+
+    // A second start: accounts exist, nothing is printed again, the old link is dead.
+    let port = free_port();
+    let (server, log) = serve_with_log(&dir, port);
+    assert!(
+        !log.iter()
+            .any(|l| l.contains("password:") || l.contains("/thiet-lap")),
+        "{}",
+        log.join("\n")
+    );
+    let (status, _) = http(port, "GET", &link, None, None).unwrap();
+    assert_eq!(status, 403);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}

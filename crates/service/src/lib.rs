@@ -17,6 +17,7 @@ pub mod input;
 pub mod reports;
 pub mod scoring;
 pub mod security;
+pub mod setup;
 pub mod sheets;
 pub mod sign_in_limits;
 pub mod views;
@@ -94,6 +95,8 @@ pub struct Service {
     /// The `system` user: the actor of the demo data and of the command line when
     /// no other user is named.
     system: Actor,
+    /// The first run's one-time setup secret (see [`setup`]).
+    setup: Arc<setup::SetupSecret>,
 }
 
 /// Every agency, in memory: ~130 rows that every task and report refers to.
@@ -214,6 +217,7 @@ impl Service {
         };
         let service = Service {
             system,
+            setup: Arc::new(setup::SetupSecret::default()),
             store: Arc::new(store),
             config,
             agencies: Arc::new(RwLock::new(AgencyCache::default())),

@@ -34,6 +34,10 @@ pub fn router() -> Router<Service> {
             get(pages::auth::login_form).post(pages::auth::login),
         )
         .route("/login", get(pages::auth::login_alias))
+        .route(
+            "/thiet-lap",
+            get(pages::setup::form).post(pages::setup::submit),
+        )
         .route("/dang-xuat", post(pages::auth::logout))
         .route("/nhiem-vu", get(pages::tasks::list))
         .route("/nhiem-vu.csv", get(pages::tasks::export_csv))

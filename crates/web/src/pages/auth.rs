@@ -21,6 +21,8 @@ struct LoginPage {
     next: String,
     username: String,
     error: Option<String>,
+    /// No account has been set up yet: say where the first run's accounts are.
+    first_run: bool,
 }
 
 fn random_hex() -> String {
@@ -29,7 +31,13 @@ fn random_hex() -> String {
     hex::encode(b)
 }
 
+pub(crate) fn random_pre() -> String {
+    random_hex()
+}
+
+#[allow(clippy::too_many_arguments)]
 fn login_page(
+    first_run: bool,
     ctx: Ctx,
     pre: String,
     secure: bool,
@@ -46,6 +54,7 @@ fn login_page(
             next,
             username,
             error,
+            first_run,
         },
     );
     r.headers_mut().append(
@@ -70,7 +79,16 @@ pub async fn login_form(State(service): State<Service>, parts: Parts) -> Respons
     let pre = cookie(&parts.headers, PRE_COOKIE)
         .filter(|c| c.len() == 32 && c.bytes().all(|b| b.is_ascii_hexdigit()))
         .unwrap_or_else(random_hex);
-    login_page(ctx, pre, secure, next, String::new(), None, StatusCode::OK)
+    login_page(
+        service.setup_pending(),
+        ctx,
+        pre,
+        secure,
+        next,
+        String::new(),
+        None,
+        StatusCode::OK,
+    )
 }
 
 pub async fn login_alias(parts: Parts) -> Response {
@@ -144,6 +162,7 @@ pub async fn login(State(service): State<Service>, parts: Parts, body: Bytes) ->
                 }
             };
             login_page(
+                service.setup_pending(),
                 ctx,
                 pre,
                 secure,

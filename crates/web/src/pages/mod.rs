@@ -13,6 +13,7 @@ pub mod printed;
 pub mod rankings;
 pub mod review;
 pub mod security;
+pub mod setup;
 pub mod sheets;
 pub mod task;
 pub mod tasks;
