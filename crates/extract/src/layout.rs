@@ -100,6 +100,7 @@ pub fn prepare(text: &str) -> Cow<'_, str> {
     drop_stamp(&mut lines);
     drop_footnotes(&mut lines);
     let mut lines = markdown(lines);
+    lines = markdown_headings(lines);
     strip_running_heads(&mut lines);
     split_inline_addressees(&mut lines);
     lines = attach_lone_markers(lines);
@@ -507,6 +508,54 @@ fn strip_emphasis(s: &str) -> String {
     out
 }
 
+/// Markdown headings of a converter ("## Giải pháp"): emphasis dropped; a
+/// heading that opens with the document's own number ("## **5. PHỤ LỤC**", "# I.
+/// MỤC TIÊU") loses its "#", the number being the structure; a heading that goes
+/// on in lower case on the next heading line ("## Tổ chức … đo kiểm chất lượng
+/// mạng" / "### và dịch vụ viễn thông") is one heading.
+fn markdown_headings(lines: Vec<Line>) -> Vec<Line> {
+    let level = |t: &str| {
+        let n = t.chars().take_while(|c| *c == '#').count();
+        (1..=6).contains(&n) && t[n..].starts_with(' ')
+    };
+    if !lines.iter().any(|l| level(l.text.trim_start())) {
+        return lines;
+    }
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut last_heading = false;
+    for l in lines {
+        let t = l.text.trim_start();
+        if !level(t) {
+            last_heading = last_heading && l.text.trim().is_empty();
+            out.push(l);
+            continue;
+        }
+        let hashes = t.chars().take_while(|c| *c == '#').count();
+        let body = strip_emphasis(t[hashes..].trim());
+        if body.is_empty() {
+            continue;
+        }
+        if last_heading && starts_lower(&body) {
+            // The converter broke one heading over two heading lines.
+            if let Some(prev) = out.iter_mut().rev().find(|p| !p.text.trim().is_empty()) {
+                prev.text = format!("{} {body}", prev.text.trim_end());
+                continue;
+            }
+        }
+        let text = if marker(&body).is_some() {
+            body
+        } else {
+            format!("{} {body}", "#".repeat(hashes))
+        };
+        out.push(Line {
+            text,
+            page_break: l.page_break,
+        });
+        last_heading = true;
+    }
+    out
+}
+
 /// Pipe rows: separators dropped, letterhead rows split into one line per cell
 /// (a cell "- Bộ Tài chính; - Bộ Tài nguyên và Môi trường." stays one line), task
 /// table rows kept as rows with single spaces.
@@ -880,6 +929,33 @@ trái phép; (ii) Khai thác khoáng sản ngoài ranh giới.
         assert_eq!(
             out.trim(),
             "BỘ CÔNG THƯƠNG CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        );
+    }
+
+    #[test]
+    fn markdown_headings_broken_in_two_are_one_and_numbered_ones_keep_their_number() {
+        // KH-STTTT Đắk Nông (2024), as a PDF-to-markdown converter gives it.
+        let lines = |t: &str| {
+            markdown_headings(split_lines(t))
+                .into_iter()
+                .map(|l| l.text)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            lines(
+                "## Tổ chức hiệu quả công tác quản lý, giám sát, đo kiểm chất lượng mạng\n\n### và dịch vụ viễn thông\n\n* Đo kiểm chất lượng."
+            ),
+            [
+                "## Tổ chức hiệu quả công tác quản lý, giám sát, đo kiểm chất lượng mạng và dịch vụ viễn thông",
+                "",
+                "",
+                "* Đo kiểm chất lượng."
+            ]
+        );
+        assert_eq!(lines("## **5. PHỤ LỤC**"), ["5. PHỤ LỤC"]);
+        assert_eq!(
+            lines("# GIẢI PHÁP\n## Sở Y tế"),
+            ["# GIẢI PHÁP", "## Sở Y tế"]
         );
     }
 

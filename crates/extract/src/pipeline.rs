@@ -735,7 +735,17 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
                 nodes[n].marker == Some(m)
                     && (m != Marker::Arabic || nodes[n].label.matches('.').count() == depth)
             };
-            if let Some(pos) = stack.iter().rposition(|&n| same(n)) {
+            if let Marker::Heading(level) = m {
+                // A markdown heading stands under the nearest shallower heading,
+                // never under an item.
+                let keep = stack
+                    .iter()
+                    .rposition(
+                        |&n| matches!(nodes[n].marker, Some(Marker::Heading(l)) if l < level),
+                    )
+                    .map_or(0, |p| p + 1);
+                stack.truncate(keep);
+            } else if let Some(pos) = stack.iter().rposition(|&n| same(n)) {
                 stack.truncate(pos);
             } else if m == Marker::Arabic
                 && let Some((prefix, _)) = label.rsplit_once('.')
@@ -748,11 +758,11 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
                 stack.truncate(pos + 1);
             }
             let parent = stack.last().copied().unwrap_or(0);
-            let label = if m == Marker::Bullet {
+            let label = if matches!(m, Marker::Bullet | Marker::Heading(_)) {
                 let n = nodes[parent]
                     .children
                     .iter()
-                    .filter(|&&c| nodes[c].marker == Some(Marker::Bullet))
+                    .filter(|&&c| nodes[c].marker == Some(m))
                     .count();
                 (n + 1).to_string()
             } else {

@@ -15,6 +15,9 @@ pub enum Marker {
     Paren,
     ParenRoman,
     Bullet,
+    /// A markdown heading of a converter's output ("## Giải pháp"), of its level
+    /// (the number of "#").
+    Heading(u8),
 }
 
 fn marker_re() -> &'static Regex {
@@ -27,6 +30,7 @@ fn marker_re() -> &'static Regex {
             r"|(?P<letter>[a-zđ])\)",
             r"|\((?P<paren>\d{1,2})\)",
             r"|\((?P<proman>[ivx]{1,5})\)",
+            r"|(?P<md>\#{1,6})",
             r"|(?P<bullet>[-–—•+*]))(?:\s+|$)"
         ))
         .expect("marker pattern is valid")
@@ -77,6 +81,9 @@ pub fn marker(line: &str) -> Option<(Marker, String, usize)> {
     if let Some(m) = c.name("proman") {
         roman_value(m.as_str())?;
         return Some((Marker::ParenRoman, format!("({})", m.as_str()), len));
+    }
+    if let Some(m) = c.name("md") {
+        return Some((Marker::Heading(m.as_str().len() as u8), String::new(), len));
     }
     c.name("bullet")?;
     Some((Marker::Bullet, String::new(), len))
@@ -140,6 +147,12 @@ mod tests {
             Some(Marker::ParenRoman)
         );
         assert_eq!(marker("- Triển khai").map(|m| m.0), Some(Marker::Bullet));
+        // A converter's markdown headings (KH-STTTT Đắk Nông, 2024).
+        assert_eq!(
+            marker("## Giải pháp").map(|m| m.0),
+            Some(Marker::Heading(2))
+        );
+        assert_eq!(marker("#hashtag"), None);
         assert_eq!(marker("Ngày 15"), None);
         assert_eq!(marker("1.5 triệu"), None);
         // "1/ Các Cục Thuế rà soát …" (4800/TCT-TTr), but not a fraction.
