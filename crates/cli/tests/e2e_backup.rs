@@ -229,7 +229,10 @@ fn backup_while_serving_then_restore_into_a_new_folder_gives_the_same_overdue_re
     let started = Instant::now();
     loop {
         let names = backups_in(&scheduled);
-        assert!(names.len() <= 2, "{names:?}");
+        // The oldest goes only once the newest is complete, so for an instant
+        // there may be one more than kept (the exact count after each backup is
+        // tested without a clock in tests/backup.rs).
+        assert!(names.len() <= 3, "{names:?}");
         match &first_two {
             None if names.len() == 2 => first_two = Some(names.clone()),
             Some(old) if names.len() == 2 && !names.contains(&old[0]) => break,
