@@ -323,6 +323,17 @@ enum UserCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Set a user's password (a forgotten one): the user is signed out
+    /// everywhere, their API tokens revoked, and must choose a new password at
+    /// the next sign-in.
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 /// Opens the database: PostgreSQL when DATABASE_URL names one, else the SQLite
@@ -537,6 +548,24 @@ async fn run(cli: Cli) -> Result<()> {
             println!(
                 "created user {} ({}) with id {}",
                 user.username, user.role, user.id
+            );
+        }
+        Command::User {
+            command:
+                UserCommand::ResetPassword {
+                    username,
+                    password,
+                    data,
+                },
+        } => {
+            let (service, actor) = open_as(&data).await?;
+            let user = service
+                .reset_password(&actor, &username, &password)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            println!(
+                "set the password of {}; signed out everywhere, they choose a new one at the next sign-in",
+                user.username
             );
         }
         Command::Backup { output, data, json } => backup::backup(&data, &output, json).await?,

@@ -221,7 +221,39 @@ pub struct User {
     pub role: String,
     pub agency_id: Option<i64>,
     pub active: bool,
+    /// An administrator reset the password: the user must choose a new one
+    /// before doing anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
     pub created_at: String,
+}
+
+/// A sign-in session or a long-lived API token, as its owner and the
+/// administrators see it (never the secret).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub label: String,
+    /// `session` (a sign-in) or `api` (a long-lived token).
+    pub kind: String,
+    /// RFC 3339, +07:00.
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+    /// For an API token: the sign-in session that made it.
+    pub session_id: Option<i64>,
+}
+
+/// Who may hold long-lived API tokens, and for how long at most (set by an
+/// administrator; by default admins only, 90 days).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TokenPolicy {
+    /// The roles allowed: admin, focal, viewer.
+    pub roles: Vec<String>,
+    /// The longest lifetime of a token, in days.
+    pub max_days: i64,
 }
 
 /// One entry of the security log: a failed sign-in, a refused permission or a new

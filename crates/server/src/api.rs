@@ -25,7 +25,12 @@ pub fn router() -> Router<Service> {
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
         .route("/auth/me", get(me))
-        .route("/auth/tokens", post(create_token))
+        .route("/auth/tokens", get(list_tokens).post(create_token))
+        .route("/auth/tokens/{id}", axum::routing::delete(revoke_token))
+        .route(
+            "/auth/token-policy",
+            get(get_token_policy).put(set_token_policy),
+        )
         .route("/agencies", get(list_agencies).post(create_agency))
         .route("/agencies/{id}", get(get_agency).patch(update_agency))
         .route("/documents", get(list_documents).post(create_document))
@@ -124,8 +129,21 @@ async fn login(
     }))
 }
 
-async fn logout(State(s): State<Service>, auth: Auth) -> ApiResult<StatusCode> {
-    s.logout(&auth.actor, &auth.token).await?;
+async fn logout(
+    State(s): State<Service>,
+    auth: Auth,
+    body: axum::body::Bytes,
+) -> ApiResult<StatusCode> {
+    // The body is optional: `{"revoke_tokens": true}` also revokes the API
+    // tokens this session made.
+    let input: LogoutInput = if body.iter().all(u8::is_ascii_whitespace) {
+        LogoutInput::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError(ServiceError::invalid("body", e.to_string())))?
+    };
+    s.logout(&auth.actor, &auth.token, input.revoke_tokens)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -140,8 +158,48 @@ async fn create_token(
 ) -> ApiResult<(StatusCode, Json<TokenOutput>)> {
     Ok((
         StatusCode::CREATED,
-        Json(s.create_api_token(&auth.actor, &input).await?),
+        Json(s.create_api_token(&auth.session, &input).await?),
     ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TokenQuery {
+    /// An administrator: this user's tokens only.
+    user: Option<i64>,
+    /// Also the live sign-in sessions.
+    sessions: Option<bool>,
+}
+
+async fn list_tokens(
+    State(s): State<Service>,
+    auth: Auth,
+    Query(q): Query<TokenQuery>,
+) -> ApiResult<Json<Vec<ApiToken>>> {
+    Ok(Json(
+        s.list_tokens(&auth.actor, q.user, q.sessions.unwrap_or(false))
+            .await?,
+    ))
+}
+
+async fn revoke_token(
+    State(s): State<Service>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ApiToken>> {
+    Ok(Json(s.revoke_token(&auth.actor, id).await?))
+}
+
+async fn get_token_policy(State(s): State<Service>, _auth: Auth) -> ApiResult<Json<TokenPolicy>> {
+    Ok(Json(s.token_policy().await?))
+}
+
+async fn set_token_policy(
+    State(s): State<Service>,
+    auth: Auth,
+    Body(input): Body<TokenPolicy>,
+) -> ApiResult<Json<TokenPolicy>> {
+    Ok(Json(s.set_token_policy(&auth.actor, &input).await?))
 }
 
 // ------------------------------------------------------------------ agencies
@@ -705,7 +763,7 @@ async fn update_user(
     Path(id): Path<i64>,
     Body(input): Body<UserPatchInput>,
 ) -> ApiResult<Json<User>> {
-    Ok(Json(s.update_user(&auth.actor, id, &input).await?))
+    Ok(Json(s.update_user(&auth.session, id, &input).await?))
 }
 
 // ------------------------------------------------------------------ history and reports

@@ -31,7 +31,12 @@ impl IntoResponse for ApiError {
             ServiceError::Forbidden(m) => Some(tiendo_service::security::Refusal(m.clone())),
             _ => None,
         };
+        let retry_after = match &self.0 {
+            ServiceError::TooMany { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
         let (status, error, field) = match self.0 {
+            ServiceError::TooMany { message, .. } => (StatusCode::TOO_MANY_REQUESTS, message, None),
             ServiceError::Unauthenticated(m) => (StatusCode::UNAUTHORIZED, m, None),
             ServiceError::Forbidden(m) => (StatusCode::FORBIDDEN, m, None),
             ServiceError::NotFound(what) => {
@@ -56,6 +61,12 @@ impl IntoResponse for ApiError {
         if let Some(r) = refusal {
             // For the security log (docs/audit.md).
             response.extensions_mut().insert(r);
+        }
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds),
+            );
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(

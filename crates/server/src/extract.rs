@@ -14,6 +14,8 @@ use crate::error::ApiError;
 pub struct Auth {
     pub actor: Actor,
     pub token: String,
+    /// What the token is (a sign-in session or an API token).
+    pub session: tiendo_service::Session,
 }
 
 impl FromRequestParts<Service> for Auth {
@@ -42,14 +44,35 @@ impl FromRequestParts<Service> for Auth {
             })?
             .trim()
             .to_string();
-        let actor = service.authenticate(&token).await?;
+        let session = service.session(&token).await?;
+        // After an administrator's reset, only changing one's own password, reading
+        // oneself and signing out are open.
+        if session.must_change_password {
+            let path = parts.uri.path();
+            let own = format!("/users/{}", session.actor.user_id);
+            let open = path.ends_with("/auth/me")
+                || path.ends_with("/auth/logout")
+                || (path.ends_with(&own) && parts.method == axum::http::Method::PATCH);
+            if !open {
+                return Err(ServiceError::Forbidden(format!(
+                    "your password was reset by the standing office: choose a new one first (PATCH /api/v1/users/{} with current_password and password)",
+                    session.actor.user_id
+                ))
+                .into());
+            }
+        }
+        let actor = session.actor.clone();
         if let Some(slot) = parts
             .extensions
             .get::<tiendo_service::security::RequestActor>()
         {
             slot.set(&actor);
         }
-        Ok(Auth { actor, token })
+        Ok(Auth {
+            actor,
+            token,
+            session,
+        })
     }
 }
 

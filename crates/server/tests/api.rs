@@ -714,7 +714,7 @@ async fn bad_input_is_refused_with_the_field_and_nothing_is_stored() {
         let (s, body) = api
             .call("POST", "/api/v1/auth/login", None, Some(right))
             .await;
-        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
         assert!(
             body["error"]
                 .as_str()
@@ -1049,7 +1049,7 @@ async fn failed_sign_ins_are_also_counted_per_client_address() {
         }
         // The next attempt from that address waits, even with a right password.
         let (s, body) = sign_in_from(&api, guesser, "vanphong", "mật khẩu tốt").await;
-        assert_eq!(s, StatusCode::UNAUTHORIZED, "[{b}] {body}");
+        assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "[{b}] {body}");
         assert!(
             body["error"]
                 .as_str()

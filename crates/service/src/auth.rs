@@ -49,24 +49,6 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Password rules: long enough to resist guessing, short enough to hash quickly.
-pub fn check_password_rules(password: &str) -> Result<()> {
-    let n = password.chars().count();
-    if n < 8 {
-        return Err(ServiceError::invalid(
-            "password",
-            "must have at least 8 characters",
-        ));
-    }
-    if n > 256 {
-        return Err(ServiceError::invalid(
-            "password",
-            "must have at most 256 characters",
-        ));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,7 +70,5 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert_ne!(token_hash(&a), a);
         assert_eq!(token_hash(&a), token_hash(&a));
-        assert!(check_password_rules("short").is_err());
-        assert!(check_password_rules("long enough").is_ok());
     }
 }

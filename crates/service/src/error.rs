@@ -18,6 +18,10 @@ pub enum ServiceError {
     /// The request clashes with what is stored (HTTP 409).
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts: try again after `retry_after` seconds (HTTP 429 with
+    /// `Retry-After`).
+    #[error("{message}")]
+    TooMany { message: String, retry_after: i64 },
     /// A fault of ours; the details go to the log, not to the user (HTTP 500).
     #[error("internal error")]
     Internal(String),

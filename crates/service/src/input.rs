@@ -14,8 +14,17 @@ pub struct LoginInput {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct TokenOutput {
     pub token: String,
-    /// RFC 3339; null for API tokens that do not expire.
+    /// RFC 3339: when the token stops working.
     pub expires_at: Option<String>,
+}
+
+/// Signing out (`POST /auth/logout`; the body is optional).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogoutInput {
+    /// Also revoke every API token this session made.
+    #[serde(default)]
+    pub revoke_tokens: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -244,8 +253,14 @@ pub struct UserInput {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatchInput {
+    /// A new password. Changing one's own needs `current_password`; an
+    /// administrator setting another user's signs that user out everywhere and
+    /// makes them choose a new one at their next sign-in.
     #[serde(default)]
     pub password: Option<String>,
+    /// The password in use, to change one's own.
+    #[serde(default)]
+    pub current_password: Option<String>,
     #[serde(default)]
     pub role: Option<String>,
     #[serde(default)]
@@ -260,7 +275,8 @@ pub struct UserPatchInput {
 #[serde(deny_unknown_fields)]
 pub struct ApiTokenInput {
     pub label: String,
-    /// Days until it expires; none for no expiry.
+    /// Days until it expires, at most the token policy's `max_days` (its
+    /// default when left out).
     #[serde(default)]
     pub days: Option<i64>,
 }

@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod import;
 pub mod indicators;
 pub mod input;
+pub mod passwords;
 pub mod reports;
 pub mod scoring;
 pub mod security;
@@ -31,7 +32,9 @@ mod events;
 mod extensions;
 mod overdue;
 mod progress;
+mod sessions;
 mod tasks;
+mod tokens;
 mod users;
 
 use std::collections::HashMap;
@@ -47,8 +50,8 @@ use tiendo_store::{NewAgency, Stamp, Store};
 
 pub use error::{Result, ServiceError};
 use input::DeadlineInput;
-use sign_in_limits::FailureLimiter;
-use users::CachedSession;
+use sessions::CachedSession;
+pub use sessions::{Session, TokenKind};
 
 /// Settings of the use cases.
 #[derive(Debug, Clone)]
@@ -87,9 +90,6 @@ pub struct Service {
     pub config: Config,
     agencies: Arc<RwLock<AgencyCache>>,
     sessions: Arc<RwLock<HashMap<String, CachedSession>>>,
-    /// Failed sign-ins per folded username and per client address.
-    failed_by_username: Arc<FailureLimiter<String>>,
-    failed_by_address: Arc<FailureLimiter<std::net::IpAddr>>,
     /// Answers of the heavy reads (lists, counts, reports) for the current data version.
     reads: Arc<cache::ReadCache>,
     /// The `system` user: the actor of the demo data and of the command line when
@@ -222,8 +222,6 @@ impl Service {
             config,
             agencies: Arc::new(RwLock::new(AgencyCache::default())),
             sessions: Arc::new(RwLock::new(HashMap::new())),
-            failed_by_username: Arc::new(FailureLimiter::new(sign_in_limits::PER_USERNAME)),
-            failed_by_address: Arc::new(FailureLimiter::new(sign_in_limits::PER_ADDRESS)),
             reads: Arc::new(cache::ReadCache::default()),
         };
         service.reload_agencies().await?;

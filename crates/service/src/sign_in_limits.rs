@@ -1,24 +1,23 @@
 //! Brakes on password guessing: failed sign-ins counted per username and per
-//! client address.
+//! client address, in the database, so every server on one database counts
+//! together and a restart forgets nothing.
 //!
 //! After `free` failures within `window`, each further attempt must wait `delay`
-//! after the last failure. Per username (5, 15 min, 60 s) that slows guessing one
-//! account to about one try a minute, while its real user, locked out by someone
-//! else's guesses, waits at most a minute. Per address (20, 15 min, 30 s) it slows
-//! trying one password on many accounts, which the username count alone never
-//! sees; it is looser because an office behind one address shares it. Counts live
-//! in the process (a restart forgets them) and are bounded in number.
-
-use std::collections::HashMap;
-use std::hash::Hash;
-use std::sync::RwLock;
+//! after the last failure, and is answered 429 with `Retry-After`. Per username
+//! (5, 15 min, 60 s) that slows guessing one account to about one try a minute,
+//! while its real user, locked out by someone else's guesses, waits at most a
+//! minute. Per address (20, 15 min, 30 s) it slows trying one password on many
+//! accounts, which the username count alone never sees; it is looser because an
+//! office behind one address shares it.
 
 use tiendo_core::time::Micros;
 
+use crate::{Result, Service, ServiceError};
+
 /// How many failures are free, within what window, and the wait after that.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub struct Limit {
-    pub free: u32,
+    pub free: i64,
     pub window: Micros,
     pub delay: Micros,
 }
@@ -37,70 +36,57 @@ pub const PER_ADDRESS: Limit = Limit {
     delay: MINUTE / 2,
 };
 
-/// Keys tracked at most; past it, keys whose window has passed are dropped.
-const MAX_KEYS: usize = 10_000;
-
-#[derive(Clone, Copy)]
-struct Failures {
-    count: u32,
-    first: Micros,
-    last: Micros,
+/// Seconds to wait before the next attempt, given the failures counted so far
+/// (`count`, the `first` and the `last`), if any.
+pub fn wait(limit: Limit, count: i64, first: Micros, last: Micros, now: Micros) -> Option<i64> {
+    (now - first < limit.window && count >= limit.free && now - last < limit.delay)
+        .then(|| (limit.delay - (now - last)) / 1_000_000 + 1)
 }
 
-/// Failed sign-ins by key (a folded username, or an address).
-pub struct FailureLimiter<K> {
-    limit: Limit,
-    failures: RwLock<HashMap<K, Failures>>,
+/// The counter of a folded username.
+pub fn username_subject(folded: &str) -> String {
+    format!("user:{folded}")
 }
 
-impl<K: Hash + Eq> FailureLimiter<K> {
-    pub fn new(limit: Limit) -> Self {
-        FailureLimiter {
-            limit,
-            failures: RwLock::new(HashMap::new()),
+/// The counter of a client address.
+pub fn address_subject(ip: &std::net::IpAddr) -> String {
+    format!("addr:{ip}")
+}
+
+impl Service {
+    /// Refuses an attempt on `subject` while it must wait.
+    pub(crate) async fn check_sign_in_limit(
+        &self,
+        subject: &str,
+        limit: Limit,
+        now: Micros,
+        what: &str,
+    ) -> Result<()> {
+        if let Some((count, first, last)) = self.store.sign_in_failures(subject).await?
+            && let Some(seconds) = wait(limit, count, first, last, now)
+        {
+            return Err(ServiceError::TooMany {
+                message: format!("too many failed sign-ins {what}; try again in {seconds} s"),
+                retry_after: seconds,
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn count_sign_in_failure(&self, subject: &str, limit: Limit, now: Micros) {
+        if let Err(e) = self
+            .store
+            .record_sign_in_failure(subject, now, limit.window)
+            .await
+        {
+            tracing::error!(error = %e, "cannot count a failed sign-in");
         }
     }
 
-    /// Seconds `key` must still wait before its next attempt, if any.
-    pub fn wait(&self, key: &K, now: Micros) -> Option<i64> {
-        let failures = self.failures.read().unwrap_or_else(|e| e.into_inner());
-        let f = failures.get(key)?;
-        let Limit {
-            free,
-            window,
-            delay,
-        } = self.limit;
-        (now - f.first < window && f.count >= free && now - f.last < delay)
-            .then(|| (delay - (now - f.last)) / 1_000_000 + 1)
-    }
-
-    /// Counts a failure of `key` at `now`.
-    pub fn failed(&self, key: K, now: Micros) {
-        let mut failures = self.failures.write().unwrap_or_else(|e| e.into_inner());
-        let window = self.limit.window;
-        if failures.len() >= MAX_KEYS {
-            failures.retain(|_, f| now - f.first < window);
+    pub(crate) async fn forget_sign_in_failures(&self, subject: &str) {
+        if let Err(e) = self.store.forget_sign_in_failures(subject).await {
+            tracing::error!(error = %e, "cannot reset a sign-in counter");
         }
-        let f = failures.entry(key).or_insert(Failures {
-            count: 0,
-            first: now,
-            last: now,
-        });
-        if now - f.first >= window {
-            *f = Failures {
-                count: 0,
-                first: now,
-                last: now,
-            };
-        }
-        f.count += 1;
-        f.last = now;
-    }
-
-    /// Forgets `key`'s failures (a username signed in with its password).
-    pub fn forget(&self, key: &K) {
-        let mut failures = self.failures.write().unwrap_or_else(|e| e.into_inner());
-        failures.remove(key);
     }
 }
 
@@ -110,26 +96,18 @@ mod tests {
 
     #[test]
     fn free_failures_then_a_wait_after_each_and_a_fresh_window() {
-        let l = FailureLimiter::new(Limit {
+        let l = Limit {
             free: 3,
             window: 100 * 1_000_000,
             delay: 10 * 1_000_000,
-        });
+        };
         let s = 1_000_000;
-        for t in 0..3 {
-            assert_eq!(l.wait(&"a", t * s), None);
-            l.failed("a", t * s);
-        }
+        assert_eq!(wait(l, 2, 0, s, 2 * s), None, "two failures are free");
         // Third failure at 2 s: wait until 12 s.
-        assert_eq!(l.wait(&"a", 3 * s), Some(10));
-        assert_eq!(l.wait(&"b", 3 * s), None, "other keys are free");
-        assert_eq!(l.wait(&"a", 12 * s), None);
-        l.failed("a", 12 * s);
-        assert_eq!(l.wait(&"a", 13 * s), Some(10));
+        assert_eq!(wait(l, 3, 0, 2 * s, 3 * s), Some(10));
+        assert_eq!(wait(l, 3, 0, 2 * s, 12 * s), None);
+        assert_eq!(wait(l, 4, 0, 12 * s, 13 * s), Some(10));
         // Past the window, counting starts again.
-        l.failed("a", 101 * s);
-        assert_eq!(l.wait(&"a", 102 * s), None);
-        l.forget(&"a");
-        assert_eq!(l.wait(&"a", 102 * s), None);
+        assert_eq!(wait(l, 9, 0, 99 * s, 101 * s), None);
     }
 }

@@ -60,6 +60,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     // tamper evidence (issue 15): the audit chain, the system user, the security
     // log; its Rust step chains the existing events (repo/chain.rs)
     (15, include_str!("../migrations/0015_audit_chain.sql")),
+    // tokens and passwords (issue 15 part 3): token kinds and sessions, forced
+    // password changes, the token policy, shared sign-in limits
+    (16, include_str!("../migrations/0016_tokens_passwords.sql")),
 ];
 
 /// The migration that starts the audit chain (0015_audit_chain.sql): databases
@@ -329,9 +332,18 @@ forward! {
     read fn get_user(id: i64) -> Option<User>;
     read fn list_users(page: i64, per_page: i64, only: Option<i64>) -> (Vec<User>, i64);
     read fn user_credentials(username: &str) -> Option<UserCredentials>;
-    write fn create_token(user_id: i64, token_hash: &str, label: &str, expires_at: Option<Micros>, stamp: &Stamp) -> i64;
-    read fn token_user(token_hash: &str, now: Micros) -> Option<UserCredentials>;
-    write fn revoke_token(token_hash: &str, stamp: &Stamp) -> bool;
+    write fn create_token(t: &NewToken, stamp: &Stamp) -> i64;
+    read fn token_holder(token_hash: &str, now: Micros) -> Option<TokenHolder>;
+    write fn revoke_token(token_hash: &str, stamp: &Stamp) -> Option<i64>;
+    write fn revoke_token_id(id: i64, stamp: &Stamp) -> bool;
+    write fn revoke_session_tokens(session_id: i64, stamp: &Stamp) -> usize;
+    read fn get_token(id: i64) -> Option<tiendo_core::model::ApiToken>;
+    read fn list_tokens(user_id: Option<i64>, sessions: bool, now: Micros) -> Vec<tiendo_core::model::ApiToken>;
+    read fn token_policy() -> tiendo_core::model::TokenPolicy;
+    write fn set_token_policy(policy: &tiendo_core::model::TokenPolicy, stamp: &Stamp) -> ();
+    read fn sign_in_failures(subject: &str) -> Option<(i64, Micros, Micros)>;
+    read fn record_sign_in_failure(subject: &str, now: Micros, window: Micros) -> ();
+    read fn forget_sign_in_failures(subject: &str) -> ();
 
     write fn create_indicator(i: &NewIndicator, stamp: &Stamp) -> i64;
     read fn get_indicator(code: &str) -> Option<IndicatorRow>;

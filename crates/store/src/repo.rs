@@ -309,3 +309,5 @@ include!("repo/chain.rs");
 pub use chain::*;
 include!("repo/security.rs");
 pub use security::*;
+include!("repo/tokens.rs");
+pub use tokens::*;

@@ -366,6 +366,11 @@ pub struct UserPatch {
     pub agency_id: Option<Option<i64>>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
+    /// Set by an administrator's reset; cleared when the user chooses a password.
+    pub must_change_password: Option<bool>,
+    /// When the password changes, the one token not revoked (the session of a
+    /// user who changes their own).
+    pub keep_token_id: Option<i64>,
 }
 
 /// A user with the secret needed to sign in.
@@ -377,8 +382,32 @@ pub struct UserCredentials {
     pub role: String,
     pub agency_id: Option<i64>,
     pub active: bool,
-    /// For a token lookup: when the token expires.
+    /// An administrator reset the password: a new one must be chosen first.
+    pub must_change_password: bool,
+}
+
+/// A live token and the user behind it.
+#[derive(Debug, Clone)]
+pub struct TokenHolder {
+    pub token_id: i64,
+    /// `session` (a sign-in) or `api` (a long-lived token).
+    pub kind: String,
+    /// When the token expires.
     pub expires_at: Option<Micros>,
+    pub user: UserCredentials,
+}
+
+/// A token to be stored (only its hash).
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub user_id: i64,
+    pub token_hash: String,
+    pub label: String,
+    /// `session` or `api`.
+    pub kind: String,
+    pub expires_at: Option<Micros>,
+    /// For an API token: the session token that made it.
+    pub session_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -281,9 +281,14 @@ pub struct Web {
     pub ctx: Ctx,
     pub actor: Actor,
     pub token: String,
+    /// What the token is (a sign-in session, or an API token sent as a cookie).
+    pub session: tiendo_service::Session,
     pub service: Service,
     pub secure: bool,
 }
+
+/// The account page, where a user changes their password and manages tokens.
+pub const ACCOUNT_PATH: &str = "/tai-khoan";
 
 impl FromRequestParts<Service> for Web {
     type Rejection = Response;
@@ -309,11 +314,22 @@ impl FromRequestParts<Service> for Web {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE).filter(|t| !t.is_empty()) else {
             return Err(to_login(&ctx, false));
         };
-        let actor = match service.authenticate(&token).await {
-            Ok(a) => a,
+        let session = match service.session(&token).await {
+            Ok(s) => s,
             Err(ServiceError::Unauthenticated(_)) => return Err(to_login(&ctx, true)),
             Err(e) => return Err(error_page(&ctx, e)),
         };
+        // After an administrator's reset, only the account page (to choose a new
+        // password) and signing out are open.
+        if session.must_change_password
+            && !matches!(
+                parts.uri.path(),
+                ACCOUNT_PATH | "/tai-khoan/mat-khau" | "/dang-xuat"
+            )
+        {
+            return Err(Redirect::to(ACCOUNT_PATH).into_response());
+        }
+        let actor = session.actor.clone();
         ctx.user_label = match (actor.role, actor.agency_id) {
             (Role::Focal, Some(a)) => format!("{} — {}", actor.username, service.agency_name(a)),
             _ => actor.username.clone(),
@@ -330,6 +346,7 @@ impl FromRequestParts<Service> for Web {
             ctx,
             actor,
             token,
+            session,
             service: service.clone(),
             secure,
         })
@@ -521,6 +538,25 @@ pub fn error_page(ctx: &Ctx, e: ServiceError) -> Response {
                 detail: i18n::message(ctx.lang, &m),
             },
         ),
+        ServiceError::TooMany {
+            message,
+            retry_after,
+        } => {
+            let mut r = render_status(
+                StatusCode::TOO_MANY_REQUESTS,
+                &ErrorPage {
+                    ctx: ctx.clone(),
+                    code: 429,
+                    title: ctx.t("Quá nhiều lần thử", "Too many attempts").to_string(),
+                    detail: i18n::message(ctx.lang, &message),
+                },
+            );
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after),
+            );
+            r
+        }
         ServiceError::Internal(detail) => {
             tracing::error!(%detail, "internal error (web)");
             render_status(

@@ -199,6 +199,54 @@ pub fn message(lang: Lang, text: &str) -> String {
             "Sai tên đăng nhập hoặc mật khẩu.",
         ),
         ("must have at most", "Nội dung quá dài."),
+        (
+            "must have at least 12 characters",
+            "Mật khẩu cần ít nhất 12 ký tự.",
+        ),
+        (
+            "must not be only spaces",
+            "Mật khẩu không được chỉ có dấu cách.",
+        ),
+        (
+            "must not be one character repeated",
+            "Mật khẩu không được là một ký tự lặp lại.",
+        ),
+        (
+            "must not be the username",
+            "Mật khẩu không được trùng tên đăng nhập.",
+        ),
+        (
+            "is one of the most common passwords",
+            "Mật khẩu này nằm trong danh sách 10.000 mật khẩu phổ biến nhất; hãy chọn mật khẩu khác.",
+        ),
+        (
+            "give your current password",
+            "Cần nhập mật khẩu hiện tại để đổi mật khẩu.",
+        ),
+        (
+            "is not your current password",
+            "Mật khẩu hiện tại không đúng.",
+        ),
+        (
+            "must differ from the current one",
+            "Mật khẩu mới phải khác mật khẩu hiện tại.",
+        ),
+        (
+            "too many failed sign-ins",
+            "Đã nhập sai mật khẩu quá nhiều lần; hãy thử lại sau ít phút.",
+        ),
+        (
+            "the token policy does not allow API tokens",
+            "Vai trò của bạn không được cấp khóa API (cơ quan thường trực đặt chính sách này).",
+        ),
+        (
+            "the token policy's longest lifetime",
+            "Số ngày hiệu lực vượt quá mức tối đa của chính sách khóa API.",
+        ),
+        (
+            "an API token cannot make tokens",
+            "Không thể dùng khóa API để tạo khóa khác; hãy đăng nhập bằng mật khẩu.",
+        ),
     ];
     for (en, vi) in MAP {
         if text.contains(en) {

@@ -39,6 +39,17 @@ pub fn router() -> Router<Service> {
             get(pages::setup::form).post(pages::setup::submit),
         )
         .route("/dang-xuat", post(pages::auth::logout))
+        .route("/tai-khoan", get(pages::account::page))
+        .route("/tai-khoan/mat-khau", post(pages::account::change_password))
+        .route("/tai-khoan/khoa", post(pages::account::create_token))
+        .route(
+            "/tai-khoan/khoa/{id}/thu-hoi",
+            post(pages::account::revoke_token),
+        )
+        .route(
+            "/tai-khoan/chinh-sach-khoa",
+            post(pages::account::set_policy),
+        )
         .route("/nhiem-vu", get(pages::tasks::list))
         .route("/nhiem-vu.csv", get(pages::tasks::export_csv))
         .route("/nhiem-vu.xlsx", get(pages::tasks::export_xlsx))

@@ -145,6 +145,8 @@ pub async fn login(State(service): State<Service>, parts: Parts, body: Bytes) ->
             r
         }
         Err(e) => {
+            let mut status = StatusCode::UNAUTHORIZED;
+            let mut retry = None;
             let message = match e {
                 tiendo_service::ServiceError::Unauthenticated(_) => ctx
                     .t(
@@ -152,6 +154,18 @@ pub async fn login(State(service): State<Service>, parts: Parts, body: Bytes) ->
                         "Wrong username or password.",
                     )
                     .to_string(),
+                tiendo_service::ServiceError::TooMany { retry_after, .. } => {
+                    status = StatusCode::TOO_MANY_REQUESTS;
+                    retry = Some(retry_after);
+                    match ctx.lang {
+                        crate::i18n::Lang::Vi => format!(
+                            "Đã đăng nhập sai quá nhiều lần. Hãy thử lại sau {retry_after} giây."
+                        ),
+                        crate::i18n::Lang::En => {
+                            format!("Too many failed sign-ins. Try again in {retry_after} s.")
+                        }
+                    }
+                }
                 other => {
                     tracing::error!(error = %other, "sign-in");
                     ctx.t(
@@ -161,7 +175,7 @@ pub async fn login(State(service): State<Service>, parts: Parts, body: Bytes) ->
                     .to_string()
                 }
             };
-            login_page(
+            let mut r = login_page(
                 service.setup_pending(),
                 ctx,
                 pre,
@@ -169,8 +183,13 @@ pub async fn login(State(service): State<Service>, parts: Parts, body: Bytes) ->
                 next,
                 username,
                 Some(message),
-                StatusCode::UNAUTHORIZED,
-            )
+                status,
+            );
+            if let Some(seconds) = retry {
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+            }
+            r
         }
     }
 }
@@ -178,8 +197,10 @@ pub async fn login(State(service): State<Service>, parts: Parts, body: Bytes) ->
 pub async fn logout(web: Web, body: Bytes) -> Out {
     let form = Form::parse(&body);
     web.check_csrf(&form)?;
+    // "Thu hồi cả các khóa API tạo trong phiên này" on the account page.
+    let revoke_tokens = form.get("revoke_tokens").is_some_and(|v| !v.is_empty());
     web.service
-        .logout(&web.actor, &web.token)
+        .logout(&web.actor, &web.token, revoke_tokens)
         .await
         .or_page(&web.ctx)?;
     let mut r = Redirect::to(LOGIN_PATH).into_response();

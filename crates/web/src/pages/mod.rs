@@ -1,5 +1,6 @@
 //! The page handlers, one module per area.
 
+pub mod account;
 pub mod agency;
 pub mod auth;
 pub mod dashboard;
