@@ -214,8 +214,16 @@ struct DocumentQuery {
     issued_from: Option<NaiveDate>,
     issued_to: Option<NaiveDate>,
     agency: Option<String>,
+    /// Only what was known at the end of that day (Asia/Ho_Chi_Minh).
+    as_of: Option<NaiveDate>,
     page: Option<i64>,
     per_page: Option<i64>,
+}
+
+/// The instant that ends an as-of day: lists then hold only what was recorded
+/// before it, in the state it had then.
+fn known_by(as_of: Option<NaiveDate>) -> Option<tiendo_core::time::Micros> {
+    as_of.map(tiendo_core::time::end_of_day)
 }
 
 async fn list_documents(
@@ -234,6 +242,7 @@ async fn list_documents(
                 issued_from: q.issued_from,
                 issued_to: q.issued_to,
                 agency_id,
+                known_by: known_by(q.as_of),
                 page,
                 per_page,
             },
@@ -246,8 +255,12 @@ async fn get_document(
     State(s): State<Service>,
     auth: Auth,
     Path(id): Path<i64>,
+    Query(q): Query<AsOfQuery>,
 ) -> ApiResult<Json<Document>> {
-    Ok(Json(s.get_document(&auth.actor, id).await?))
+    Ok(Json(match q.as_of {
+        Some(day) => s.get_document_on(&auth.actor, id, day).await?,
+        None => s.get_document(&auth.actor, id).await?,
+    }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -480,6 +493,7 @@ struct ReportQuery {
     task: Option<i64>,
     agency: Option<String>,
     review_state: Option<String>,
+    as_of: Option<NaiveDate>,
     page: Option<i64>,
     per_page: Option<i64>,
 }
@@ -496,6 +510,7 @@ async fn list_reports(
         agency_id: agency_param(&s, &q.agency)?,
         review_state: q.review_state,
         confined_to: None,
+        known_by: known_by(q.as_of),
         page,
         per_page,
     };
@@ -547,6 +562,7 @@ struct ExtensionQuery {
     assignment: Option<i64>,
     agency: Option<String>,
     state: Option<String>,
+    as_of: Option<NaiveDate>,
     page: Option<i64>,
     per_page: Option<i64>,
 }
@@ -562,6 +578,7 @@ async fn list_extensions(
         agency_id: agency_param(&s, &q.agency)?,
         state: q.state,
         confined_to: None,
+        known_by: known_by(q.as_of),
         page,
         per_page,
     };
@@ -618,6 +635,7 @@ async fn list_commitments(
         assignment_id: q.assignment,
         agency_id: agency_param(&s, &q.agency)?,
         confined_to: None,
+        known_by: known_by(q.as_of),
         page,
         per_page,
     };

@@ -46,7 +46,7 @@ pub mod events {
         let total = count(pool, &Sql { text: format!("SELECT COUNT(*) FROM events e{}", wh.text), args: wh.args.clone() }).await?;
         let mut sql = Sql {
             text: format!(
-                "SELECT e.id, e.entity, e.entity_id, e.action, e.actor_id, u.username AS actor_name, e.changes, e.recorded_at, e.entered_at \
+                "SELECT e.id, e.entity, e.entity_id, e.action, e.actor_id, u.username AS actor_name, u.display_name AS actor_display_name, e.changes, e.recorded_at, e.entered_at \
                  FROM events e LEFT JOIN users u ON u.id = e.actor_id{} ORDER BY e.recorded_at, e.id",
                 wh.text
             ),
@@ -62,6 +62,7 @@ pub mod events {
                 action: row.try_get("action")?,
                 actor_id: row.try_get("actor_id")?,
                 actor_name: row.try_get("actor_name")?,
+            actor_display_name: row.try_get("actor_display_name")?,
                 changes: serde_json::from_str(&row.try_get::<String, _>("changes")?).unwrap_or(serde_json::Value::Null),
                 recorded_at: instant_rfc3339(row.try_get("recorded_at")?),
                 entered_at: instant_rfc3339(row.try_get("entered_at")?),

@@ -216,6 +216,7 @@ pub async fn my_work(web: Web) -> Out {
             ReportFilter {
                 agency_id: Some(agency),
                 review_state: Some("returned".into()),
+                known_by: ctx.known_by(),
                 page: 1,
                 per_page: 50,
                 ..Default::default()
@@ -306,6 +307,7 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
             &web.actor,
             ReportFilter {
                 assignment_id: Some(id),
+                known_by: ctx.known_by(),
                 page: 1,
                 per_page: 200,
                 ..Default::default()
@@ -320,6 +322,7 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
             &web.actor,
             ExtensionFilter {
                 assignment_id: Some(id),
+                known_by: ctx.known_by(),
                 page: 1,
                 per_page: 100,
                 ..Default::default()
@@ -332,6 +335,7 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
             &web.actor,
             CommitmentFilter {
                 assignment_id: Some(id),
+                known_by: ctx.known_by(),
                 page: 1,
                 per_page: 100,
                 ..Default::default()
@@ -364,7 +368,12 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
                     difficulties: r.difficulties.clone().unwrap_or_default(),
                     proposals: r.proposals.clone().unwrap_or_default(),
                     evidence: r.evidence_number.clone().unwrap_or_default(),
-                    files: files.remove(&r.id).unwrap_or_default(),
+                    files: files
+                        .remove(&r.id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|f| ctx.known(&f.created))
+                        .collect(),
                     state,
                     state_class,
                     note: r.review_note.clone().unwrap_or_default(),
