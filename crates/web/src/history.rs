@@ -146,7 +146,7 @@ pub fn what(lang: Lang, e: &Event, names: &dyn Names) -> String {
 
 fn finish(mut s: String) -> String {
     let s_trim = s.trim_end();
-    if !s_trim.ends_with(['.', '!', '?', '»', '”']) {
+    if !s_trim.ends_with(['.', '!', '?']) {
         s.truncate(s_trim.len());
         s.push('.');
     }
@@ -407,7 +407,12 @@ pub fn assignment_changed(lang: Lang, e: &Event, action: &str, names: &dyn Names
         .unwrap_or_else(|| lang.t("một cơ quan", "an agency").into());
     let (before, after) = (&c["before"], &c["after"]);
     let details = &c["details"];
-    let change = c["change"].as_str().unwrap_or(action);
+    // `StateChange` is stored tagged: {"change": "completed", "on": …}.
+    let change = c["change"]
+        .get("change")
+        .and_then(Value::as_str)
+        .or(c["change"].as_str())
+        .unwrap_or(action);
     let note = note_clause(lang, details, "ghi chú:", "note:");
     let s = match (change, lang) {
         ("completed", Lang::Vi) => {
