@@ -124,6 +124,8 @@ async fn an_assignment_seen_as_of_yesterday_shows_nothing_recorded_today() {
         for today_only in [
             "Báo cáo ghi hôm nay để kiểm thử",
             "Đã chấp nhận",
+            "được chấp nhận",
+            "bị từ chối",
             "Lý do gia hạn ghi hôm nay",
             "77/CK-HOMNAY",
         ] {
@@ -286,6 +288,11 @@ async fn the_history_reads_as_sentences_and_the_raw_record_is_the_offices() {
             !history.contains("class=\"raw\""),
             "[{backend}] raw record for a focal point"
         );
+        // The assignment page has its own history, in the same words.
+        let page = focal.get(&format!("/phan-cong/{id}")).await;
+        let history = &page.body[page.body.find("id=\"h-history\"").expect("history")..];
+        assert!(history.contains("báo cáo bị trả lại"), "[{backend}]");
+        assert!(!history.contains("review_state") && !history.contains("class=\"raw\""));
         let en = focal.get(&format!("/nhiem-vu/{task}?lang=en")).await;
         assert!(en.body.contains("the report was returned"), "[{backend}]");
         // The office has the raw record behind a toggle.
