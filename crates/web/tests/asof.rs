@@ -213,6 +213,35 @@ async fn a_document_recorded_today_did_not_exist_yesterday() {
             c.get(&format!("/van-ban/{}", doc.id)).await.status,
             StatusCode::OK
         );
+        // A task of a document recorded today did not exist yesterday either.
+        let task = service
+            .create_task(
+                &system,
+                &serde_json::from_value(json!({
+                    "document_id": doc.id, "text": "Nhiệm vụ ghi hôm nay",
+                    "deadline": {"kind": "none"}, "lead": ["Bộ Công an"]
+                }))
+                .unwrap(),
+            )
+            .await
+            .expect("task");
+        let open = c
+            .get(&format!("/nhiem-vu/{}?as_of={}", task.id, iso(yesterday)))
+            .await;
+        assert_eq!(open.status, StatusCode::NOT_FOUND, "[{backend}]");
+        // (in English: the client asked for it above and the cookie keeps it)
+        assert!(
+            open.body.contains(&format!(
+                "This task did not exist yet on {}",
+                yesterday.format("%d/%m/%Y")
+            )),
+            "{}",
+            &open.body[open.body.find("<main").unwrap_or(0)..]
+        );
+        assert_eq!(
+            c.get(&format!("/nhiem-vu/{}", task.id)).await.status,
+            StatusCode::OK
+        );
         // 624/TB-VPCP (16/11/2025) was not there on 16/07/2025.
         let today_list = c.get("/van-ban?q=624").await;
         assert!(today_list.body.contains("624/TB-VPCP"), "[{backend}]");

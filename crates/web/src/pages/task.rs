@@ -273,6 +273,18 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
     let s = &web.service;
     let day = ctx.day;
     let task = s.get_task(&web.actor, id, day).await.or_page(ctx)?;
+    if !ctx.known(&task.created_at) {
+        return Err(not_yet_page(
+            ctx,
+            &match ctx.lang {
+                i18n::Lang::Vi => format!(
+                    "Nhiệm vụ này chưa có trong hệ thống vào ngày {}.",
+                    i18n::date(day)
+                ),
+                i18n::Lang::En => format!("This task did not exist yet on {}.", i18n::date(day)),
+            },
+        ));
+    }
     let doc = s
         .get_document(&web.actor, task.document_id)
         .await
