@@ -42,6 +42,18 @@ pub mod events {
         Ok(items)
     }
 
+    /// The history of one assignment: its own events and those of its progress
+    /// reports, extension requests and commitments, oldest first.
+    pub async fn assignment_history(pool: &Pool, assignment_id: i64) -> Result<Vec<Event>, StoreError> {
+        let mut wh = Sql::new(" WHERE (");
+        wh.push_args("(e.entity = 'assignment' AND e.entity_id = ?)", [Arg::I64(assignment_id)]);
+        wh.push_args(" OR (e.entity = 'progress_report' AND e.entity_id IN (SELECT r.id FROM progress_reports r WHERE r.assignment_id = ?))", [Arg::I64(assignment_id)]);
+        wh.push_args(" OR (e.entity = 'extension' AND e.entity_id IN (SELECT x.id FROM extensions x WHERE x.assignment_id = ?))", [Arg::I64(assignment_id)]);
+        wh.push_args(" OR (e.entity = 'commitment' AND e.entity_id IN (SELECT c.id FROM commitments c WHERE c.assignment_id = ?)))", [Arg::I64(assignment_id)]);
+        let (items, _) = events_page(pool, wh, 1, 1000).await?;
+        Ok(items)
+    }
+
     async fn events_page(pool: &Pool, wh: Sql, page: i64, per_page: i64) -> Result<(Vec<Event>, i64), StoreError> {
         let total = count(pool, &Sql { text: format!("SELECT COUNT(*) FROM events e{}", wh.text), args: wh.args.clone() }).await?;
         let mut sql = Sql {

@@ -350,26 +350,16 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
     // extension requests and commitments known on the page's day.
     let mut names = crate::history::PageNames::new(s);
     names.of("assignment", id, a.agency_id);
-    let mut mine: std::collections::HashSet<(&str, i64)> = [("assignment", id)].into();
     for r in &reports.items {
         names.of("progress_report", r.id, a.agency_id);
-        mine.insert(("progress_report", r.id));
     }
     for x in &extensions.items {
         names.of("extension", x.id, a.agency_id);
-        mine.insert(("extension", x.id));
     }
     for c in &commitments.items {
         names.of("commitment", c.id, a.agency_id);
-        mine.insert(("commitment", c.id));
     }
-    let events: Vec<_> = s
-        .task_history(&web.actor, a.task_id)
-        .await
-        .or_page(ctx)?
-        .into_iter()
-        .filter(|e| mine.contains(&(e.entity.as_str(), e.entity_id)))
-        .collect();
+    let events = s.assignment_history(&web.actor, id).await.or_page(ctx)?;
     let history = super::task::history_lines(ctx, &events, &names);
     let open = !a.cancelled && a.completed_on.is_none();
     let page = AssignmentPage {
