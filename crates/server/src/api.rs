@@ -394,8 +394,13 @@ async fn task_history(
     State(s): State<Service>,
     auth: Auth,
     Path(id): Path<i64>,
+    Query(q): Query<AsOfQuery>,
 ) -> ApiResult<Json<Vec<Event>>> {
-    Ok(Json(s.task_history(&auth.actor, id).await?))
+    let mut events = s.task_history(&auth.actor, id).await?;
+    if let Some(day) = q.as_of {
+        events.retain(|e| tiendo_core::time::known_on(&e.recorded_at, day));
+    }
+    Ok(Json(events))
 }
 
 async fn create_task(

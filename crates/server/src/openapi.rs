@@ -330,7 +330,7 @@ pub const OPERATIONS: &[Operation] = &[
         "The task's full history",
         None,
         "list:Event",
-        &[],
+        &["as_of"],
     ),
     (
         "get",

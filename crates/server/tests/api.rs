@@ -1210,6 +1210,28 @@ async fn lists_as_of_a_day_hold_only_what_was_known_then() {
         assert_eq!(s, StatusCode::NOT_FOUND, "[{}] {body}", api.backend);
         api.get(&format!("/api/v1/documents/{id}?as_of=2025-05-01"), &token)
             .await;
+        // The history as of 16/07/2025 holds the report but not today's review.
+        let history = |q: &str| format!("/api/v1/tasks/{task}/history{q}");
+        let all = api.get(&history(""), &token).await;
+        let then = api.get(&history("?as_of=2025-07-16"), &token).await;
+        let actions = |v: &Value| {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["action"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            actions(&all).contains(&"accept".to_string()),
+            "[{}]",
+            api.backend
+        );
+        assert!(
+            !actions(&then).contains(&"accept".to_string()),
+            "[{}]",
+            api.backend
+        );
+        assert!(actions(&then).contains(&"create".to_string()));
         // Extensions take as_of too.
         api.get(
             &format!("/api/v1/extensions?assignment={assignment}&as_of=2025-07-16"),
