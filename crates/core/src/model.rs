@@ -57,6 +57,14 @@ pub struct Document {
     pub updated_at: String,
 }
 
+impl Document {
+    /// Whether the system knew the document at the end of `day`: recorded by
+    /// then and not issued after it ("văn bản chưa có vào ngày …" otherwise).
+    pub fn known_on(&self, day: NaiveDate) -> bool {
+        crate::time::known_on(&self.created_at, day) && self.issued_on.is_none_or(|d| d <= day)
+    }
+}
+
 /// An agency or a group named on a task (lead or coordinating).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PartyRef {
@@ -286,7 +294,11 @@ pub struct Event {
     pub entity_id: i64,
     pub action: String,
     pub actor_id: Option<i64>,
+    /// The actor's username (`system` for the system user).
     pub actor_name: Option<String>,
+    /// The actor's display name, when the account has one.
+    #[serde(default)]
+    pub actor_display_name: Option<String>,
     /// What changed: the new values, and the old ones for updates.
     pub changes: serde_json::Value,
     /// When the change took effect in the system's knowledge (RFC 3339, +07:00).

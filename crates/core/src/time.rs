@@ -51,6 +51,15 @@ pub fn end_of_day(day: NaiveDate) -> Micros {
     }
 }
 
+/// Whether something recorded at `recorded` (RFC 3339, as the model carries
+/// instants) was known at the end of `day`: the one as-of rule of every page and
+/// list. A text that is not an instant counts as known (it cannot be placed).
+pub fn known_on(recorded: &str, day: NaiveDate) -> bool {
+    DateTime::parse_from_rfc3339(recorded)
+        .map(|t| t.timestamp_micros() < end_of_day(day))
+        .unwrap_or(true)
+}
+
 /// dd/mm/yyyy, the way Vietnamese documents write dates.
 pub fn format_date_vi(day: NaiveDate) -> String {
     format!("{:02}/{:02}/{:04}", day.day(), day.month(), day.year())
@@ -102,6 +111,18 @@ mod tests {
         assert_eq!(day_of(start), day);
         assert_eq!(day_of(end_of_day(day) - 1), day);
         assert_eq!(day_of(end_of_day(day)), day.succ_opt().unwrap());
+    }
+
+    #[test]
+    fn known_on_a_day_means_recorded_before_its_end_in_ha_noi() {
+        let day: NaiveDate = "2025-07-16".parse().unwrap();
+        // 23:59 in Hà Nội on the day is known; midnight after it is not.
+        assert!(known_on("2025-07-16T23:59:59+07:00", day));
+        assert!(!known_on("2025-07-17T00:00:00+07:00", day));
+        // 16:59 UTC is 23:59 in Hà Nội; 17:00 UTC is already the next day.
+        assert!(known_on("2025-07-16T16:59:59+00:00", day));
+        assert!(!known_on("2025-07-16T17:00:00+00:00", day));
+        assert!(known_on("not an instant", day));
     }
 
     #[test]

@@ -272,8 +272,16 @@ struct DocumentQuery {
     issued_from: Option<NaiveDate>,
     issued_to: Option<NaiveDate>,
     agency: Option<String>,
+    /// Only what was known at the end of that day (Asia/Ho_Chi_Minh).
+    as_of: Option<NaiveDate>,
     page: Option<i64>,
     per_page: Option<i64>,
+}
+
+/// The instant that ends an as-of day: lists then hold only what was recorded
+/// before it, in the state it had then.
+fn known_by(as_of: Option<NaiveDate>) -> Option<tiendo_core::time::Micros> {
+    as_of.map(tiendo_core::time::end_of_day)
 }
 
 async fn list_documents(
@@ -292,6 +300,7 @@ async fn list_documents(
                 issued_from: q.issued_from,
                 issued_to: q.issued_to,
                 agency_id,
+                known_by: known_by(q.as_of),
                 page,
                 per_page,
             },
@@ -304,8 +313,12 @@ async fn get_document(
     State(s): State<Service>,
     auth: Auth,
     Path(id): Path<i64>,
+    Query(q): Query<AsOfQuery>,
 ) -> ApiResult<Json<Document>> {
-    Ok(Json(s.get_document(&auth.actor, id).await?))
+    Ok(Json(match q.as_of {
+        Some(day) => s.get_document_on(&auth.actor, id, day).await?,
+        None => s.get_document(&auth.actor, id).await?,
+    }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -439,8 +452,13 @@ async fn task_history(
     State(s): State<Service>,
     auth: Auth,
     Path(id): Path<i64>,
+    Query(q): Query<AsOfQuery>,
 ) -> ApiResult<Json<Vec<Event>>> {
-    Ok(Json(s.task_history(&auth.actor, id).await?))
+    let mut events = s.task_history(&auth.actor, id).await?;
+    if let Some(day) = q.as_of {
+        events.retain(|e| tiendo_core::time::known_on(&e.recorded_at, day));
+    }
+    Ok(Json(events))
 }
 
 async fn create_task(
@@ -538,6 +556,7 @@ struct ReportQuery {
     task: Option<i64>,
     agency: Option<String>,
     review_state: Option<String>,
+    as_of: Option<NaiveDate>,
     page: Option<i64>,
     per_page: Option<i64>,
 }
@@ -554,6 +573,7 @@ async fn list_reports(
         agency_id: agency_param(&s, &q.agency)?,
         review_state: q.review_state,
         confined_to: None,
+        known_by: known_by(q.as_of),
         page,
         per_page,
     };
@@ -605,6 +625,7 @@ struct ExtensionQuery {
     assignment: Option<i64>,
     agency: Option<String>,
     state: Option<String>,
+    as_of: Option<NaiveDate>,
     page: Option<i64>,
     per_page: Option<i64>,
 }
@@ -620,6 +641,7 @@ async fn list_extensions(
         agency_id: agency_param(&s, &q.agency)?,
         state: q.state,
         confined_to: None,
+        known_by: known_by(q.as_of),
         page,
         per_page,
     };
@@ -676,6 +698,7 @@ async fn list_commitments(
         assignment_id: q.assignment,
         agency_id: agency_param(&s, &q.agency)?,
         confined_to: None,
+        known_by: known_by(q.as_of),
         page,
         per_page,
     };

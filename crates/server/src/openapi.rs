@@ -252,6 +252,7 @@ pub const OPERATIONS: &[Operation] = &[
             "issued_from",
             "issued_to",
             "agency",
+            "as_of",
             "page",
             "per_page",
         ],
@@ -270,7 +271,7 @@ pub const OPERATIONS: &[Operation] = &[
         "One document",
         None,
         "Document",
-        &[],
+        &["as_of"],
     ),
     (
         "patch",
@@ -329,7 +330,7 @@ pub const OPERATIONS: &[Operation] = &[
         "The task's full history",
         None,
         "list:Event",
-        &[],
+        &["as_of"],
     ),
     (
         "get",
@@ -376,6 +377,7 @@ pub const OPERATIONS: &[Operation] = &[
             "task",
             "agency",
             "review_state",
+            "as_of",
             "page",
             "per_page",
         ],
@@ -418,7 +420,7 @@ pub const OPERATIONS: &[Operation] = &[
         "List extension requests",
         None,
         "page:Extension",
-        &["assignment", "agency", "state", "page", "per_page"],
+        &["assignment", "agency", "state", "as_of", "page", "per_page"],
     ),
     (
         "post",
@@ -728,7 +730,7 @@ fn parameter(name: &str) -> Value {
     let (schema, description) = match name {
         "as_of" => (
             json!({"type": "string", "format": "date"}),
-            "Compute statuses as the system knew them at the end of this day (YYYY-MM-DD); today by default",
+            "As the system knew it at the end of this day (YYYY-MM-DD, Asia/Ho_Chi_Minh): lists hold only what was recorded by then, in the state it had then, and statuses are computed for that day; today by default",
         ),
         "issued_from" | "issued_to" | "due_from" | "due_to" => {
             (json!({"type": "string", "format": "date"}), "YYYY-MM-DD")

@@ -1063,3 +1063,180 @@ async fn failed_sign_ins_are_also_counted_per_client_address() {
         assert!(body["token"].is_string(), "[{b}] {body}");
     }
 }
+
+/// Issue 14: the API's lists as of a day hold only what was recorded by its end
+/// (Asia/Ho_Chi_Minh), each in the state it had then.
+#[tokio::test]
+async fn lists_as_of_a_day_hold_only_what_was_known_then() {
+    for api in apis().await {
+        let system = api.service.system_actor();
+        let doc = DocumentInput {
+            number: Some("14/TB-ASOF".into()),
+            kind: "Thông báo".into(),
+            title: "Thử as-of".into(),
+            issued_on: Some(d("2025-05-01")),
+            issuer: None,
+            signer: None,
+            body: None,
+        };
+        let gold = r#"{"ref": "1", "text": "Xây dựng kế hoạch", "lead": ["Bộ Y tế"], "coord": [], "deadline": {"kind": "date", "due": "2025-06-30", "raw": "trước ngày 30/6/2025"}}"#;
+        let summary = api
+            .service
+            .import_jsonl(
+                &system,
+                gold,
+                ImportOptions {
+                    document: Some(doc),
+                    recorded_at: Some(start_of_day(d("2025-05-01")) + 3_600_000_000),
+                },
+            )
+            .await
+            .unwrap();
+        let token = api.user("xem", "viewer", None).await;
+        let task = summary.task_ids[0];
+        let list = api
+            .get(&format!("/api/v1/assignments?task={task}"), &token)
+            .await;
+        let assignment = list["items"][0]["id"].as_i64().unwrap();
+        // A completion report sent on 10/07/2025 (recorded then), accepted today.
+        let report = api
+            .service
+            .store
+            .create_report(
+                &tiendo_store::NewReport {
+                    assignment_id: assignment,
+                    author_id: system.user_id,
+                    reported_on: d("2025-07-10"),
+                    percent: Some(100),
+                    claims_completion: true,
+                    completed_on: Some(d("2025-07-09")),
+                    narrative: "Đã xong".into(),
+                    difficulties: None,
+                    proposals: None,
+                    evidence_number: None,
+                },
+                &Stamp::backdated(
+                    Some(system.user_id),
+                    start_of_day(d("2025-07-10")) + 3_600_000_000,
+                ),
+            )
+            .await
+            .unwrap();
+        // A commitment recorded on 12/07/2025, another today.
+        for (on, at) in [
+            (
+                "2025-08-31",
+                Some(start_of_day(d("2025-07-12")) + 3_600_000_000),
+            ),
+            ("2026-12-31", None),
+        ] {
+            api.service
+                .create_commitment_stamped(
+                    &system,
+                    &serde_json::from_value(
+                        json!({"assignment_id": assignment, "committed_on": on}),
+                    )
+                    .unwrap(),
+                    tiendo_service::Service::system_stamp(at),
+                )
+                .await
+                .unwrap();
+        }
+        api.service
+            .review_report(
+                &system,
+                report,
+                &serde_json::from_value(json!({"accept": true})).unwrap(),
+            )
+            .await
+            .unwrap();
+        let reports = |q: &str| format!("/api/v1/progress-reports?assignment={assignment}{q}");
+        // Today: accepted. On 16/07/2025: sent, still waiting for review. On 09/07: not yet sent.
+        let now = api.get(&reports(""), &token).await;
+        assert_eq!(
+            now["items"][0]["review_state"], "accepted",
+            "[{}]",
+            api.backend
+        );
+        let then = api.get(&reports("&as_of=2025-07-16"), &token).await;
+        assert_eq!(then["total"], 1, "[{}] {then}", api.backend);
+        assert_eq!(
+            then["items"][0]["review_state"], "pending",
+            "[{}]",
+            api.backend
+        );
+        let pending = api
+            .get(&reports("&as_of=2025-07-16&review_state=pending"), &token)
+            .await;
+        assert_eq!(pending["total"], 1, "[{}]", api.backend);
+        let before = api.get(&reports("&as_of=2025-07-09"), &token).await;
+        assert_eq!(before["total"], 0, "[{}]", api.backend);
+        // The assignment was overdue on 16/07/2025, completed late today.
+        let a = api
+            .get(
+                &format!("/api/v1/assignments/{assignment}?as_of=2025-07-16"),
+                &token,
+            )
+            .await;
+        assert_eq!(a["status"], "overdue", "[{}]", api.backend);
+        // Commitments: one on 16/07/2025, two today.
+        let c = |q: &str| format!("/api/v1/commitments?assignment={assignment}{q}");
+        assert_eq!(api.get(&c(""), &token).await["total"], 2);
+        let then = api.get(&c("&as_of=2025-07-16"), &token).await;
+        assert_eq!(then["total"], 1, "[{}] {then}", api.backend);
+        assert_eq!(then["items"][0]["committed_on"], "2025-08-31");
+        // Documents: listed from the day they were recorded and issued.
+        let docs = |q: &str| format!("/api/v1/documents?q=14%2FTB-ASOF{q}");
+        assert_eq!(api.get(&docs(""), &token).await["total"], 1);
+        assert_eq!(
+            api.get(&docs("&as_of=2025-05-01"), &token).await["total"],
+            1
+        );
+        assert_eq!(
+            api.get(&docs("&as_of=2025-04-30"), &token).await["total"],
+            0
+        );
+        let id = api.get(&docs(""), &token).await["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let (s, body) = api
+            .call(
+                "GET",
+                &format!("/api/v1/documents/{id}?as_of=2025-04-30"),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "[{}] {body}", api.backend);
+        api.get(&format!("/api/v1/documents/{id}?as_of=2025-05-01"), &token)
+            .await;
+        // The history as of 16/07/2025 holds the report but not today's review.
+        let history = |q: &str| format!("/api/v1/tasks/{task}/history{q}");
+        let all = api.get(&history(""), &token).await;
+        let then = api.get(&history("?as_of=2025-07-16"), &token).await;
+        let actions = |v: &Value| {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["action"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            actions(&all).contains(&"accept".to_string()),
+            "[{}]",
+            api.backend
+        );
+        assert!(
+            !actions(&then).contains(&"accept".to_string()),
+            "[{}]",
+            api.backend
+        );
+        assert!(actions(&then).contains(&"create".to_string()));
+        // Extensions take as_of too.
+        api.get(
+            &format!("/api/v1/extensions?assignment={assignment}&as_of=2025-07-16"),
+            &token,
+        )
+        .await;
+    }
+}

@@ -80,6 +80,24 @@ impl Service {
         Ok(doc)
     }
 
+    /// The document as the system knew it at the end of `day`: not found (with
+    /// the reason) when it was recorded or issued after that day.
+    pub async fn get_document_on(
+        &self,
+        actor: &Actor,
+        id: i64,
+        day: chrono::NaiveDate,
+    ) -> Result<Document> {
+        let doc = self.get_document(actor, id).await?;
+        if !doc.known_on(day) {
+            return Err(ServiceError::NotFound(format!(
+                "document (it did not exist yet on {})",
+                tiendo_core::time::format_date_vi(day)
+            )));
+        }
+        Ok(doc)
+    }
+
     pub async fn get_document_body(&self, actor: &Actor, id: i64) -> Result<Option<String>> {
         self.get_document(actor, id).await?;
         Ok(self.store.get_document_body(id).await?)

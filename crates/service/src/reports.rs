@@ -593,6 +593,8 @@ impl Service {
                 actor,
                 CommitmentFilter {
                     agency_id: Some(agency_id),
+                    // Only the commitments made by the end of the card's day.
+                    known_by: Some(end_of_day(as_of)),
                     page: 1,
                     per_page: 200,
                     ..Default::default()
@@ -600,16 +602,7 @@ impl Service {
                 as_of,
             )
             .await?;
-        let known_by = end_of_day(as_of);
-        let commitments: Vec<Commitment> = commitments
-            .items
-            .into_iter()
-            .filter(|c| {
-                DateTime::parse_from_rfc3339(&c.created_at)
-                    .map(|t| t.timestamp_micros() < known_by)
-                    .unwrap_or(true)
-            })
-            .collect();
+        let commitments: Vec<Commitment> = commitments.items;
         let mut months = Vec::with_capacity(12);
         for back in (0..12).rev() {
             let d = month_end(as_of, back);

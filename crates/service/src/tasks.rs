@@ -287,6 +287,13 @@ impl Service {
         Ok(self.task_view(row, &known, as_of))
     }
 
+    /// The history of one assignment (its reports, extension requests and
+    /// commitments included), for whoever may see the assignment.
+    pub async fn assignment_history(&self, actor: &Actor, id: i64) -> Result<Vec<Event>> {
+        self.get_assignment(actor, id, today()).await?;
+        Ok(self.store.assignment_history(id).await?)
+    }
+
     pub async fn task_history(&self, actor: &Actor, id: i64) -> Result<Vec<Event>> {
         self.get_task(actor, id, today()).await?;
         Ok(self.store.task_history(id, actor.confined_to()).await?)

@@ -365,6 +365,7 @@ forward! {
     read fn similar_tasks(words: &[String], exclude_document: i64) -> Vec<(i64, String, String)>;
     read fn list_events(f: &EventFilter) -> (Vec<Event>, i64);
     read fn task_history(task_id: i64, confined_to: Option<i64>) -> Vec<Event>;
+    read fn assignment_history(assignment_id: i64) -> Vec<Event>;
 
     read fn score_scan(first: NaiveDate, last: NaiveDate) -> Vec<tiendo_core::scoring::Scorable>;
     read fn score_tasks(knowledge_at: Micros) -> Vec<ScoreTaskInfo>;

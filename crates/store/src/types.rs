@@ -139,6 +139,9 @@ pub struct DocumentFilter {
     pub issued_to: Option<NaiveDate>,
     /// Only documents with a task assigned to this agency.
     pub agency_id: Option<i64>,
+    /// As of a day: only what was recorded strictly before this instant
+    /// (`tiendo_core::time::end_of_day`), in the state it had then.
+    pub known_by: Option<Micros>,
     pub page: i64,
     pub per_page: i64,
 }
@@ -294,6 +297,9 @@ pub struct ReportFilter {
     pub agency_id: Option<i64>,
     pub review_state: Option<String>,
     pub confined_to: Option<i64>,
+    /// As of a day: only what was recorded strictly before this instant
+    /// (`tiendo_core::time::end_of_day`), in the state it had then.
+    pub known_by: Option<Micros>,
     pub page: i64,
     pub per_page: i64,
 }
@@ -312,6 +318,9 @@ pub struct ExtensionFilter {
     pub agency_id: Option<i64>,
     pub state: Option<String>,
     pub confined_to: Option<i64>,
+    /// As of a day: only what was recorded strictly before this instant
+    /// (`tiendo_core::time::end_of_day`), in the state it had then.
+    pub known_by: Option<Micros>,
     pub page: i64,
     pub per_page: i64,
 }
@@ -330,6 +339,9 @@ pub struct CommitmentFilter {
     pub assignment_id: Option<i64>,
     pub agency_id: Option<i64>,
     pub confined_to: Option<i64>,
+    /// As of a day: only what was recorded strictly before this instant
+    /// (`tiendo_core::time::end_of_day`), in the state it had then.
+    pub known_by: Option<Micros>,
     pub page: i64,
     pub per_page: i64,
 }

@@ -75,6 +75,18 @@ impl Ctx {
         }
     }
 
+    /// In a past view, the instant that ends its day: lists then hold only what
+    /// was recorded before it, in the state it had then (`known_by` of the filters).
+    pub fn known_by(&self) -> Option<tiendo_core::time::Micros> {
+        self.as_of.map(tiendo_core::time::end_of_day)
+    }
+
+    /// Whether something recorded at `rfc3339` is part of the page's day.
+    pub fn known(&self, rfc3339: &str) -> bool {
+        self.as_of
+            .is_none_or(|d| tiendo_core::time::known_on(rfc3339, d))
+    }
+
     pub fn date<D: AsDay>(&self, d: D) -> String {
         i18n::date(d.day())
     }
@@ -500,6 +512,22 @@ pub fn not_found_page(ctx: &Ctx, what: &str) -> Response {
     )
 }
 
+/// A 404 for something opened as of a day before it existed ("did not exist
+/// yet on dd/mm/yyyy"), with the way back to today in the as-of banner.
+pub fn not_yet_page(ctx: &Ctx, what: &str) -> Response {
+    render_status(
+        StatusCode::NOT_FOUND,
+        &ErrorPage {
+            ctx: ctx.clone(),
+            code: 404,
+            title: ctx
+                .t("Chưa có vào ngày này", "Did not exist yet on that day")
+                .to_string(),
+            detail: what.to_string(),
+        },
+    )
+}
+
 /// The page for an error of a use case.
 pub fn error_page(ctx: &Ctx, e: ServiceError) -> Response {
     match e {
@@ -512,6 +540,16 @@ pub fn error_page(ctx: &Ctx, e: ServiceError) -> Response {
             };
             forbidden_page(ctx, &detail)
         }
+        ServiceError::NotFound(what) if what.contains("did not exist") => not_yet_page(
+            ctx,
+            &match ctx.lang {
+                Lang::Vi => format!(
+                    "Dữ liệu này chưa có trong hệ thống vào ngày {}.",
+                    i18n::date(ctx.day)
+                ),
+                Lang::En => format!("This did not exist yet on {}.", i18n::date(ctx.day)),
+            },
+        ),
         ServiceError::NotFound(what) => not_found_page(
             ctx,
             &match ctx.lang {

@@ -13,6 +13,7 @@ pub mod chart;
 pub mod client;
 pub mod ctx;
 pub mod export;
+pub mod history;
 pub mod i18n;
 mod pages;
 pub mod upload;

@@ -98,6 +98,9 @@ pub mod commitments {
         if let Some(v) = f.confined_to {
             wh.push_args(" AND a.agency_id = ?", [Arg::I64(v)]);
         }
+        if let Some(t) = f.known_by {
+            wh.push_args(" AND c.created_at < ?", [Arg::I64(t)]);
+        }
         let from = " FROM commitments c JOIN assignments a ON a.id = c.assignment_id";
         let from_where = Sql { text: format!("{from}{}", wh.text), args: wh.args };
         paged(pool, COMMITMENT_COLS, from_where, "c.id DESC", f.page, f.per_page, commitment_from).await

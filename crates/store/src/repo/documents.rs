@@ -177,7 +177,21 @@ pub mod documents {
                 [Arg::I64(agency)],
             );
         }
+        // As of a day: the documents recorded by then and not issued after it,
+        // each with the tasks known by then.
+        let cols = match f.known_by {
+            Some(t) => {
+                wh.push_args(" AND d.created_at < ?", [Arg::I64(t)]);
+                wh.push_args(" AND (d.issued_on IS NULL OR d.issued_on <= ?)", [Arg::Date(tiendo_core::time::day_of(t - 1))]);
+                // `t` is an integer computed here, never user text.
+                DOCUMENT_COLS.replace(
+                    "WHERE t.document_id = d.id)",
+                    &format!("WHERE t.document_id = d.id AND t.created_at < {t})"),
+                )
+            }
+            None => DOCUMENT_COLS.to_string(),
+        };
         let from_where = Sql { text: format!(" FROM documents d{}", wh.text), args: wh.args };
-        paged(pool, DOCUMENT_COLS, from_where, "d.issued_on DESC, d.id DESC", f.page, f.per_page, document_from).await
+        paged(pool, &cols, from_where, "d.issued_on DESC, d.id DESC", f.page, f.per_page, document_from).await
     }
 }

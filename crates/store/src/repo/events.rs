@@ -42,11 +42,23 @@ pub mod events {
         Ok(items)
     }
 
+    /// The history of one assignment: its own events and those of its progress
+    /// reports, extension requests and commitments, oldest first.
+    pub async fn assignment_history(pool: &Pool, assignment_id: i64) -> Result<Vec<Event>, StoreError> {
+        let mut wh = Sql::new(" WHERE (");
+        wh.push_args("(e.entity = 'assignment' AND e.entity_id = ?)", [Arg::I64(assignment_id)]);
+        wh.push_args(" OR (e.entity = 'progress_report' AND e.entity_id IN (SELECT r.id FROM progress_reports r WHERE r.assignment_id = ?))", [Arg::I64(assignment_id)]);
+        wh.push_args(" OR (e.entity = 'extension' AND e.entity_id IN (SELECT x.id FROM extensions x WHERE x.assignment_id = ?))", [Arg::I64(assignment_id)]);
+        wh.push_args(" OR (e.entity = 'commitment' AND e.entity_id IN (SELECT c.id FROM commitments c WHERE c.assignment_id = ?)))", [Arg::I64(assignment_id)]);
+        let (items, _) = events_page(pool, wh, 1, 1000).await?;
+        Ok(items)
+    }
+
     async fn events_page(pool: &Pool, wh: Sql, page: i64, per_page: i64) -> Result<(Vec<Event>, i64), StoreError> {
         let total = count(pool, &Sql { text: format!("SELECT COUNT(*) FROM events e{}", wh.text), args: wh.args.clone() }).await?;
         let mut sql = Sql {
             text: format!(
-                "SELECT e.id, e.entity, e.entity_id, e.action, e.actor_id, u.username AS actor_name, e.changes, e.recorded_at, e.entered_at \
+                "SELECT e.id, e.entity, e.entity_id, e.action, e.actor_id, u.username AS actor_name, u.display_name AS actor_display_name, e.changes, e.recorded_at, e.entered_at \
                  FROM events e LEFT JOIN users u ON u.id = e.actor_id{} ORDER BY e.recorded_at, e.id",
                 wh.text
             ),
@@ -62,6 +74,7 @@ pub mod events {
                 action: row.try_get("action")?,
                 actor_id: row.try_get("actor_id")?,
                 actor_name: row.try_get("actor_name")?,
+            actor_display_name: row.try_get("actor_display_name")?,
                 changes: serde_json::from_str(&row.try_get::<String, _>("changes")?).unwrap_or(serde_json::Value::Null),
                 recorded_at: instant_rfc3339(row.try_get("recorded_at")?),
                 entered_at: instant_rfc3339(row.try_get("entered_at")?),

@@ -140,11 +140,29 @@ pub mod extensions {
         if let Some(v) = f.confined_to {
             wh.push_args(" AND a.agency_id = ?", [Arg::I64(v)]);
         }
+        // As of a day: the requests made by then, undecided if decided later.
+        let (state, cols) = match f.known_by {
+            Some(t) => {
+                wh.push_args(" AND x.created_at < ?", [Arg::I64(t)]);
+                // `t` is an integer computed here, never user text.
+                let later = format!("x.decided_at IS NOT NULL AND x.decided_at >= {t}");
+                let state = format!("(CASE WHEN {later} THEN 'requested' ELSE x.state END)");
+                let cols = EXTENSION_COLS.replace(
+                    "x.state, x.decision_note, x.decided_by, x.decided_at",
+                    &format!(
+                        "(CASE WHEN {later} THEN 'requested' ELSE x.state END) AS state, (CASE WHEN {later} THEN NULL ELSE x.decision_note END) AS decision_note, \
+                         (CASE WHEN {later} THEN NULL ELSE x.decided_by END) AS decided_by, (CASE WHEN {later} THEN NULL ELSE x.decided_at END) AS decided_at"
+                    ),
+                );
+                (state, cols)
+            }
+            None => ("x.state".to_string(), EXTENSION_COLS.to_string()),
+        };
         if let Some(v) = &f.state {
-            wh.push_args(" AND x.state = ?", [Arg::Text(v.clone())]);
+            wh.push_args(&format!(" AND {state} = ?"), [Arg::Text(v.clone())]);
         }
         let from = " FROM extensions x JOIN assignments a ON a.id = x.assignment_id";
         let from_where = Sql { text: format!("{from}{}", wh.text), args: wh.args };
-        paged(pool, EXTENSION_COLS, from_where, "x.id DESC", f.page, f.per_page, extension_from).await
+        paged(pool, &cols, from_where, "x.id DESC", f.page, f.per_page, extension_from).await
     }
 }

@@ -199,11 +199,25 @@ pub mod reports {
         if let Some(v) = f.confined_to {
             wh.push_args(" AND a.agency_id = ?", [Arg::I64(v)]);
         }
+        // As of a day: the reports recorded by then, each in the review state it
+        // had then (a review made later leaves it waiting for review).
+        let (review_state, cols) = match f.known_by {
+            Some(t) => {
+                wh.push_args(" AND r.created_at < ?", [Arg::I64(t)]);
+                // `t` is an integer computed here, never user text.
+                let later = format!("r.reviewed_at IS NOT NULL AND r.reviewed_at >= {t}");
+                let state = format!("(CASE WHEN {later} THEN 'pending' ELSE r.review_state END)");
+                let cols = REPORT_COLS
+                    .replace("r.review_state, r.review_note", &format!("{state} AS review_state, (CASE WHEN {later} THEN NULL ELSE r.review_note END) AS review_note"));
+                (state, cols)
+            }
+            None => ("r.review_state".to_string(), REPORT_COLS.to_string()),
+        };
         if let Some(v) = &f.review_state {
-            wh.push_args(" AND r.review_state = ?", [Arg::Text(v.clone())]);
+            wh.push_args(&format!(" AND {review_state} = ?"), [Arg::Text(v.clone())]);
         }
         let from = " FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id";
         let from_where = Sql { text: format!("{from}{}", wh.text), args: wh.args };
-        paged(pool, REPORT_COLS, from_where, "r.id DESC", f.page, f.per_page, report_from).await
+        paged(pool, &cols, from_where, "r.id DESC", f.page, f.per_page, report_from).await
     }
 }

@@ -104,6 +104,7 @@ pub async fn dashboard(
         per_page: 10,
     };
     let report_filter = ReportFilter {
+        known_by: ctx.known_by(),
         page: 1,
         per_page: 60,
         ..Default::default()
@@ -171,12 +172,7 @@ pub async fn dashboard(
         .collect();
     let soon_href = ctx.link(&format!("/nhiem-vu?due_from={day}&due_to={to}"));
     let mut reports = Vec::new();
-    for r in recent
-        .items
-        .iter()
-        .filter(|r| i18n::instant_day(&r.created_at).is_some_and(|d| d <= day))
-        .take(8)
-    {
+    for r in recent.items.iter().take(8) {
         let task = s
             .get_task(actor, r.task_id, day)
             .await

@@ -42,6 +42,7 @@ pub async fn list(web: Web, q: QueryPairs) -> Out {
             &web.actor,
             DocumentFilter {
                 q: (!query.is_empty()).then(|| query.clone()),
+                known_by: ctx.known_by(),
                 page: page_no,
                 per_page,
                 ..Default::default()
@@ -121,6 +122,23 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
     let s = &web.service;
     let day = ctx.day;
     let doc = s.get_document(&web.actor, id).await.or_page(ctx)?;
+    if !doc.known_on(day) {
+        return Err(not_yet_page(
+            ctx,
+            &match ctx.lang {
+                crate::i18n::Lang::Vi => format!(
+                    "Văn bản {} chưa có trong hệ thống vào ngày {}.",
+                    doc.citation,
+                    i18n::date(day)
+                ),
+                crate::i18n::Lang::En => format!(
+                    "Document {} did not exist yet on {}.",
+                    doc.citation,
+                    i18n::date(day)
+                ),
+            },
+        ));
+    }
     let body = s.get_document_body(&web.actor, id).await.or_page(ctx)?;
     // The same tasks and progress as the printed implementation report.
     let (tasks, progress) = s

@@ -67,7 +67,7 @@ pub struct FileLink {
     pub created: String,
 }
 
-fn kind_label(content_type: &str) -> &'static str {
+pub fn kind_label(content_type: &str) -> &'static str {
     ALLOWED
         .iter()
         .find(|a| a.0 == content_type)

@@ -6,14 +6,14 @@ use askama::Template;
 use axum::extract::Path;
 use tiendo_core::model::{Assignment, Event, Task};
 use tiendo_core::text::fold;
-use tiendo_core::time::end_of_day;
 use tiendo_store::{AssignmentFilter, CommitmentFilter, ExtensionFilter, ReportFilter};
 
 use super::dashboard::review_state;
 use super::tasks::deadline_label;
 use super::{Badge, short};
 use crate::ctx::*;
-use crate::i18n::{self, Lang};
+use crate::history::{self, HistoryLine, Names, PageNames};
+use crate::i18n;
 
 /// One of the "6 rõ".
 pub struct Clear {
@@ -46,13 +46,6 @@ pub struct TimelineItem {
     pub files: Vec<super::evidence::FileLink>,
 }
 
-pub struct HistoryLine {
-    pub when: String,
-    pub who: String,
-    pub what: String,
-    pub detail: String,
-}
-
 pub struct Excerpt {
     pub before: String,
     pub mark: String,
@@ -76,6 +69,8 @@ struct TaskPage {
     more_assignments: bool,
     timeline: Vec<TimelineItem>,
     history: Vec<HistoryLine>,
+    /// The raw records behind each line (the office only).
+    raw_history: bool,
     field: String,
 }
 
@@ -164,73 +159,12 @@ fn fwd_chars(s: &str, from: usize, n: usize) -> usize {
         .unwrap_or(s.len())
 }
 
-pub fn action_label(lang: Lang, entity: &str, action: &str) -> String {
-    let vi = match (entity, action) {
-        ("task", "create") => "Giao nhiệm vụ",
-        ("task", "update") => "Sửa nhiệm vụ",
-        ("assignment", "create") => "Phân công cho cơ quan",
-        ("assignment", "complete") => "Xác nhận hoàn thành",
-        ("assignment", "reopen") => "Mở lại",
-        ("assignment", "cancel") => "Hủy",
-        ("assignment", "restore") => "Khôi phục",
-        ("assignment", "deadline_corrected") => "Sửa thời hạn",
-        ("assignment", "extend") | ("extension", "approve") => "Chấp thuận gia hạn",
-        ("extension", "refuse") => "Từ chối gia hạn",
-        ("extension", "create") => "Đề nghị gia hạn",
-        ("progress_report", "create") => "Báo cáo tiến độ",
-        ("progress_report", "update") => "Sửa báo cáo",
-        ("progress_report", "accept") => "Chấp nhận báo cáo",
-        ("progress_report", "return") => "Trả lại báo cáo",
-        ("progress_report", "attach_evidence") => "Đính kèm tệp minh chứng",
-        ("commitment", "create") => "Cam kết thời hạn",
-        ("commitment", "update") => "Sửa cam kết",
-        _ => "",
-    };
-    match lang {
-        Lang::Vi if !vi.is_empty() => vi.to_string(),
-        _ => format!("{entity}: {action}"),
-    }
-}
-
-fn changes_summary(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Object(m) => m
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| {
-                let s = match v {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                format!("{k}: {}", short(&s, 120))
-            })
-            .collect::<Vec<_>>()
-            .join(" · "),
-        serde_json::Value::Null => String::new(),
-        other => short(&other.to_string(), 300),
-    }
-}
-
-pub fn history_lines(ctx: &Ctx, events: &[Event]) -> Vec<HistoryLine> {
-    let limit = ctx.as_of.map(end_of_day);
+/// The events of the page's history known at the end of its day, in words.
+pub fn history_lines(ctx: &Ctx, events: &[Event], names: &dyn Names) -> Vec<HistoryLine> {
     events
         .iter()
-        .filter(|e| match limit {
-            Some(t) => chrono::DateTime::parse_from_rfc3339(&e.recorded_at)
-                .map(|r| r.timestamp_micros() < t)
-                .unwrap_or(true),
-            None => true,
-        })
-        .map(|e| HistoryLine {
-            when: i18n::instant(&e.recorded_at),
-            who: e.actor_name.clone().unwrap_or_else(|| "—".into()),
-            what: format!(
-                "{} #{}",
-                action_label(ctx.lang, &e.entity, &e.action),
-                e.entity_id
-            ),
-            detail: changes_summary(&e.changes),
-        })
+        .filter(|e| ctx.known(&e.recorded_at))
+        .map(|e| history::line(ctx.lang, e, names, ctx.is_admin()))
         .collect()
 }
 
@@ -339,6 +273,18 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
     let s = &web.service;
     let day = ctx.day;
     let task = s.get_task(&web.actor, id, day).await.or_page(ctx)?;
+    if !ctx.known(&task.created_at) {
+        return Err(not_yet_page(
+            ctx,
+            &match ctx.lang {
+                i18n::Lang::Vi => format!(
+                    "Nhiệm vụ này chưa có trong hệ thống vào ngày {}.",
+                    i18n::date(day)
+                ),
+                i18n::Lang::En => format!("This task did not exist yet on {}.", i18n::date(day)),
+            },
+        ));
+    }
     let doc = s
         .get_document(&web.actor, task.document_id)
         .await
@@ -369,6 +315,7 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
             &web.actor,
             ReportFilter {
                 task_id: Some(id),
+                known_by: ctx.known_by(),
                 page: 1,
                 per_page: 200,
                 ..Default::default()
@@ -376,16 +323,17 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
         )
         .await
         .or_page(ctx)?;
-    let limit = end_of_day(day);
-    let known = |rfc: &str| {
-        chrono::DateTime::parse_from_rfc3339(rfc)
-            .map(|t| t.timestamp_micros() < limit)
-            .unwrap_or(true)
-    };
+    let known = |rfc: &str| ctx.known(rfc);
     let report_ids: Vec<i64> = reports.items.iter().map(|r| r.id).collect();
     let mut files = super::evidence::by_report(s, &web.actor, &report_ids).await;
     let mut timeline: Vec<TimelineItem> = Vec::new();
-    for r in reports.items.iter().filter(|r| known(&r.created_at)) {
+    let mut names = PageNames::new(s);
+    for a in &assignments.items {
+        names.of("assignment", a.id, a.agency_id);
+    }
+    // The lists hold what was known at the end of the page's day (`known_by`).
+    for r in &reports.items {
+        names.of("progress_report", r.id, r.agency_id);
         let (state, state_class) = review_state(ctx, &r.review_state);
         let mut text = String::new();
         if let Some(p) = r.percent {
@@ -420,6 +368,7 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
                     &web.actor,
                     ExtensionFilter {
                         assignment_id: Some(a.id),
+                        known_by: ctx.known_by(),
                         page: 1,
                         per_page: 100,
                         ..Default::default()
@@ -427,7 +376,8 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
                 )
                 .await
                 .or_page(ctx)?;
-            for x in xs.items.iter().filter(|x| known(&x.created_at)) {
+            for x in &xs.items {
+                names.of("extension", x.id, a.agency_id);
                 let (state, class) = extension_state(ctx, &x.state);
                 timeline.push(TimelineItem {
                     files: Vec::new(),
@@ -451,6 +401,7 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
                     &web.actor,
                     CommitmentFilter {
                         assignment_id: Some(a.id),
+                        known_by: ctx.known_by(),
                         page: 1,
                         per_page: 100,
                         ..Default::default()
@@ -459,7 +410,8 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
                 )
                 .await
                 .or_page(ctx)?;
-            for c in cs.items.iter().filter(|c| known(&c.created_at)) {
+            for c in &cs.items {
+                names.of("commitment", c.id, a.agency_id);
                 let (state, class) = commitment_outcome(ctx, &c.outcome);
                 timeline.push(TimelineItem {
                     files: Vec::new(),
@@ -512,7 +464,8 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
             .map(|a| assignment_line(ctx, a))
             .collect(),
         timeline,
-        history: history_lines(ctx, &history),
+        history: history_lines(ctx, &history, &names),
+        raw_history: ctx.is_admin(),
         field: task
             .field
             .as_deref()

@@ -180,7 +180,12 @@ pub fn task_row(ctx: &Ctx, t: &Task, words: &[String]) -> TaskRow {
 }
 
 pub fn deadline_label(ctx: &Ctx, d: &tiendo_core::model::DeadlineView) -> String {
-    match (d.kind.as_str(), ctx.lang) {
+    deadline_text(ctx.lang, d)
+}
+
+/// A deadline in words, in a language (the history uses it without a page).
+pub fn deadline_text(lang: Lang, d: &tiendo_core::model::DeadlineView) -> String {
+    match (d.kind.as_str(), lang) {
         ("none", Lang::Vi) => "Không có thời hạn".into(),
         ("none", Lang::En) => "No deadline".into(),
         ("recurring", Lang::En) => "Recurring".into(),
@@ -249,6 +254,7 @@ pub async fn list(web: Web, q: QueryPairs) -> Out {
         .list_documents(
             &web.actor,
             DocumentFilter {
+                known_by: ctx.known_by(),
                 page: 1,
                 per_page: 1000,
                 ..Default::default()

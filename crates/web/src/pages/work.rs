@@ -216,6 +216,7 @@ pub async fn my_work(web: Web) -> Out {
             ReportFilter {
                 agency_id: Some(agency),
                 review_state: Some("returned".into()),
+                known_by: ctx.known_by(),
                 page: 1,
                 per_page: 50,
                 ..Default::default()
@@ -285,6 +286,8 @@ struct AssignmentPage {
     extensions: Vec<SimpleItem>,
     commitments: Vec<SimpleItem>,
     can_write: bool,
+    history: Vec<crate::history::HistoryLine>,
+    raw_history: bool,
 }
 
 pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
@@ -306,6 +309,7 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
             &web.actor,
             ReportFilter {
                 assignment_id: Some(id),
+                known_by: ctx.known_by(),
                 page: 1,
                 per_page: 200,
                 ..Default::default()
@@ -320,6 +324,7 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
             &web.actor,
             ExtensionFilter {
                 assignment_id: Some(id),
+                known_by: ctx.known_by(),
                 page: 1,
                 per_page: 100,
                 ..Default::default()
@@ -332,6 +337,7 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
             &web.actor,
             CommitmentFilter {
                 assignment_id: Some(id),
+                known_by: ctx.known_by(),
                 page: 1,
                 per_page: 100,
                 ..Default::default()
@@ -340,8 +346,25 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
         )
         .await
         .or_page(ctx)?;
+    // The history of this assignment: its own events and those of its reports,
+    // extension requests and commitments known on the page's day.
+    let mut names = crate::history::PageNames::new(s);
+    names.of("assignment", id, a.agency_id);
+    for r in &reports.items {
+        names.of("progress_report", r.id, a.agency_id);
+    }
+    for x in &extensions.items {
+        names.of("extension", x.id, a.agency_id);
+    }
+    for c in &commitments.items {
+        names.of("commitment", c.id, a.agency_id);
+    }
+    let events = s.assignment_history(&web.actor, id).await.or_page(ctx)?;
+    let history = super::task::history_lines(ctx, &events, &names);
     let open = !a.cancelled && a.completed_on.is_none();
     let page = AssignmentPage {
+        history,
+        raw_history: ctx.is_admin(),
         id,
         task: a.task_text.clone(),
         task_href: ctx.link(&format!("/nhiem-vu/{}", a.task_id)),
@@ -364,7 +387,12 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
                     difficulties: r.difficulties.clone().unwrap_or_default(),
                     proposals: r.proposals.clone().unwrap_or_default(),
                     evidence: r.evidence_number.clone().unwrap_or_default(),
-                    files: files.remove(&r.id).unwrap_or_default(),
+                    files: files
+                        .remove(&r.id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|f| ctx.known(&f.created))
+                        .collect(),
                     state,
                     state_class,
                     note: r.review_note.clone().unwrap_or_default(),
