@@ -74,6 +74,9 @@ pub fn router(service: Service) -> Router {
                     api_indicators::BULK_TIMEOUT,
                 )),
         )
+        // One error shape under /api/ (issue 15): JSON even where axum or a layer
+        // answers in text.
+        .layer(axum::middleware::from_fn(error::json_errors))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

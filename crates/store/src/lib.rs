@@ -60,6 +60,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     // tamper evidence (issue 15): the audit chain, the system user, the security
     // log; its Rust step chains the existing events (repo/chain.rs)
     (15, include_str!("../migrations/0015_audit_chain.sql")),
+    // one error shape (issue 15): usernames unique ignoring case
+    (
+        17,
+        include_str!("../migrations/0017_usernames_ignore_case.sql"),
+    ),
 ];
 
 /// The migration that starts the audit chain (0015_audit_chain.sql): databases
@@ -329,6 +334,7 @@ forward! {
     read fn get_user(id: i64) -> Option<User>;
     read fn list_users(page: i64, per_page: i64, only: Option<i64>) -> (Vec<User>, i64);
     read fn user_credentials(username: &str) -> Option<UserCredentials>;
+    read fn username_ignoring_case(username: &str) -> Option<String>;
     write fn create_token(user_id: i64, token_hash: &str, label: &str, expires_at: Option<Micros>, stamp: &Stamp) -> i64;
     read fn token_user(token_hash: &str, now: Micros) -> Option<UserCredentials>;
     write fn revoke_token(token_hash: &str, stamp: &Stamp) -> bool;
