@@ -161,11 +161,10 @@ impl Role {
     /// Whether someone with this role may pass the gate (may make some write
     /// behind it).
     pub fn passes(self, gate: Gate) -> bool {
-        match (self, gate) {
-            (Role::Admin, _) => true,
-            (Role::Focal, Gate::Agencies) => true,
-            _ => false,
-        }
+        matches!(
+            (self, gate),
+            (Role::Admin, _) | (Role::Focal, Gate::Agencies)
+        )
     }
 }
 
