@@ -154,7 +154,8 @@ async fn every_api_error_is_json_and_names_the_field() {
             None,
         );
         assert!(
-            r.2["error"].as_str().unwrap().contains("DELETE"),
+            r.2["error"].as_str().unwrap().contains("DELETE")
+                && r.2["error"].as_str().unwrap().contains("GET,HEAD,POST"),
             "[{b}] {}",
             r.2
         );
