@@ -46,6 +46,13 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// The key under which two names are the same name: NFC, spaces squashed, lower
+/// case (diacritics kept: "Sở Y tế" and "sở y  tế" are one name, "So Y te" is
+/// another). Agency names are unique under it.
+pub fn name_key(text: &str) -> String {
+    nfc(&squash_spaces(&nfc(text)).to_lowercase())
+}
+
 /// Collapses every run of whitespace to one space and trims the ends; keeps NFC.
 pub fn squash_spaces(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -95,6 +95,52 @@ pub fn parse_day(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// The first day tiendo accepts where a day is typed in (a commitment, a report, a
+/// score month, a measurement period, an `as_of`, a filter): 01/01/2000.
+pub fn first_plausible_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid day")
+}
+
+/// The last day tiendo accepts where a day is typed in: 31/12/2100.
+pub fn last_plausible_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2100, 12, 31).expect("a valid day")
+}
+
+/// Why a typed day cannot be meant: outside 2000–2100 (a typo such as 0025 or
+/// 20250 for 2025). `None` when it is plausible.
+pub fn implausible_day(day: NaiveDate) -> Option<String> {
+    (day < first_plausible_day() || day > last_plausible_day())
+        .then(|| "must be between 01/01/2000 and 31/12/2100".to_string())
+}
+
+/// Why an `as_of` day cannot be answered: implausible, or after `today` (what the
+/// system knew on a day that has not come yet is not known: statuses as of a
+/// future day would be guesses). `None` when it can.
+pub fn bad_as_of(day: NaiveDate, today: NaiveDate) -> Option<String> {
+    implausible_day(day).or_else(|| {
+        (day > today).then(|| {
+            format!(
+                "cannot be after today ({}): what the system knew on a day to come is not known yet",
+                format_date_vi(today)
+            )
+        })
+    })
+}
+
+/// Why a day cannot be the day an agency commits to finish by, for a commitment
+/// made on `made_on`: implausible, or before that day (a commitment to a day
+/// already past would count as broken the moment it is made). `None` when it can.
+pub fn bad_commitment_day(day: NaiveDate, made_on: NaiveDate) -> Option<String> {
+    implausible_day(day).or_else(|| {
+        (day < made_on).then(|| {
+            format!(
+                "cannot be before the day the commitment is made ({}): commit to that day or a later one",
+                format_date_vi(made_on)
+            )
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +187,31 @@ mod tests {
             instant_rfc3339(start_of_day(day)),
             "2025-07-01T00:00:00+07:00"
         );
+    }
+
+    #[test]
+    fn typed_days_must_be_plausible() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(implausible_day(d("2000-01-01")), None);
+        assert_eq!(implausible_day(d("2100-12-31")), None);
+        assert!(implausible_day(d("1999-12-31")).is_some());
+        assert!(implausible_day(d("0025-07-16")).is_some());
+        assert!(implausible_day(d("2101-01-01")).is_some());
+        let today = d("2025-07-16");
+        assert_eq!(bad_as_of(today, today), None);
+        assert!(
+            bad_as_of(d("2025-07-17"), today)
+                .unwrap()
+                .contains("after today")
+        );
+        assert!(bad_as_of(d("1990-01-01"), today).is_some());
+        // "cam kết hoàn thành trước 01/01/2020", written in 2025: refused.
+        assert_eq!(bad_commitment_day(today, today), None);
+        assert!(
+            bad_commitment_day(d("2020-01-01"), today)
+                .unwrap()
+                .contains("before the day the commitment is made")
+        );
+        assert!(bad_commitment_day(d("2200-01-01"), today).is_some());
     }
 }

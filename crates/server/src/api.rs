@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -12,13 +12,12 @@ use tiendo_core::model::*;
 use tiendo_core::report::OverdueReport;
 use tiendo_core::status::Status;
 use tiendo_core::text::fold;
-use tiendo_core::time::today;
 use tiendo_service::input::*;
 use tiendo_service::{Service, ServiceError};
 use tiendo_store::*;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, Body, Query};
+use crate::extract::{Auth, Body, Office, Path, Query, Writer};
 
 pub fn router() -> Router<Service> {
     Router::new()
@@ -244,7 +243,7 @@ async fn get_agency(
 
 async fn create_agency(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Body(input): Body<AgencyInput>,
 ) -> ApiResult<(StatusCode, Json<Agency>)> {
     Ok((
@@ -255,7 +254,7 @@ async fn create_agency(
 
 async fn update_agency(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Path(id): Path<i64>,
     Body(input): Body<AgencyInput>,
 ) -> ApiResult<Json<Agency>> {
@@ -297,8 +296,8 @@ async fn list_documents(
             DocumentFilter {
                 q: q.q,
                 kind: q.kind,
-                issued_from: q.issued_from,
-                issued_to: q.issued_to,
+                issued_from: tiendo_service::filter_day("issued_from", q.issued_from)?,
+                issued_to: tiendo_service::filter_day("issued_to", q.issued_to)?,
                 agency_id,
                 known_by: known_by(q.as_of),
                 page,
@@ -340,7 +339,7 @@ async fn get_document_text(
 
 async fn create_document(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Body(input): Body<DocumentInput>,
 ) -> ApiResult<(StatusCode, Json<Document>)> {
     Ok((
@@ -351,7 +350,7 @@ async fn create_document(
 
 async fn update_document(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Path(id): Path<i64>,
     Body(input): Body<DocumentInput>,
 ) -> ApiResult<Json<Document>> {
@@ -398,7 +397,9 @@ async fn list_tasks(
             .into());
         }
     };
-    if let (Some(f), Some(t)) = (q.due_from, q.due_to)
+    let due_from = tiendo_service::filter_day("due_from", q.due_from)?;
+    let due_to = tiendo_service::filter_day("due_to", q.due_to)?;
+    if let (Some(f), Some(t)) = (due_from, due_to)
         && f > t
     {
         return Err(ServiceError::invalid("due_to", "is before due_from").into());
@@ -407,10 +408,10 @@ async fn list_tasks(
         agency_id,
         document_id: q.document,
         status,
-        as_of: q.as_of.unwrap_or_else(today),
+        as_of: tiendo_service::as_of_day("as_of", q.as_of)?,
         known_only: q.as_of.is_some(),
-        due_from: q.due_from,
-        due_to: q.due_to,
+        due_from,
+        due_to,
         field: q.field,
         words: q
             .q
@@ -443,8 +444,12 @@ async fn get_task(
     Query(q): Query<AsOfQuery>,
 ) -> ApiResult<Json<Task>> {
     Ok(Json(
-        s.get_task(&auth.actor, id, q.as_of.unwrap_or_else(today))
-            .await?,
+        s.get_task(
+            &auth.actor,
+            id,
+            tiendo_service::as_of_day("as_of", q.as_of)?,
+        )
+        .await?,
     ))
 }
 
@@ -463,7 +468,7 @@ async fn task_history(
 
 async fn create_task(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Body(input): Body<TaskInput>,
 ) -> ApiResult<(StatusCode, Json<Task>)> {
     Ok((
@@ -474,7 +479,7 @@ async fn create_task(
 
 async fn update_task(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Path(id): Path<i64>,
     Body(input): Body<TaskPatchInput>,
 ) -> ApiResult<Json<Task>> {
@@ -506,7 +511,7 @@ async fn list_assignments(
         agency_id: agency_param(&s, &q.agency)?,
         document_id: q.document,
         status: status_param(&q.status)?,
-        as_of: q.as_of.unwrap_or_else(today),
+        as_of: tiendo_service::as_of_day("as_of", q.as_of)?,
         due_soon_days: 0,
         confined_to: None,
         page,
@@ -522,14 +527,18 @@ async fn get_assignment(
     Query(q): Query<AsOfQuery>,
 ) -> ApiResult<Json<Assignment>> {
     Ok(Json(
-        s.get_assignment(&auth.actor, id, q.as_of.unwrap_or_else(today))
-            .await?,
+        s.get_assignment(
+            &auth.actor,
+            id,
+            tiendo_service::as_of_day("as_of", q.as_of)?,
+        )
+        .await?,
     ))
 }
 
 async fn create_assignment(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Body(input): Body<AssignmentInput>,
 ) -> ApiResult<(StatusCode, Json<Assignment>)> {
     Ok((
@@ -540,7 +549,7 @@ async fn create_assignment(
 
 async fn update_assignment(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Path(id): Path<i64>,
     Body(input): Body<AssignmentPatchInput>,
 ) -> ApiResult<Json<Assignment>> {
@@ -590,7 +599,7 @@ async fn get_report(
 
 async fn create_report(
     State(s): State<Service>,
-    auth: Auth,
+    Writer(auth): Writer,
     Body(input): Body<ReportInput>,
 ) -> ApiResult<(StatusCode, Json<ProgressReport>)> {
     Ok((
@@ -601,7 +610,7 @@ async fn create_report(
 
 async fn update_report(
     State(s): State<Service>,
-    auth: Auth,
+    Writer(auth): Writer,
     Path(id): Path<i64>,
     Body(input): Body<ReportInput>,
 ) -> ApiResult<Json<ProgressReport>> {
@@ -610,7 +619,7 @@ async fn update_report(
 
 async fn review_report(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Path(id): Path<i64>,
     Body(input): Body<ReviewInput>,
 ) -> ApiResult<Json<ProgressReport>> {
@@ -658,7 +667,7 @@ async fn get_extension(
 
 async fn create_extension(
     State(s): State<Service>,
-    auth: Auth,
+    Writer(auth): Writer,
     Body(input): Body<ExtensionInput>,
 ) -> ApiResult<(StatusCode, Json<Extension>)> {
     Ok((
@@ -669,7 +678,7 @@ async fn create_extension(
 
 async fn decide_extension(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Path(id): Path<i64>,
     Body(input): Body<DecisionInput>,
 ) -> ApiResult<Json<Extension>> {
@@ -703,8 +712,12 @@ async fn list_commitments(
         per_page,
     };
     Ok(Json(
-        s.list_commitments(&auth.actor, filter, q.as_of.unwrap_or_else(today))
-            .await?,
+        s.list_commitments(
+            &auth.actor,
+            filter,
+            tiendo_service::as_of_day("as_of", q.as_of)?,
+        )
+        .await?,
     ))
 }
 
@@ -715,14 +728,18 @@ async fn get_commitment(
     Query(q): Query<AsOfQuery>,
 ) -> ApiResult<Json<Commitment>> {
     Ok(Json(
-        s.get_commitment(&auth.actor, id, q.as_of.unwrap_or_else(today))
-            .await?,
+        s.get_commitment(
+            &auth.actor,
+            id,
+            tiendo_service::as_of_day("as_of", q.as_of)?,
+        )
+        .await?,
     ))
 }
 
 async fn create_commitment(
     State(s): State<Service>,
-    auth: Auth,
+    Writer(auth): Writer,
     Body(input): Body<CommitmentInput>,
 ) -> ApiResult<(StatusCode, Json<Commitment>)> {
     Ok((
@@ -733,7 +750,7 @@ async fn create_commitment(
 
 async fn update_commitment(
     State(s): State<Service>,
-    auth: Auth,
+    Writer(auth): Writer,
     Path(id): Path<i64>,
     Body(input): Body<CommitmentPatchInput>,
 ) -> ApiResult<Json<Commitment>> {
@@ -771,7 +788,7 @@ async fn get_user(
 
 async fn create_user(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Body(input): Body<UserInput>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
     Ok((
@@ -828,7 +845,7 @@ async fn overdue_report(
     Query(q): Query<AsOfQuery>,
 ) -> ApiResult<Json<OverdueReport>> {
     Ok(Json(
-        s.overdue_report(&auth.actor, q.as_of.unwrap_or_else(today))
+        s.overdue_report(&auth.actor, tiendo_service::as_of_day("as_of", q.as_of)?)
             .await?,
     ))
 }
@@ -858,7 +875,7 @@ async fn status_report(
     auth: Auth,
     Query(q): Query<StatusQuery>,
 ) -> ApiResult<Json<StatusReport>> {
-    let as_of = q.as_of.unwrap_or_else(today);
+    let as_of = tiendo_service::as_of_day("as_of", q.as_of)?;
     let agency = agency_param(&s, &q.agency)?;
     let counts = s
         .status_counts(&auth.actor, as_of, agency)

@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -13,7 +13,7 @@ use tiendo_service::Service;
 use tiendo_service::dbquality::*;
 
 use crate::error::ApiResult;
-use crate::extract::{Auth, Body, Query};
+use crate::extract::{Auth, Body, Office, Path, Query, Writer};
 
 pub fn router() -> Router<Service> {
     Router::new()
@@ -47,7 +47,7 @@ async fn list(
 
 async fn create(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Body(input): Body<DatabaseInput>,
 ) -> ApiResult<(StatusCode, Json<DatabaseView>)> {
     Ok((
@@ -75,7 +75,11 @@ async fn ranking_in_force(
     auth: Auth,
     Query(q): Query<AsOfQuery>,
 ) -> ApiResult<Json<DbRanking>> {
-    Ok(Json(s.db_ranking(&auth.actor, None, q.as_of).await?))
+    let as_of = q
+        .as_of
+        .map(|d| tiendo_service::as_of_day("as_of", Some(d)))
+        .transpose()?;
+    Ok(Json(s.db_ranking(&auth.actor, None, as_of).await?))
 }
 
 async fn criteria(State(s): State<Service>, auth: Auth) -> ApiResult<Json<Vec<CriteriaView>>> {
@@ -84,7 +88,7 @@ async fn criteria(State(s): State<Service>, auth: Auth) -> ApiResult<Json<Vec<Cr
 
 async fn create_criteria(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Body(input): Body<CriteriaInput>,
 ) -> ApiResult<(StatusCode, Json<CriteriaView>)> {
     Ok((
@@ -99,7 +103,7 @@ async fn rounds(State(s): State<Service>, auth: Auth) -> ApiResult<Json<Vec<Roun
 
 async fn open_round(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Body(input): Body<RoundInput>,
 ) -> ApiResult<(StatusCode, Json<RoundView>)> {
     Ok((
@@ -118,7 +122,7 @@ async fn round(
 
 async fn assess(
     State(s): State<Service>,
-    auth: Auth,
+    Writer(auth): Writer,
     Path(id): Path<i64>,
     Body(input): Body<AssessInput>,
 ) -> ApiResult<(StatusCode, Json<RoundView>)> {
@@ -130,7 +134,7 @@ async fn assess(
 
 async fn reassess(
     State(s): State<Service>,
-    auth: Auth,
+    Writer(auth): Writer,
     Path(id): Path<i64>,
     Body(input): Body<ReassessInput>,
 ) -> ApiResult<(StatusCode, Json<RoundView>)> {
@@ -142,7 +146,7 @@ async fn reassess(
 
 async fn publish(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Path(id): Path<i64>,
 ) -> ApiResult<(StatusCode, Json<DbRanking>)> {
     Ok((

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use serde::{Deserialize, Serialize};
@@ -11,7 +11,7 @@ use tiendo_service::Service;
 use tiendo_service::drafts::{DraftInput, DraftView, ImportedDocument};
 
 use crate::error::ApiResult;
-use crate::extract::{Auth, Body};
+use crate::extract::{Auth, Body, Office, Path};
 
 pub fn router() -> Router<Service> {
     Router::new()
@@ -32,7 +32,7 @@ pub struct ImportInput {
 
 async fn import(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Body(input): Body<ImportInput>,
 ) -> ApiResult<(StatusCode, Json<ImportedDocument>)> {
     let imported = s.import_document_text(&auth.actor, &input.text).await?;
@@ -54,7 +54,7 @@ async fn list(
 
 async fn update(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Path(id): Path<i64>,
     Body(input): Body<DraftInput>,
 ) -> ApiResult<Json<DraftView>> {
@@ -63,7 +63,7 @@ async fn update(
 
 async fn confirm(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Path(id): Path<i64>,
 ) -> ApiResult<(StatusCode, Json<Task>)> {
     Ok((
@@ -79,7 +79,7 @@ pub struct Confirmed {
 
 async fn confirm_all(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Confirmed>> {
     Ok(Json(Confirmed {
@@ -96,7 +96,7 @@ pub struct MergeInput {
 
 async fn merge(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Path(id): Path<i64>,
     Body(input): Body<MergeInput>,
 ) -> ApiResult<Json<DraftView>> {

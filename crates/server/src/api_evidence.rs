@@ -3,11 +3,12 @@
 //! parts named `file`), list with `GET` on the same path, download with
 //! `GET /api/v1/evidence/{id}` (an attachment; 403 for a focal point of another
 //! agency). A file larger than the limit, empty, or of a kind not allowed is a
-//! 422 naming the field `file`; a body beyond the route's limit is a 413.
+//! 422 naming the field `file`; a body beyond the route's limit is a 413; a
+//! malformed multipart body (a part that never ends) is a 400.
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -15,7 +16,7 @@ use tiendo_service::evidence::EvidenceFile;
 use tiendo_service::{Service, ServiceError};
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Auth;
+use crate::extract::{Auth, Path, Writer};
 
 pub fn router() -> Router<Service> {
     Router::new()
@@ -40,7 +41,7 @@ async fn list(
 
 async fn attach(
     State(s): State<Service>,
-    auth: Auth,
+    Writer(auth): Writer,
     Path(id): Path<i64>,
     req: Request,
 ) -> Result<Response, ApiError> {
@@ -54,6 +55,14 @@ async fn attach(
     let received = tiendo_web::upload::read(&s, req)
         .await
         .map_err(|e| ServiceError::invalid("body", e))?;
+    if let Some(why) = received.broken {
+        return Ok(crate::error::Rejection::new(
+            StatusCode::BAD_REQUEST,
+            format!("the multipart body is malformed: {why}; nothing was attached"),
+            Some("body".into()),
+        )
+        .into_response());
+    }
     if received.cut {
         let body = crate::error::ErrorBody {
             error: format!(

@@ -2,17 +2,16 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tiendo_core::time::today;
 use tiendo_service::Service;
 use tiendo_service::indicators::*;
 
 use crate::error::ApiResult;
-use crate::extract::{Auth, Body, Query};
+use crate::extract::{Auth, Body, Office, Path, Query, Writer};
 
 pub fn router() -> Router<Service> {
     Router::new()
@@ -37,14 +36,14 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<Vec<IndicatorSummary>>> {
     Ok(Json(
-        s.list_indicators(q.q.as_deref(), q.as_of.unwrap_or_else(today))
+        s.list_indicators(q.q.as_deref(), tiendo_service::as_of_day("as_of", q.as_of)?)
             .await?,
     ))
 }
 
 async fn create(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Body(input): Body<IndicatorInput>,
 ) -> ApiResult<(StatusCode, Json<IndicatorSummary>)> {
     Ok((
@@ -66,14 +65,14 @@ async fn detail(
     Query(q): Query<AsOf>,
 ) -> ApiResult<Json<IndicatorDetail>> {
     Ok(Json(
-        s.indicator_detail(&code, q.as_of.unwrap_or_else(today))
+        s.indicator_detail(&code, tiendo_service::as_of_day("as_of", q.as_of)?)
             .await?,
     ))
 }
 
 async fn add_target(
     State(s): State<Service>,
-    auth: Auth,
+    Office(auth): Office,
     Path(code): Path<String>,
     Body(input): Body<TargetInput>,
 ) -> ApiResult<(StatusCode, Json<TargetView>)> {
@@ -96,7 +95,7 @@ pub struct Recorded {
 
 async fn record(
     State(s): State<Service>,
-    auth: Auth,
+    Writer(auth): Writer,
     Path(code): Path<String>,
     Body(input): Body<MeasurementsInput>,
 ) -> ApiResult<(StatusCode, Json<Recorded>)> {
@@ -138,6 +137,20 @@ async fn history(
 /// The largest body `POST /api/v1/indicators/measurements/bulk` accepts: a million
 /// measurements as NDJSON take about 90 MB.
 pub const BULK_BODY_LIMIT: usize = 256 * 1024 * 1024;
+
+/// The largest body a focal point's bulk request may have: one agency's figures
+/// (100,000 measurements as NDJSON are about 9 MB). The office, which loads the
+/// whole country's, has [`BULK_BODY_LIMIT`]; a viewer is refused before the body
+/// is read.
+pub const FOCAL_BULK_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// The largest bulk body the role may send.
+pub fn bulk_body_limit(role: tiendo_core::policy::Role) -> usize {
+    match role {
+        tiendo_core::policy::Role::Admin => BULK_BODY_LIMIT,
+        _ => FOCAL_BULK_BODY_LIMIT,
+    }
+}
 
 /// How long a bulk request may take, upload included (the rest of the API has 60 s).
 pub const BULK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
@@ -299,7 +312,7 @@ fn rejected(mut items: Vec<ItemError>, lines: Option<&[usize]>) -> axum::respons
 /// source?}`; all or nothing.
 async fn bulk(
     State(s): State<Service>,
-    auth: Auth,
+    Writer(auth): Writer,
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> axum::response::Response {
@@ -319,21 +332,31 @@ async fn bulk(
         ))
         .into_response();
     }
-    let bytes = match axum::body::to_bytes(body, BULK_BODY_LIMIT).await {
+    let limit = bulk_body_limit(auth.actor.role);
+    let too_large = || {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Json(crate::error::ErrorBody {
+                error: format!(
+                    "the body is over {} MB, the most a {} may send at once; send the measurements in several batches",
+                    limit / (1024 * 1024),
+                    auth.actor.role.as_str()
+                ),
+                field: Some("body".into()),
+            }),
+        )
+            .into_response()
+    };
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return too_large();
+    }
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
-        Err(_) => {
-            return (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                Json(crate::error::ErrorBody {
-                    error: format!(
-                        "the body is over {} MB; send the measurements in several batches",
-                        BULK_BODY_LIMIT / (1024 * 1024)
-                    ),
-                    field: None,
-                }),
-            )
-                .into_response();
-        }
+        Err(_) => return too_large(),
     };
     let parsed = tokio::task::spawn_blocking(move || parse_batch(&bytes, lines)).await;
     let (items, line_numbers) = match parsed {

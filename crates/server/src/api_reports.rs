@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -15,7 +15,7 @@ use tiendo_service::reports::{ReportKind, ReportRequest};
 use tiendo_service::{Service, ServiceError};
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Query};
+use crate::extract::{Auth, Path, Query};
 
 pub fn router() -> Router<Service> {
     Router::new().route("/reports/{kind}/file", get(report_file))
@@ -62,7 +62,7 @@ async fn report_file(
     let as_of = match q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(d) => Some(d),
+            Ok(d) => Some(tiendo_service::as_of_day("as_of", Some(d))?),
             Err(_) => return Ok(bad_request("as_of", "must be a date written YYYY-MM-DD")),
         },
     };

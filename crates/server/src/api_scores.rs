@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use serde::Deserialize;
@@ -11,7 +11,7 @@ use tiendo_service::Service;
 use tiendo_service::scoring::*;
 
 use crate::error::ApiResult;
-use crate::extract::{Auth, Body, Query};
+use crate::extract::{Auth, Body, Path, Query};
 
 pub fn router() -> Router<Service> {
     Router::new()

@@ -9,7 +9,7 @@
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -18,7 +18,7 @@ use tiendo_service::sheets::{CellError, SheetKind, XLSX_MIME};
 use tiendo_service::{Service, ServiceError};
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Auth;
+use crate::extract::{Auth, Path, Query, Writer};
 
 /// The largest XLSX an import takes (100,000 task rows are about 5 MB).
 pub const MAX_SHEET_BYTES: usize = 64 * 1024 * 1024;
@@ -72,7 +72,7 @@ struct ImportQuery {
 
 async fn import(
     State(s): State<Service>,
-    auth: Auth,
+    Writer(auth): Writer,
     Path(kind): Path<String>,
     Query(q): Query<ImportQuery>,
     headers: HeaderMap,

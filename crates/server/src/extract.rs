@@ -1,14 +1,15 @@
-//! Request extractors: the signed-in actor, JSON bodies and query strings whose
+//! Request extractors: the signed-in actor (and the gate of a write, checked
+//! before the body is read), JSON bodies, query strings and path parameters whose
 //! errors name the field.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
-use tiendo_core::policy::Actor;
+use tiendo_core::policy::{Actor, Gate};
 use tiendo_service::{Service, ServiceError};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Rejection};
 
 /// The actor of a request with a valid `Authorization: Bearer TOKEN`.
 pub struct Auth {
@@ -74,6 +75,130 @@ impl FromRequestParts<Service> for Auth {
             session,
         })
     }
+}
+
+/// The signed-in actor of a write only the standing office makes: anyone else
+/// is refused (403) before the body is read. Handlers take it in place of
+/// [`Auth`]; extractors of the request's parts run before the body's.
+pub struct Office(pub Auth);
+
+/// The signed-in actor of a write the office and the focal points make (each
+/// for its own agency, checked by the use case): a viewer is refused (403)
+/// before the body is read.
+pub struct Writer(pub Auth);
+
+async fn gated(parts: &mut Parts, service: &Service, gate: Gate) -> Result<Auth, ApiError> {
+    let auth = Auth::from_request_parts(parts, service).await?;
+    tiendo_service::pass_gate(&auth.actor, gate)?;
+    Ok(auth)
+}
+
+impl FromRequestParts<Service> for Office {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        service: &Service,
+    ) -> Result<Self, Self::Rejection> {
+        gated(parts, service, Gate::Office).await.map(Office)
+    }
+}
+
+impl FromRequestParts<Service> for Writer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        service: &Service,
+    ) -> Result<Self, Self::Rejection> {
+        gated(parts, service, Gate::Agencies).await.map(Writer)
+    }
+}
+
+/// Path parameters; one that does not parse is a 400 that names it
+/// (`{"error": "path parameter `id`: `abc` is not a whole number", "field": "id"}`).
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Path(v)),
+            Err(rejection) => {
+                let names = parts
+                    .extensions
+                    .get::<axum::extract::MatchedPath>()
+                    .map(|m| param_names(m.as_str()))
+                    .unwrap_or_default();
+                Err(path_rejection(rejection, &names))
+            }
+        }
+    }
+}
+
+/// The names of a route's parameters, in order: `/drafts/{id}/merge` → `id`.
+fn param_names(route: &str) -> Vec<String> {
+    route
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        .map(|s| s.trim_start_matches('*').to_string())
+        .collect()
+}
+
+fn kind_of(expected: &str) -> &'static str {
+    match expected {
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128"
+        | "usize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "bool" => "true or false",
+        _ => "of the expected kind",
+    }
+}
+
+fn path_rejection(rejection: PathRejection, names: &[String]) -> Rejection {
+    use axum::extract::path::ErrorKind;
+    use axum::http::StatusCode;
+    let only = (names.len() == 1).then(|| names[0].clone());
+    let (field, message) = match rejection {
+        PathRejection::FailedToDeserializePathParams(e) => match e.into_kind() {
+            ErrorKind::ParseErrorAtKey {
+                key,
+                value,
+                expected_type,
+            } => {
+                let m = format!("`{value}` is not {}", kind_of(expected_type));
+                (Some(key), m)
+            }
+            ErrorKind::ParseErrorAtIndex {
+                index,
+                value,
+                expected_type,
+            } => (
+                names.get(index).cloned(),
+                format!("`{value}` is not {}", kind_of(expected_type)),
+            ),
+            ErrorKind::ParseError {
+                value,
+                expected_type,
+            } => (only, format!("`{value}` is not {}", kind_of(expected_type))),
+            ErrorKind::InvalidUtf8InPathParam { key } => {
+                (Some(key), "is not valid UTF-8 once decoded".to_string())
+            }
+            ErrorKind::DeserializeError {
+                key,
+                value,
+                message,
+            } => (Some(key), format!("`{value}`: {message}")),
+            other => (only, other.to_string()),
+        },
+        other => (only, other.body_text()),
+    };
+    let error = match &field {
+        Some(f) => format!("path parameter `{f}`: {message}"),
+        None => format!("path: {message}"),
+    };
+    Rejection::new(StatusCode::BAD_REQUEST, error, field)
 }
 
 /// A JSON body; a malformed one is a 400 or 422 that says where.

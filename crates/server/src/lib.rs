@@ -38,7 +38,7 @@ pub fn router(service: Service) -> Router {
     // axum's 2 MB.
     let body_limit = (16 * 1024 * 1024).max(service.config.upload_body_limit().saturating_mul(4));
     let request_id = header::HeaderName::from_static("x-request-id");
-    Router::new()
+    let app = Router::new()
         .route("/health", get(health))
         .route("/api/openapi.json", get(openapi_json))
         .nest(
@@ -96,7 +96,13 @@ pub fn router(service: Service) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+    // One error shape under /api/ (issue 15): JSON even where axum or a layer
+    // answers in text. Around the whole application (a `Router::layer` wraps each
+    // route inside its method router, so it would not see a 405's `Allow`).
+    Router::new()
+        .fallback_service(app)
+        .layer(axum::middleware::from_fn(error::json_errors))
 }
 
 /// Keeps every refused permission (a 403 answer, API or page) in the security log

@@ -129,9 +129,115 @@ pub const OPERATIONS: &[Operation] = &[
     (
         "post",
         "/api/v1/indicators/measurements/bulk",
-        "Record many measurements of any indicators at once, all or nothing: a JSON array of BulkMeasurementInput, or NDJSON with `Content-Type: application/x-ndjson` (one a line); up to 256 MB. A bad item answers 422 with every bad item's index, line and field, and nothing is stored. A value for an (indicator, agency, period) that has one supersedes it, which stays as history",
+        "Record many measurements of any indicators at once, all or nothing: a JSON array of BulkMeasurementInput, or NDJSON with `Content-Type: application/x-ndjson` (one a line); up to 256 MB for the office, 16 MB for a focal point (its own agency's figures), refused (403) for a viewer before the body is read. A bad item answers 422 with every bad item's index, line and field, and nothing is stored. A value for an (indicator, agency, period) that has one supersedes it, which stays as history",
         Some("list:BulkMeasurementInput"),
         "BulkOutcome",
+        &[],
+    ),
+    // Indicators (docs/indicators.md).
+    (
+        "get",
+        "/api/v1/indicators",
+        "Indicators with their latest status as of a day",
+        None,
+        "list:IndicatorSummary",
+        &["q", "as_of"],
+    ),
+    (
+        "post",
+        "/api/v1/indicators",
+        "Define an indicator (admin)",
+        Some("IndicatorInput"),
+        "IndicatorSummary",
+        &[],
+    ),
+    (
+        "get",
+        "/api/v1/indicators/{code}",
+        "One indicator: its targets, its series and its status as of a day",
+        None,
+        "IndicatorDetail",
+        &["as_of"],
+    ),
+    (
+        "post",
+        "/api/v1/indicators/{code}/targets",
+        "Add a target to an indicator (admin)",
+        Some("TargetInput"),
+        "TargetView",
+        &[],
+    ),
+    (
+        "post",
+        "/api/v1/indicators/{code}/measurements",
+        "Record measurements of an indicator, all or nothing (admin; a focal point for its own agency). A period is a month, quarter or year between 2000 and 2100",
+        Some("MeasurementsInput"),
+        "Recorded",
+        &[],
+    ),
+    (
+        "get",
+        "/api/v1/indicators/{code}/periods/{period}",
+        "The values of every agency for one period, and the national figure",
+        None,
+        "PeriodTable",
+        &[],
+    ),
+    (
+        "get",
+        "/api/v1/indicators/{code}/history",
+        "Every value recorded for an agency and period, the superseded ones too",
+        None,
+        "list:MeasurementView",
+        &["agency", "period"],
+    ),
+    // A notice read for review (docs/extraction.md): drafts, then tasks.
+    (
+        "post",
+        "/api/v1/documents/import",
+        "Read a notice's text into a document and drafts of its tasks, for review (admin); 201 when the document is new, 200 when it was known",
+        Some("ImportInput"),
+        "ImportedDocument",
+        &[],
+    ),
+    (
+        "get",
+        "/api/v1/documents/{id}/drafts",
+        "The drafts of a document, with the extractor's doubts and what the register makes of each party",
+        None,
+        "list:DraftView",
+        &[],
+    ),
+    (
+        "post",
+        "/api/v1/documents/{id}/drafts/confirm",
+        "Confirm every draft of a document that has no doubt left (admin)",
+        None,
+        "Confirmed",
+        &[],
+    ),
+    (
+        "patch",
+        "/api/v1/drafts/{id}",
+        "Correct a draft (admin)",
+        Some("DraftInput"),
+        "DraftView",
+        &[],
+    ),
+    (
+        "post",
+        "/api/v1/drafts/{id}/confirm",
+        "Confirm a draft: the task is created (admin)",
+        None,
+        "Task",
+        &[],
+    ),
+    (
+        "post",
+        "/api/v1/drafts/{id}/merge",
+        "Merge a draft into another of the same document (admin)",
+        Some("MergeInput"),
+        "DraftView",
         &[],
     ),
     // Spreadsheets in (docs/spreadsheets.md): the import's body is the XLSX file.
@@ -730,14 +836,15 @@ fn parameter(name: &str) -> Value {
     let (schema, description) = match name {
         "as_of" => (
             json!({"type": "string", "format": "date"}),
-            "As the system knew it at the end of this day (YYYY-MM-DD, Asia/Ho_Chi_Minh): lists hold only what was recorded by then, in the state it had then, and statuses are computed for that day; today by default",
+            "As the system knew it at the end of this day (YYYY-MM-DD, Asia/Ho_Chi_Minh): lists hold only what was recorded by then, in the state it had then, and statuses are computed for that day; today by default. A day after today, or outside 2000–2100, is refused (422, field as_of)",
         ),
-        "issued_from" | "issued_to" | "due_from" | "due_to" => {
-            (json!({"type": "string", "format": "date"}), "YYYY-MM-DD")
-        }
+        "issued_from" | "issued_to" | "due_from" | "due_to" => (
+            json!({"type": "string", "format": "date"}),
+            "YYYY-MM-DD, between 2000-01-01 and 2100-12-31; anything else is refused (422 naming the parameter), never ignored",
+        ),
         "page" => (
             json!({"type": "integer", "minimum": 1}),
-            "Page number, from 1",
+            "Page number, from 1; a page past the last is empty (with the total)",
         ),
         "per_page" => (
             json!({"type": "integer", "minimum": 1, "maximum": 1000}),
@@ -830,7 +937,7 @@ pub fn document() -> Value {
         let mut op = json!({
             "summary": summary,
             "parameters": parameters,
-            "responses": {success: ok, "400": error, "401": error, "403": error, "404": error, "409": error, "422": error},
+            "responses": {success: ok, "400": error, "401": error, "403": error, "404": error, "405": error, "409": error, "413": error, "414": error, "422": error},
         });
         if *path == "/api/v1/auth/login" {
             op["security"] = json!([]);
@@ -839,8 +946,7 @@ pub fn document() -> Value {
         }
         if *request == Some("multipart") {
             op["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}}, "required": ["file"]}}}});
-            op["responses"]["413"] =
-                json!({"description": "The body is larger than the route accepts"});
+            op["responses"]["413"] = json!({"description": "The body is larger than the route accepts", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}});
         } else if *request == Some("xlsx") {
             op["requestBody"] = json!({"required": true, "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}});
             op["responses"]["422"] = json!({"description": "Problems in the file, every one by row and column; nothing was imported", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SheetErrors"}}}});
@@ -851,8 +957,7 @@ pub fn document() -> Value {
             op["requestBody"]["content"]["application/x-ndjson"] =
                 json!({"schema": {"$ref": "#/components/schemas/BulkMeasurementInput"}});
             op["responses"]["422"] = json!({"description": "Bad items; nothing stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BulkRejected"}}}});
-            op["responses"]["413"] =
-                json!({"description": "The body is larger than the route accepts"});
+            op["responses"]["413"] = json!({"description": "The body is larger than the route accepts", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}});
         }
         if *response == "file" {
             op["responses"]["200"] = json!({"description": "The file's bytes, with Content-Disposition: attachment", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});

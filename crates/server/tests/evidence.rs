@@ -373,7 +373,7 @@ async fn a_report_and_its_file_are_stored_together_or_not_at_all() {
         // Once accepted, a report takes no more files.
         let (st, r) = w
             .api
-            .call("POST", "/api/v1/progress-reports", Some(&w.focal), Some(json!({"assignment_id": w.own, "narrative": "Hoàn thành", "claims_completion": true})))
+            .call("POST", "/api/v1/progress-reports", Some(&w.focal), Some(json!({"assignment_id": w.own, "narrative": "Hoàn thành", "claims_completion": true, "completed_on": "2025-12-01"})))
             .await;
         assert_eq!(st, StatusCode::CREATED, "{r}");
         let done = r["id"].as_i64().unwrap();

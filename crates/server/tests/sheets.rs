@@ -430,7 +430,7 @@ async fn reports_per_agency_and_measurements_in_range() {
         assert_eq!(s, StatusCode::OK, "[{b}] {body}");
         let task = body["ids"][0].as_i64().unwrap();
         let report = |task: String, agency: &'static str, status: &'static str| {
-            vec![
+            let mut row = vec![
                 C::S(task),
                 C::T(""),
                 C::T(""),
@@ -442,7 +442,12 @@ async fn reports_per_agency_and_measurements_in_range() {
                 C::T(""),
                 C::T("12/BYT"),
                 C::D(2025, 11, 20),
-            ]
+            ];
+            // A completion is claimed with its day (never taken from the report's).
+            if status == "Hoàn thành" {
+                row.push(C::D(2025, 11, 18));
+            }
+            row
         };
         let by_ref = vec![
             C::T(""),

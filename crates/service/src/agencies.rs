@@ -209,9 +209,29 @@ impl Service {
         })
     }
 
+    /// Agency names are unique ignoring case and Unicode form
+    /// ([`tiendo_core::text::name_key`]): another agency (not `except`) with the
+    /// same name is refused with the field named.
+    fn check_name_free(&self, name: &str, except: Option<i64>) -> Result<()> {
+        let key = tiendo_core::text::name_key(name);
+        let taken = self.with_agencies_list(|all| {
+            all.iter()
+                .find(|a| Some(a.id) != except && tiendo_core::text::name_key(&a.name) == key)
+                .map(|a| (a.name.clone(), a.code.clone()))
+        });
+        match taken {
+            Some((other, code)) => Err(ServiceError::invalid(
+                "name",
+                format!("is already the name of an agency: “{other}” (code {code})"),
+            )),
+            None => Ok(()),
+        }
+    }
+
     pub async fn create_agency(&self, actor: &Actor, input: &AgencyInput) -> Result<Agency> {
         require(actor, Write::ManageAgencies)?;
         let a = self.agency_input(input)?;
+        self.check_name_free(&a.name, None)?;
         let created = self
             .store
             .create_agency(&a, &Stamp::now(Some(actor.user_id)))
@@ -234,6 +254,9 @@ impl Service {
                 "code",
                 "an agency's code cannot change",
             ));
+        }
+        if tiendo_core::text::name_key(&a.name) != tiendo_core::text::name_key(&current.name) {
+            self.check_name_free(&a.name, Some(id))?;
         }
         let updated = self
             .store

@@ -59,6 +59,10 @@ impl Service {
                 "the assignment is already completed".into(),
             ));
         }
+        let made_on = tiendo_core::time::day_of(stamp.recorded_at);
+        if let Some(m) = tiendo_core::time::bad_commitment_day(input.committed_on, made_on) {
+            return Err(ServiceError::invalid("committed_on", m));
+        }
         let c = NewCommitment {
             assignment_id: input.assignment_id,
             committed_on: input.committed_on,
@@ -87,6 +91,12 @@ impl Service {
                 agency: current.agency_id,
             },
         )?;
+        if let Some(m) = tiendo_core::time::bad_commitment_day(
+            input.committed_on,
+            tiendo_core::time::day_of(current.created_at),
+        ) {
+            return Err(ServiceError::invalid("committed_on", m));
+        }
         self.store
             .update_commitment(
                 id,

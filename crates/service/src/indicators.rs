@@ -376,6 +376,10 @@ impl Service {
                 ));
                 continue;
             };
+            if let Some(why) = tiendo_core::time::implausible_day(period_end) {
+                problems.push(format!("{}: '{}' {why}", at("period"), m.period));
+                continue;
+            }
             if let Err(message) = valid.check(m.value, &ind.unit) {
                 problems.push(format!("{}: {message}", at("value")));
                 continue;
@@ -893,6 +897,10 @@ impl Service {
                 );
                 continue;
             };
+            if let Some(why) = tiendo_core::time::implausible_day(period_end) {
+                fail("period", format!("'{}' {why}", m.period));
+                continue;
+            }
             if let Err(message) = ind.range.check(m.value, &ind.unit) {
                 fail("value", message);
                 continue;

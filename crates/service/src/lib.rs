@@ -40,6 +40,7 @@ mod users;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use chrono::NaiveDate;
 use tiendo_core::agency::AgencyRegistry;
 use tiendo_core::deadline::Deadline;
 use tiendo_core::model::{Agency, Page};
@@ -152,11 +153,26 @@ fn require(actor: &Actor, write: Write) -> Result<()> {
     if actor.may(write) {
         Ok(())
     } else {
-        Err(ServiceError::Forbidden(match actor.role {
-            Role::Viewer => "viewers can read but not change anything".into(),
-            Role::Focal => "a focal point can only report on, commit to and ask extensions for its own agency's assignments".into(),
-            Role::Admin => "not allowed".into(),
-        }))
+        Err(refused(actor))
+    }
+}
+
+fn refused(actor: &Actor) -> ServiceError {
+    ServiceError::Forbidden(match actor.role {
+        Role::Viewer => "viewers can read but not change anything".into(),
+        Role::Focal => "a focal point can only report on, commit to and ask extensions for its own agency's assignments".into(),
+        Role::Admin => "not allowed".into(),
+    })
+}
+
+/// The check made before a request's body is read: whether the actor may make
+/// any write behind `gate` ([`tiendo_core::policy::Gate`]). The use case checks
+/// the exact write again.
+pub fn pass_gate(actor: &Actor, gate: tiendo_core::policy::Gate) -> Result<()> {
+    if actor.role.passes(gate) {
+        Ok(())
+    } else {
+        Err(refused(actor))
     }
 }
 
@@ -178,6 +194,34 @@ fn optional(field: &str, text: Option<&str>, max: usize) -> Result<Option<String
     match text.map(str::trim) {
         None | Some("") => Ok(None),
         Some(t) => non_empty(field, t, max).map(Some),
+    }
+}
+
+/// A day typed in where only 2000–2100 makes sense (core rule
+/// [`tiendo_core::time::implausible_day`]): refused with the field named.
+pub fn plausible_day(field: &str, day: NaiveDate) -> Result<NaiveDate> {
+    match tiendo_core::time::implausible_day(day) {
+        None => Ok(day),
+        Some(m) => Err(ServiceError::invalid(field, m)),
+    }
+}
+
+/// A day of a filter (`due_from`, `issued_to`, …), when given: plausible or refused.
+pub fn filter_day(field: &str, day: Option<NaiveDate>) -> Result<Option<NaiveDate>> {
+    day.map(|d| plausible_day(field, d)).transpose()
+}
+
+/// The `as_of` day of a read: today when none is asked for; a day after today or
+/// outside 2000–2100 is refused with the field named
+/// ([`tiendo_core::time::bad_as_of`]), never answered with a guess.
+pub fn as_of_day(field: &str, day: Option<NaiveDate>) -> Result<NaiveDate> {
+    let today = tiendo_core::time::today();
+    match day {
+        None => Ok(today),
+        Some(d) => match tiendo_core::time::bad_as_of(d, today) {
+            None => Ok(d),
+            Some(m) => Err(ServiceError::invalid(field, m)),
+        },
     }
 }
 

@@ -20,13 +20,23 @@ impl Service {
             ));
         }
         let reported_on = input.reported_on.unwrap_or_else(today);
+        crate::plausible_day("reported_on", reported_on)?;
         if reported_on > today() {
             return Err(ServiceError::invalid(
                 "reported_on",
                 "cannot be in the future",
             ));
         }
+        if input.claims_completion && input.completed_on.is_none() {
+            // The completion day decides whether the work was late: it is asked
+            // for, never taken from the report's own date.
+            return Err(ServiceError::invalid(
+                "completed_on",
+                "a report that claims completion needs the day the work was completed",
+            ));
+        }
         if let Some(done) = input.completed_on {
+            crate::plausible_day("completed_on", done)?;
             if !input.claims_completion {
                 return Err(ServiceError::invalid(
                     "completed_on",

@@ -290,9 +290,13 @@ impl Service {
 
     async fn monthly_printed(&self, actor: &Actor, req: &ReportRequest) -> Result<Printed> {
         let month = match &req.month {
-            Some(m) => Month::parse(m.trim()).ok_or_else(|| {
-                ServiceError::invalid("month", "must be a month written YYYY-MM, e.g. 2025-10")
-            })?,
+            Some(m) => {
+                let month = Month::parse(m.trim()).ok_or_else(|| {
+                    ServiceError::invalid("month", "must be a month written YYYY-MM, e.g. 2025-10")
+                })?;
+                crate::plausible_day("month", month.first_day())?;
+                month
+            }
             None => {
                 let d = req.as_of.unwrap_or_else(today);
                 Month::parse(&format!("{:04}-{:02}", d.year(), d.month()))

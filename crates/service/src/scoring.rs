@@ -223,9 +223,11 @@ pub struct Computed {
 }
 
 fn parse_month(text: &str) -> Result<Month> {
-    Month::parse(text).ok_or_else(|| {
+    let month = Month::parse(text).ok_or_else(|| {
         ServiceError::invalid("month", "must be a month written YYYY-MM, e.g. 2025-10")
-    })
+    })?;
+    crate::plausible_day("month", month.first_day())?;
+    Ok(month)
 }
 
 fn no_run(month: &str) -> ServiceError {

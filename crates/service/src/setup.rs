@@ -172,6 +172,7 @@ impl Service {
                 }),
                 // Already made on an earlier start: its password was printed then.
                 Err(ServiceError::Conflict(_)) => {}
+                Err(ServiceError::Invalid { field, .. }) if field == "username" => {}
                 Err(e) => return Err(e),
             }
         }

@@ -33,6 +33,14 @@ impl Service {
                 "may contain letters, digits and . _ - @ only",
             ));
         }
+        if let Some(existing) = self.store.username_ignoring_case(&username).await? {
+            return Err(ServiceError::invalid(
+                "username",
+                format!(
+                    "is already taken: “{existing}” exists (usernames are the same whatever their case)"
+                ),
+            ));
+        }
         passwords::check(&input.password, &username)?;
         let role = Role::parse(&input.role)
             .ok_or_else(|| ServiceError::invalid("role", "must be admin, focal or viewer"))?;

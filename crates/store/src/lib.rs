@@ -63,6 +63,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     // tokens and passwords (issue 15 part 3): token kinds and sessions, forced
     // password changes, the token policy, shared sign-in limits
     (16, include_str!("../migrations/0016_tokens_passwords.sql")),
+    // one error shape (issue 15): usernames unique ignoring case
+    (
+        17,
+        include_str!("../migrations/0017_usernames_ignore_case.sql"),
+    ),
 ];
 
 /// The migration that starts the audit chain (0015_audit_chain.sql): databases
@@ -332,6 +337,7 @@ forward! {
     read fn get_user(id: i64) -> Option<User>;
     read fn list_users(page: i64, per_page: i64, only: Option<i64>) -> (Vec<User>, i64);
     read fn user_credentials(username: &str) -> Option<UserCredentials>;
+    read fn username_ignoring_case(username: &str) -> Option<String>;
     write fn create_token(t: &NewToken, stamp: &Stamp) -> i64;
     read fn token_holder(token_hash: &str, now: Micros) -> Option<TokenHolder>;
     write fn revoke_token(token_hash: &str, stamp: &Stamp) -> Option<i64>;

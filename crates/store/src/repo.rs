@@ -161,7 +161,8 @@ async fn paged<T>(
 
 fn page_clause(sql: &mut Sql, page: i64, per_page: i64) {
     let per_page = per_page.clamp(1, 1000);
-    let offset = (page.max(1) - 1) * per_page;
+    // A page far past the end is empty, never a wrapped-around offset (page 1).
+    let offset = (page.max(1) - 1).saturating_mul(per_page);
     let l = sql.arg(Arg::I64(per_page));
     let o = sql.arg(Arg::I64(offset));
     sql.push(&format!(" LIMIT {l} OFFSET {o}"));

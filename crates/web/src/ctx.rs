@@ -38,8 +38,11 @@ pub struct Ctx {
     pub nav: &'static str,
     /// A message shown once at the top (after a successful form).
     pub notice: Option<String>,
-    /// `?as_of=` was given but is not a date.
-    pub bad_as_of: bool,
+    /// `?as_of=` was given but cannot be answered (not a date, outside
+    /// 2000–2100, after today): why, shown at the top while the page shows today.
+    pub as_of_error: Option<String>,
+    /// `?as_of=` as typed, shown again in the as-of form when it is refused.
+    pub as_of_typed: String,
 }
 
 impl Ctx {
@@ -96,6 +99,9 @@ impl Ctx {
     }
 
     pub fn day_label(&self) -> String {
+        if self.as_of_error.is_some() {
+            return self.as_of_typed.clone();
+        }
         i18n::date(self.day)
     }
 
@@ -267,10 +273,40 @@ pub fn base_ctx(parts: &Parts) -> Ctx {
     let raw_as_of = param(&pairs, "as_of")
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    let parsed = raw_as_of.and_then(parse_day);
+    let lang = lang_of(parts);
+    // The rule of the API's `as_of` (tiendo_core::time::bad_as_of): a day to come
+    // or outside 2000–2100 is refused with the reason, never shown as a guess.
+    let (parsed, as_of_error) = match raw_as_of {
+        None => (None, None),
+        Some(raw) => match parse_day(raw) {
+            None => (
+                None,
+                Some(
+                    lang.t(
+                        "Ngày xem không hợp lệ (cần dạng dd/mm/yyyy); đang hiển thị hôm nay.",
+                        "The as-of day is not a date (use dd/mm/yyyy); showing today.",
+                    )
+                    .to_string(),
+                ),
+            ),
+            Some(d) => match tiendo_core::time::bad_as_of(d, today) {
+                None => (Some(d), None),
+                Some(why) => (
+                    None,
+                    Some(match lang {
+                        Lang::Vi => format!(
+                            "Ngày xem {raw}: {} Đang hiển thị hôm nay.",
+                            i18n::message(lang, &why)
+                        ),
+                        Lang::En => format!("The as-of day {raw} {why}; showing today."),
+                    }),
+                ),
+            },
+        },
+    };
     let as_of = parsed.filter(|d| *d != today);
     Ctx {
-        lang: lang_of(parts),
+        lang,
         actor: None,
         user_label: String::new(),
         csrf: String::new(),
@@ -284,7 +320,8 @@ pub fn base_ctx(parts: &Parts) -> Ctx {
             .unwrap_or_else(|| "/".into()),
         nav: "",
         notice: None,
-        bad_as_of: raw_as_of.is_some() && parsed.is_none(),
+        as_of_typed: raw_as_of.unwrap_or_default().to_string(),
+        as_of_error,
     }
 }
 

@@ -247,6 +247,30 @@ pub fn message(lang: Lang, text: &str) -> String {
             "an API token cannot make tokens",
             "Không thể dùng khóa API để tạo khóa khác; hãy đăng nhập bằng mật khẩu.",
         ),
+        (
+            "must be between 01/01/2000 and 31/12/2100",
+            "Ngày phải trong khoảng từ 01/01/2000 đến 31/12/2100.",
+        ),
+        (
+            "cannot be after today",
+            "Không được sau ngày hôm nay: chưa thể biết hệ thống sẽ biết gì vào ngày đó.",
+        ),
+        (
+            "cannot be before the day the commitment is made",
+            "Ngày cam kết không được trước ngày đưa ra cam kết (hôm nay).",
+        ),
+        (
+            "a report that claims completion needs the day the work was completed",
+            "Báo cáo hoàn thành cần ghi ngày hoàn thành.",
+        ),
+        (
+            "is already taken",
+            "Tên đăng nhập đã có người dùng (không phân biệt chữ hoa, chữ thường).",
+        ),
+        (
+            "is already the name of an agency",
+            "Đã có cơ quan mang tên này.",
+        ),
     ];
     for (en, vi) in MAP {
         if text.contains(en) {

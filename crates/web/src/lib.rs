@@ -150,7 +150,8 @@ pub async fn dashboard_html(
         path: "/".into(),
         nav: "dashboard",
         notice: None,
-        bad_as_of: false,
+        as_of_error: None,
+        as_of_typed: String::new(),
     };
     let response = match pages::dashboard::dashboard(service, actor, &ctx).await {
         Ok(r) => r,

@@ -23,6 +23,10 @@ pub struct Received {
     /// The request was larger than the route accepts and was cut: what came
     /// before the cut is here, the rest is lost.
     pub cut: bool,
+    /// The body is not well-formed multipart (a part never ends, a header is
+    /// garbled): what was read before is here, and why it stopped. A client's
+    /// mistake (400), not a body too large (413).
+    pub broken: Option<String>,
 }
 
 impl Received {
@@ -71,8 +75,8 @@ pub async fn read(service: &Service, req: Request) -> Result<Received, String> {
         let mut field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(_) => {
-                out.cut = true;
+            Err(e) => {
+                stopped(&mut out, &e);
                 break;
             }
         };
@@ -91,8 +95,8 @@ pub async fn read(service: &Service, req: Request) -> Result<Received, String> {
                         }
                     }
                     Ok(None) => break,
-                    Err(_) => {
-                        out.cut = true;
+                    Err(e) => {
+                        stopped(&mut out, &e);
                         truncated = true;
                         break;
                     }
@@ -109,7 +113,7 @@ pub async fn read(service: &Service, req: Request) -> Result<Received, String> {
                     },
                 ));
             }
-            if out.cut {
+            if out.cut || out.broken.is_some() {
                 break;
             }
         } else {
@@ -125,13 +129,13 @@ pub async fn read(service: &Service, req: Request) -> Result<Received, String> {
                         value.extend_from_slice(&chunk);
                     }
                     Ok(None) => break,
-                    Err(_) => {
-                        out.cut = true;
+                    Err(e) => {
+                        stopped(&mut out, &e);
                         break;
                     }
                 }
             }
-            if out.cut {
+            if out.cut || out.broken.is_some() {
                 break;
             }
             out.fields.push((
@@ -141,4 +145,14 @@ pub async fn read(service: &Service, req: Request) -> Result<Received, String> {
         }
     }
     Ok(out)
+}
+
+/// Why reading stopped: the body was over the limit (`cut`), or it is not
+/// well-formed multipart (`broken`).
+fn stopped(out: &mut Received, e: &axum::extract::multipart::MultipartError) {
+    if e.status() == axum::http::StatusCode::BAD_REQUEST {
+        out.broken = Some(e.body_text());
+    } else {
+        out.cut = true;
+    }
 }

@@ -531,6 +531,7 @@ async fn report_errors_keep_what_was_typed_and_the_office_accepts_completion() {
                 &[
                     ("csrf", &csrf),
                     ("claims_completion", "on"),
+                    ("completed_on", "01/12/2025"),
                     ("narrative", "Đã ban hành Nghị định"),
                     ("evidence_number", "12/2025/NĐ-CP"),
                 ],
@@ -891,6 +892,7 @@ async fn an_evidence_file_goes_with_the_report_to_the_queue_and_only_its_agency_
             &[
                 ("csrf", &csrf),
                 ("claims_completion", "on"),
+                ("completed_on", "01/12/2025"),
                 ("narrative", "Đã hoàn thành, biên bản kèm theo"),
                 ("evidence_number", "99/BC-BCA"),
             ],
@@ -1336,4 +1338,78 @@ fn common_unlabelled_free(html: &str) -> bool {
         eprintln!("unlabelled: {bad:?}");
     }
     bad.is_empty()
+}
+
+/// Input is checked, never guessed (issue 14.3), on the pages: a commitment to
+/// a past day, a completion claim without its day, a filter date that is not a
+/// day and an as-of day to come each get a message next to the field, and what
+/// was typed is kept.
+#[tokio::test]
+async fn dates_that_make_no_sense_are_refused_on_the_form() {
+    for (backend, service) in services().await {
+        service.load_demo().await.expect("demo");
+        let mine = open_assignment(&service, focal_agency_id(&service), true).await;
+        let mut focal = signed_in(&service, "daumoi.bca", "focal", Some(FOCAL_AGENCY)).await;
+        // A commitment dated 01/01/2020 would count as broken at once.
+        let path = format!("/phan-cong/{mine}/cam-ket");
+        let csrf = focal.get(&path).await.csrf();
+        let a = focal
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("committed_on", "01/01/2020"),
+                    ("letter_number", "12/CV-BCA"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
+        assert!(
+            a.body.contains("id=\"committed_on-error\""),
+            "[{backend}] {}",
+            a.body
+        );
+        assert!(a.body.contains("01/01/2020") && a.body.contains("12/CV-BCA"));
+        // A completion claim without its day: asked for, not taken from today.
+        let path = format!("/phan-cong/{mine}/bao-cao");
+        let csrf = focal.get(&path).await.csrf();
+        let a = focal
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("claims_completion", "on"),
+                    ("narrative", "Đã hoàn thành"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
+        assert!(
+            a.body.contains("id=\"completed_on-error\""),
+            "[{backend}] {}",
+            a.body
+        );
+        assert!(a.body.contains("Đã hoàn thành"));
+        assert!(reports_of(&service, mine).await.is_empty(), "[{backend}]");
+        // A filter date that is not a day is shown next to its field, not ignored.
+        let page = focal.get("/nhiem-vu?due_from=31%2F02%2F2025").await;
+        assert!(
+            page.body.contains("id=\"f-from-error\"") && page.body.contains("value=\"31/02/2025\""),
+            "[{backend}] {}",
+            page.body
+        );
+        let page = focal.get("/nhiem-vu?due_to=01%2F01%2F1900").await;
+        assert!(page.body.contains("id=\"f-to-error\""), "[{backend}]");
+        // An as-of day to come is refused, with the reason; today is shown.
+        let page = focal.get("/?as_of=01%2F01%2F2099").await;
+        assert!(
+            page.body.contains("id=\"as-of-error\"") && page.body.contains("01/01/2099"),
+            "[{backend}] {}",
+            page.body
+        );
+        assert!(
+            !page.body.contains("Đang xem dữ liệu tại ngày"),
+            "[{backend}]"
+        );
+    }
 }

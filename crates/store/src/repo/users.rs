@@ -123,6 +123,18 @@ pub mod users {
         paged(pool, USER_COLS, from_where, "id", page, per_page, user_from).await
     }
 
+    /// The username that differs from `username` in case only (or equals it), if
+    /// one exists: usernames are unique ignoring case (migration 17). `LOWER` folds
+    /// ASCII on SQLite and all letters on PostgreSQL.
+    pub async fn username_ignoring_case(pool: &Pool, username: &str) -> Result<Option<String>, StoreError> {
+        let mut sql = Sql::default();
+        sql.push_args("SELECT username FROM users WHERE LOWER(username) = LOWER(?)", [Arg::Text(username.into())]);
+        Ok(match fetch_optional(pool, &sql).await? {
+            Some(row) => Some(row.try_get("username")?),
+            None => None,
+        })
+    }
+
     pub async fn user_credentials(pool: &Pool, username: &str) -> Result<Option<UserCredentials>, StoreError> {
         let mut sql = Sql::default();
         sql.push_args(

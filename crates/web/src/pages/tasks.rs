@@ -25,6 +25,10 @@ pub struct TaskParams {
     pub field: String,
     pub due_from: Option<NaiveDate>,
     pub due_to: Option<NaiveDate>,
+    /// The deadline filters as typed (shown again, with the problem, when they
+    /// are not days tiendo can filter by).
+    pub due_from_typed: String,
+    pub due_to_typed: String,
     pub q: String,
     pub sort: String,
     pub page: i64,
@@ -44,6 +48,8 @@ impl TaskParams {
                 .to_string(),
             due_from: q.day("due_from"),
             due_to: q.day("due_to"),
+            due_from_typed: q.get("due_from").map(str::trim).unwrap_or_default().into(),
+            due_to_typed: q.get("due_to").map(str::trim).unwrap_or_default().into(),
             q: q.get("q").map(nfc).unwrap_or_default(),
             sort: q
                 .get("sort")
@@ -90,8 +96,37 @@ impl TaskParams {
         p
     }
 
-    /// The service's filter; an unknown agency is an error for the page to show.
+    /// What is wrong with a typed deadline filter: not a day, or outside
+    /// 2000–2100 (the rule of `tiendo_core::time::implausible_day`, the API's too).
+    /// A bad filter is shown next to its field, never ignored.
+    pub fn date_problem(&self, lang: Lang, key: &str) -> Option<String> {
+        let (typed, parsed) = match key {
+            "due_from" => (&self.due_from_typed, self.due_from),
+            _ => (&self.due_to_typed, self.due_to),
+        };
+        if typed.is_empty() {
+            return None;
+        }
+        match parsed {
+            None => Some(
+                lang.t(
+                    "Ngày không hợp lệ (dạng dd/mm/yyyy).",
+                    "Not a date (use dd/mm/yyyy).",
+                )
+                .to_string(),
+            ),
+            Some(d) => tiendo_core::time::implausible_day(d).map(|m| i18n::message(lang, &m)),
+        }
+    }
+
+    /// The service's filter; an unknown agency or a bad date is an error for the
+    /// page to show.
     pub fn filter(&self, service: &Service, ctx: &Ctx) -> Result<TaskFilter, String> {
+        for key in ["due_from", "due_to"] {
+            if let Some(problem) = self.date_problem(ctx.lang, key) {
+                return Err(problem);
+            }
+        }
         let agency_id = if self.agency.trim().is_empty() {
             None
         } else {
@@ -222,6 +257,8 @@ struct TasksPage {
     agencies: Vec<String>,
     due_from: String,
     due_to: String,
+    due_from_error: String,
+    due_to_error: String,
     prev: Option<String>,
     next: Option<String>,
     page_label: String,
@@ -249,6 +286,10 @@ pub async fn list(web: Web, q: QueryPairs) -> Out {
         }
         Err(e) => (Vec::new(), 0, Some(e)),
     };
+    let due_from_error = p.date_problem(ctx.lang, "due_from").unwrap_or_default();
+    let due_to_error = p.date_problem(ctx.lang, "due_to").unwrap_or_default();
+    // A date's problem is shown next to its field, not twice.
+    let error = error.filter(|e| *e != due_from_error && *e != due_to_error);
     let documents = web
         .service
         .list_documents(
@@ -283,8 +324,9 @@ pub async fn list(web: Web, q: QueryPairs) -> Out {
         ctx.link(&build("/nhiem-vu", &pp))
     };
     let pages = ((total + p.per_page - 1) / p.per_page).max(1);
-    let first = (p.page - 1) * p.per_page + 1;
-    let last = (first + rows.len() as i64 - 1).max(0);
+    // Saturating: a page number far past the end shows an empty page, never panics.
+    let first = (p.page - 1).saturating_mul(p.per_page).saturating_add(1);
+    let last = first.saturating_add(rows.len() as i64 - 1).max(0);
     let page = TasksPage {
         documents: std::iter::once(Opt {
             value: String::new(),
@@ -348,9 +390,19 @@ pub async fn list(web: Web, q: QueryPairs) -> Out {
             })
             .collect(),
         agencies: agencies.iter().map(|a| a.name.clone()).collect(),
-        due_from: i18n::opt_date(p.due_from),
-        due_to: i18n::opt_date(p.due_to),
-        prev: (p.page > 1).then(|| page_link(p.page - 1)),
+        due_from: if due_from_error.is_empty() {
+            i18n::opt_date(p.due_from)
+        } else {
+            p.due_from_typed.clone()
+        },
+        due_to: if due_to_error.is_empty() {
+            i18n::opt_date(p.due_to)
+        } else {
+            p.due_to_typed.clone()
+        },
+        due_from_error,
+        due_to_error,
+        prev: (p.page > 1).then(|| page_link(p.page.min(pages + 1) - 1)),
         next: (p.page < pages).then(|| page_link(p.page + 1)),
         page_label: match ctx.lang {
             Lang::Vi => format!("Trang {} / {}", ctx.lang.int(p.page), ctx.lang.int(pages)),
