@@ -5,7 +5,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tiendo_core::model::*;
@@ -25,7 +25,7 @@ pub fn router() -> Router<Service> {
         .route("/auth/logout", post(logout))
         .route("/auth/me", get(me))
         .route("/auth/tokens", get(list_tokens).post(create_token))
-        .route("/auth/tokens/{id}", axum::routing::delete(revoke_token))
+        .route("/auth/tokens/{id}", delete(revoke_token))
         .route(
             "/auth/token-policy",
             get(get_token_policy).put(set_token_policy),
