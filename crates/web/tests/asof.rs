@@ -60,7 +60,7 @@ async fn an_assignment_seen_as_of_yesterday_shows_nothing_recorded_today() {
             .create_report(
                 &system,
                 &serde_json::from_value(json!({
-                    "assignment_id": id, "claims_completion": true,
+                    "assignment_id": id, "claims_completion": true, "completed_on": iso(today()),
                     "narrative": "Báo cáo ghi hôm nay để kiểm thử"
                 }))
                 .unwrap(),
@@ -264,7 +264,7 @@ async fn the_history_reads_as_sentences_and_the_raw_record_is_the_offices() {
             .create_report(
                 &system,
                 &serde_json::from_value(json!({
-                    "assignment_id": id, "claims_completion": true, "narrative": "Đã xong"
+                    "assignment_id": id, "claims_completion": true, "completed_on": iso(today()), "narrative": "Đã xong"
                 }))
                 .unwrap(),
             )
