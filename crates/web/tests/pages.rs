@@ -1066,6 +1066,16 @@ async fn the_office_imports_a_notice_and_reviews_its_proposed_tasks() {
         let mut c = signed_in(&service, "vanphong", "admin", None).await;
         let queue = c.get("/duyet").await;
         assert!(queue.body.contains("href=\"/van-ban/nhap\""));
+        // Also from the main menu and the documents page (issue 14.5); not for a
+        // focal point, who may not import.
+        let docs = c.get("/van-ban").await;
+        assert!(docs.body.contains("id=\"import-document\""), "[{backend}]");
+        assert!(
+            docs.body.matches("href=\"/van-ban/nhap\"").count() >= 2,
+            "[{backend}] the menu and the page"
+        );
+        let theirs = focal.get("/van-ban").await;
+        assert!(!theirs.body.contains("/van-ban/nhap"), "[{backend}]");
         let form = c.get("/van-ban/nhap").await;
         assert_eq!(form.status, StatusCode::OK);
         let csrf = form.csrf();

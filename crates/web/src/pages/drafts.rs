@@ -70,7 +70,7 @@ fn import_page(web: &Web, f: Fields) -> ImportPage {
 }
 
 pub async fn import_form(web: Web) -> Out {
-    let web = web.nav("review");
+    let web = web.nav("import");
     require_office(&web)?;
     Ok(render(&import_page(&web, Fields::default())))
 }
@@ -97,7 +97,7 @@ async fn import_file(
 }
 
 pub async fn import_submit(web: Web, req: Request) -> Out {
-    let web = web.nav("review");
+    let web = web.nav("import");
     require_office(&web)?;
     let lang = web.ctx.lang;
     let received = if crate::upload::is_multipart(&req) {
