@@ -26,6 +26,14 @@ Ngày 05 tháng 11 năm 2026, Thủ tướng Chính phủ chủ trì cuộc họ
 3. Bộ Giáo dục và Đào tạo số hóa toàn bộ văn bằng, chứng chỉ, hoàn thành trong tháng 6 năm 2027.
 `;
 
+
+// Today in Hà Nội (UTC+7, no summer time) as dd/mm/yyyy: a completion claim gives its day.
+function todayVN() {
+  const d = new Date(Date.now() + 7 * 3600 * 1000);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+}
+
 export async function evidenceAndDrafts({ base, sessions, check, assert, shot }) {
   let fileName = null;
   await check('focal point attaches an evidence file to a report (too large first, nothing typed lost)', async () => {
@@ -38,6 +46,7 @@ export async function evidenceAndDrafts({ base, sessions, check, assert, shot })
     await page.getByLabel('Khó khăn, vướng mắc').fill('Không có');
     await page.getByLabel('Số văn bản minh chứng').fill('321/BCA-MINHCHUNG');
     await page.getByLabel(/Đã hoàn thành nhiệm vụ/).check();
+    await page.locator('#completed_on').fill(todayVN());
     // Over 10 MB: the server reads it to its end, and answers with the form.
     await page.getByLabel('Tệp minh chứng').setInputFiles({ name: 'quá lớn.pdf', mimeType: 'application/pdf', buffer: pdf(10 * MB + 4096) });
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Gửi' }).click()]);

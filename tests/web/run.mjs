@@ -16,6 +16,14 @@ import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { evidenceAndDrafts } from './evidence_drafts.mjs';
 
+
+// Today in Hà Nội (UTC+7, no summer time) as dd/mm/yyyy: a completion claim gives its day.
+function todayVN() {
+  const d = new Date(Date.now() + 7 * 3600 * 1000);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+}
+
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
@@ -238,6 +246,11 @@ try {
     await page.getByLabel(/Đã hoàn thành nhiệm vụ/).check();
     await page.getByLabel(/Kết quả thực hiện/).fill('Đã trình Chính phủ ban hành Nghị định; gửi kèm văn bản.');
     await page.getByLabel('Số văn bản minh chứng').fill('999/BCA-WEBTEST');
+    // A completion claim without its day is refused by the field, never guessed.
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Gửi' }).click()]);
+    assert(await page.locator('#completed_on-error').isVisible(), 'no error next to the completion day');
+    assert(await page.getByLabel('Số văn bản minh chứng').inputValue() === '999/BCA-WEBTEST', 'typed text lost');
+    await page.locator('#completed_on').fill(todayVN());
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Gửi' }).click()]);
     assert(page.url().includes(`/phan-cong/${reportedAssignment}`), page.url());
     assert(await page.getByText('Đã gửi báo cáo tiến độ.').isVisible(), 'no confirmation');
@@ -319,6 +332,28 @@ try {
 
   // Evidence files and the review of imported documents (evidence_drafts.mjs).
   await evidenceAndDrafts({ base, sessions, check, assert, shot });
+
+  await check('account page: reached from the name in the header; a wrong current password is said on the form', async () => {
+    const { page } = sessions.viewer;
+    await page.goto(`${base}/`);
+    await Promise.all([page.waitForNavigation(), page.locator('header a.who').click()]);
+    assert(page.url().endsWith('/tai-khoan'), page.url());
+    await page.locator('#current_password').fill('không phải mật khẩu này');
+    await page.locator('#password').fill('một mật khẩu mới dài');
+    await page.locator('#password_again').fill('một mật khẩu mới dài');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Đổi mật khẩu' }).click()]);
+    const error = await page.locator('#account-error').innerText();
+    assert(error.includes('Mật khẩu hiện tại không đúng'), `error: ${error}`);
+    await shot(page, '19-tai-khoan');
+  });
+
+  await check('office: "Nhập văn bản" in the main menu opens the import form', async () => {
+    const { page } = sessions.admin;
+    await page.goto(`${base}/van-ban`);
+    const menu = page.getByRole('navigation', { name: 'Điều hướng chính' });
+    await Promise.all([page.waitForNavigation(), menu.getByRole('link', { name: 'Nhập văn bản' }).click()]);
+    assert(page.url().endsWith('/van-ban/nhap'), page.url());
+  });
 
   await check('sign out', async () => {
     const { page } = sessions.viewer;

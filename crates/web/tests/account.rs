@@ -18,6 +18,11 @@ async fn a_user_changes_their_password_on_the_account_page() {
             page.body.contains("href=\"/tai-khoan\""),
             "the header links to it"
         );
+        assert_eq!(
+            page.body.matches("class=\"current-session\"").count(),
+            1,
+            "[{backend}] the session in use is marked"
+        );
         let csrf = page.csrf();
         let change = |current: &'static str, new: &'static str, again: &'static str| {
             [

@@ -25,6 +25,8 @@ pub struct TokenLine {
     pub expires: String,
     pub live: bool,
     pub state: String,
+    /// The session this page is seen in.
+    pub current: bool,
 }
 
 #[derive(Template)]
@@ -84,6 +86,7 @@ async fn render_page(
                         .unwrap_or(false)
                 });
             TokenLine {
+                current: t.id == web.session.token_id,
                 id: t.id,
                 username: t.username,
                 kind: if t.kind == "session" {
