@@ -106,14 +106,26 @@ pub fn read_rows(bytes: &[u8], columns: &[Column]) -> Result<Vec<SheetRow>, Vec<
             message,
         }]
     };
-    let mut book: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| file_error(format!("not an XLSX file: {e}")))?;
-    let Some(first) = book.sheet_names().first().cloned() else {
-        return Err(file_error("the file has no worksheet".into()));
+    // The XLSX reader panics on some damaged files (an arithmetic overflow on a
+    // cell reference, found by tests/fuzz_imports.rs): a damaged upload is the
+    // sender's error, never a crash of the request.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+            .map_err(|e| file_error(format!("not an XLSX file: {e}")))?;
+        let Some(first) = book.sheet_names().first().cloned() else {
+            return Err(file_error("the file has no worksheet".into()));
+        };
+        book.worksheet_range(&first)
+            .map_err(|e| file_error(format!("cannot read the worksheet '{first}': {e}")))
+    }));
+    let range = match parsed {
+        Ok(range) => range?,
+        Err(_) => {
+            return Err(file_error(
+                "the file is damaged: its worksheet cannot be read as XLSX".into(),
+            ));
+        }
     };
-    let range = book
-        .worksheet_range(&first)
-        .map_err(|e| file_error(format!("cannot read the worksheet '{first}': {e}")))?;
     let (row0, col0) = range.start().unwrap_or((0, 0));
     let mut rows = range
         .rows()
