@@ -173,8 +173,9 @@ fn status_kind(status: u16) -> Option<FailureKind> {
 fn classify_ureq_error(e: &ureq::Error) -> DeliveryError {
     use ureq::Error as E;
     match e {
-        // The request could never work as configured: fix the webhook, do not retry.
-        E::BadUri(_) | E::RequireHttpsOnly(_) | E::InvalidProxyUrl => {
+        // The request could never work as configured (a malformed URL, a header value
+        // that is not allowed): fix the webhook, do not retry.
+        E::Http(_) | E::BadUri(_) | E::RequireHttpsOnly(_) | E::InvalidProxyUrl => {
             DeliveryError::permanent(format!("webhook URL refused: {e}"))
         }
         _ => DeliveryError::transient(format!("webhook not reached: {e}")),

@@ -1,0 +1,5 @@
+//! Real parts for the delivery tests: an SMTP server, a MIME reader, a webhook receiver.
+
+pub mod mime;
+pub mod smtp;
+pub mod webhook;
