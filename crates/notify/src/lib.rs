@@ -24,12 +24,14 @@ mod error;
 mod retry;
 mod webhook;
 
-pub use email::{Email, Security, SettingsError, SmtpSettings, message_id_header, send_email};
+pub use email::{
+    DEFAULT_TIMEOUT, Email, Security, SettingsError, SmtpSettings, message_id_header, send_email,
+};
 pub use error::{DeliveryError, FailureKind};
 pub use retry::{MAX_ATTEMPTS, SCHEDULE, next_attempt_delay, next_attempt_delay_jittered};
 pub use webhook::{
-    HEADER_DELIVERY, HEADER_EVENT, HEADER_SIGNATURE, WEBHOOK_TIMEOUT, Webhook, WebhookResponse,
-    deliver_webhook, deliver_webhook_blocking, sign, verify,
+    HEADER_DELIVERY, HEADER_EVENT, HEADER_SIGNATURE, WEBHOOK_TIMEOUT, Webhook, WebhookOptions,
+    WebhookResponse, deliver_webhook, deliver_webhook_blocking, deliver_webhook_with, sign, verify,
 };
 
 /// The `User-Agent` sent with webhooks and the name given in SMTP `EHLO`-less places:

@@ -88,7 +88,28 @@ pub fn verify(secret: &str, body: &[u8], header: &str) -> bool {
     m.verify_slice(&expected).is_ok()
 }
 
-/// Delivers one notice to `webhook` (runs the blocking client on tokio's blocking pool).
+/// How a delivery is made: its timeout and, for a receiver whose certificate comes from
+/// a private CA, the root certificates to trust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookOptions {
+    /// Time allowed for the whole exchange (connect, send, response).
+    pub timeout: Duration,
+    /// PEM root certificates to trust *instead of* the public web roots (webpki-roots);
+    /// `None` trusts the public roots.
+    pub root_certificates_pem: Option<String>,
+}
+
+impl Default for WebhookOptions {
+    fn default() -> Self {
+        Self {
+            timeout: WEBHOOK_TIMEOUT,
+            root_certificates_pem: None,
+        }
+    }
+}
+
+/// Delivers one notice to `webhook` with the default options (10 s, public roots); the
+/// blocking client runs on tokio's blocking pool.
 ///
 /// `delivery_id` must be the same on every retry of the same notice; `event_kind` names
 /// what happened (`task.assigned`, `task.overdue`, …).
@@ -98,32 +119,78 @@ pub async fn deliver_webhook(
     delivery_id: &str,
     event_kind: &str,
 ) -> Result<WebhookResponse, DeliveryError> {
+    deliver_webhook_with(
+        webhook,
+        body_json,
+        delivery_id,
+        event_kind,
+        &WebhookOptions::default(),
+    )
+    .await
+}
+
+/// [`deliver_webhook`] with explicit [`WebhookOptions`].
+pub async fn deliver_webhook_with(
+    webhook: &Webhook,
+    body_json: &[u8],
+    delivery_id: &str,
+    event_kind: &str,
+    options: &WebhookOptions,
+) -> Result<WebhookResponse, DeliveryError> {
     let webhook = webhook.clone();
     let body = body_json.to_vec();
     let delivery_id = delivery_id.to_owned();
     let event_kind = event_kind.to_owned();
+    let options = options.clone();
     tokio::task::spawn_blocking(move || {
-        deliver_webhook_blocking(&webhook, &body, &delivery_id, &event_kind, WEBHOOK_TIMEOUT)
+        deliver_webhook_blocking(&webhook, &body, &delivery_id, &event_kind, &options)
     })
     .await
     .map_err(|e| DeliveryError::transient(format!("webhook task failed: {e}")))?
 }
 
-/// The blocking form of [`deliver_webhook`], with an explicit timeout.
+fn root_certs(pem: &str) -> Result<ureq::tls::RootCerts, DeliveryError> {
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(pem.as_bytes()) {
+        match item {
+            Ok(ureq::tls::PemItem::Certificate(cert)) => certs.push(cert),
+            Ok(_) => {}
+            Err(e) => {
+                return Err(DeliveryError::permanent(format!(
+                    "root certificate PEM unusable: {e}"
+                )));
+            }
+        }
+    }
+    if certs.is_empty() {
+        return Err(DeliveryError::permanent(
+            "root certificate PEM holds no certificate",
+        ));
+    }
+    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
+}
+
+/// The blocking form of [`deliver_webhook_with`].
 pub fn deliver_webhook_blocking(
     webhook: &Webhook,
     body_json: &[u8],
     delivery_id: &str,
     event_kind: &str,
-    timeout: Duration,
+    options: &WebhookOptions,
 ) -> Result<WebhookResponse, DeliveryError> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
+    let mut config = ureq::Agent::config_builder()
+        .timeout_global(Some(options.timeout))
         .http_status_as_error(false)
         .max_redirects(0)
-        .user_agent(crate::USER_AGENT)
-        .build()
-        .into();
+        .user_agent(crate::USER_AGENT);
+    if let Some(pem) = &options.root_certificates_pem {
+        config = config.tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(root_certs(pem)?)
+                .build(),
+        );
+    }
+    let agent: ureq::Agent = config.build().into();
     let signature = sign(&webhook.secret, body_json);
     let result = agent
         .post(&webhook.url)

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use support::mime;
 use support::smtp::{Options, TestSmtp};
-use support::webhook::{Receiver, SECRET};
+use support::webhook::{HttpsReceiver, Receiver, SECRET};
 use tiendo_notify::{
-    DeliveryError, Email, FailureKind, Security, SmtpSettings, Webhook, deliver_webhook,
-    deliver_webhook_blocking, send_email, sign, verify,
+    DeliveryError, Email, FailureKind, Security, SmtpSettings, Webhook, WebhookOptions,
+    deliver_webhook, deliver_webhook_blocking, deliver_webhook_with, send_email, sign, verify,
 };
 
 const USER: &str = "vpcp-tiendo";
@@ -380,7 +380,11 @@ async fn webhook_timeout_is_transient() {
     let receiver = Receiver::start().await;
     let w = hook(&receiver, "/slow");
     let e = tokio::task::spawn_blocking(move || {
-        deliver_webhook_blocking(&w, BODY, "d", "k", Duration::from_millis(300))
+        let options = WebhookOptions {
+            timeout: Duration::from_millis(300),
+            ..WebhookOptions::default()
+        };
+        deliver_webhook_blocking(&w, BODY, "d", "k", &options)
     })
     .await
     .unwrap()
@@ -396,4 +400,32 @@ async fn webhook_bad_url_is_permanent() {
     };
     let e = deliver_webhook(&w, BODY, "d", "k").await.unwrap_err();
     assert_eq!(e.kind, FailureKind::Permanent, "{e}");
+}
+
+#[tokio::test]
+async fn webhook_over_https_with_a_private_root() {
+    let receiver = HttpsReceiver::start().await;
+    let w = Webhook {
+        url: format!("https://127.0.0.1:{}/hook", receiver.addr.port()),
+        secret: SECRET.into(),
+    };
+    let options = WebhookOptions {
+        root_certificates_pem: Some(receiver.certificate_pem.clone()),
+        ..WebhookOptions::default()
+    };
+    let ok = deliver_webhook_with(&w, BODY, "dlv-tls", "task.assigned", &options)
+        .await
+        .expect("delivered over TLS");
+    assert_eq!((ok.status, ok.body_excerpt.as_str()), (200, "secured"));
+    let seen = receiver.seen();
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].verified);
+    assert_eq!(seen[0].header("x-tiendo-delivery"), "dlv-tls");
+
+    // with the public roots only, the self-signed certificate is refused: transient
+    let e = deliver_webhook(&w, BODY, "dlv-tls", "task.assigned")
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind, e.code), (FailureKind::Transient, None), "{e}");
+    assert_eq!(receiver.seen().len(), 1);
 }

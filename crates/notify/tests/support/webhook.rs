@@ -2,6 +2,7 @@
 //! `tiendo_notify::verify` and records what it saw. Paths:
 //! `/flaky` answers 500 the first time and 200 after; `/gone` 410; `/busy` 429;
 //! `/bad-request` 400; `/slow` waits 3 s; anything else 200. A bad signature gets 401.
+//! [`HttpsReceiver`] answers 200 over TLS (raw HTTP/1.1 on tokio-rustls).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -113,5 +114,111 @@ async fn handle(
             (StatusCode::OK, "late".into())
         }
         _ => (StatusCode::OK, format!("received {}", calls_here)),
+    }
+}
+
+/// A bare HTTPS endpoint: TLS with a self-signed certificate, reads one request, checks its
+/// signature, answers `200 secured` (or 401), closes.
+pub struct HttpsReceiver {
+    pub addr: SocketAddr,
+    pub certificate_pem: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for HttpsReceiver {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl HttpsReceiver {
+    pub async fn start() -> HttpsReceiver {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (certificate_pem, acceptor) = super::tls::self_signed();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let shared = seen.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let Ok(mut tls) = acceptor.accept(socket).await else {
+                    continue;
+                };
+                let mut raw = Vec::new();
+                let mut buf = [0_u8; 4096];
+                let (head_len, content_length) = loop {
+                    let Ok(n) = tls.read(&mut buf).await else {
+                        break (0, 0);
+                    };
+                    if n == 0 {
+                        break (0, 0);
+                    }
+                    raw.extend_from_slice(&buf[..n]);
+                    if let Some(i) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&raw[..i]).to_ascii_lowercase();
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        break (i + 4, length);
+                    }
+                };
+                if head_len == 0 {
+                    continue;
+                }
+                while raw.len() < head_len + content_length {
+                    match tls.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => raw.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&raw[..head_len]).into_owned();
+                let mut headers = HeaderMap::new();
+                for line in head.lines().skip(1) {
+                    if let Some((k, v)) = line.split_once(':')
+                        && let (Ok(k), Ok(v)) = (
+                            axum::http::HeaderName::try_from(k.trim()),
+                            axum::http::HeaderValue::try_from(v.trim()),
+                        )
+                    {
+                        headers.insert(k, v);
+                    }
+                }
+                let body = raw[head_len..].to_vec();
+                let signature = headers
+                    .get("x-tiendo-signature")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                let verified = tiendo_notify::verify(SECRET, &body, &signature);
+                shared.lock().unwrap().push(Seen {
+                    path: head.split_whitespace().nth(1).unwrap_or("").to_owned(),
+                    headers,
+                    body,
+                    verified,
+                });
+                let reply: &[u8] = if verified {
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\nsecured"
+                } else {
+                    b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                };
+                let _ = tls.write_all(reply).await;
+                let _ = tls.shutdown().await;
+            }
+        });
+        HttpsReceiver {
+            addr,
+            certificate_pem,
+            seen,
+            task,
+        }
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
     }
 }
