@@ -71,6 +71,14 @@ pub fn sign(secret: &str, body: &[u8]) -> String {
 
 /// Whether `header` (an `X-Tiendo-Signature` value) is the signature of `body` with
 /// `secret`. The comparison is constant-time; a malformed header is simply `false`.
+///
+/// ```
+/// let body = br#"{"event":"task.overdue","task":42}"#;
+/// let header = tiendo_notify::sign("secret", body);
+/// assert!(header.starts_with("sha256="));
+/// assert!(tiendo_notify::verify("secret", body, &header));
+/// assert!(!tiendo_notify::verify("secret", br#"{"event":"task.overdue","task":43}"#, &header));
+/// ```
 pub fn verify(secret: &str, body: &[u8], header: &str) -> bool {
     let header = header.trim();
     let Some(hex_part) = header

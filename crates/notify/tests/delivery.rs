@@ -115,6 +115,37 @@ async fn vietnamese_notice_over_starttls_with_auth() {
 }
 
 #[tokio::test]
+async fn settings_from_the_environment_scheme() {
+    // the whole scheme end to end: URL, sender, password apart, private CA from a file
+    let server = TestSmtp::start(starttls_auth()).await;
+    let ca_file = std::env::temp_dir().join(format!("tiendo-notify-ca-{}.pem", server.addr.port()));
+    std::fs::write(&ca_file, &server.certificate_pem).unwrap();
+    let url = format!(
+        "smtp://{USER}@127.0.0.1:{}?tls=starttls&timeout=5",
+        server.addr.port()
+    );
+    let ca = ca_file.to_string_lossy().into_owned();
+    let vars = [
+        ("TIENDO_SMTP_URL", url.as_str()),
+        ("TIENDO_SMTP_FROM", FROM),
+        ("TIENDO_SMTP_PASSWORD", PASSWORD),
+        ("TIENDO_SMTP_CA_FILE", ca.as_str()),
+    ];
+    let s = SmtpSettings::from_vars(|name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| (*v).to_owned())
+    })
+    .unwrap()
+    .unwrap();
+    std::fs::remove_file(&ca_file).unwrap();
+    assert_eq!(s.security, Security::StartTls);
+    assert_eq!(s.timeout, Duration::from_secs(5));
+    send_email(&s, &notice()).await.expect("sent");
+    assert_eq!(server.messages()[0].authenticated_as.as_deref(), Some(USER));
+}
+
+#[tokio::test]
 async fn a_resent_notice_keeps_its_message_id() {
     let server = TestSmtp::start(starttls_auth()).await;
     let mut email = notice();
