@@ -362,8 +362,8 @@ pub struct Email {
     /// notice re-sent after a crash is recognisable as the same message. See
     /// [`message_id_header`].
     pub message_id: String,
-    /// The page the notice is about; appended to the text and HTML parts when they do
-    /// not already contain it.
+    /// The page the notice is about; appended to the text and HTML parts (before
+    /// `</body>` in a whole document) when they do not already contain it.
     pub link: String,
 }
 
@@ -400,6 +400,29 @@ fn escape_html(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// The text and HTML parts with `link` added where they lack it: at the end of the text,
+/// and in its own paragraph before `</body>` (or at the end of a fragment) of the HTML.
+fn with_link(text: &str, html: &str, link: &str) -> (String, String) {
+    let link = link.trim();
+    let mut text = text.to_owned();
+    let mut html = html.to_owned();
+    if link.is_empty() {
+        return (text, html);
+    }
+    if !text.contains(link) {
+        text = format!("{}\n\n{link}\n", text.trim_end());
+    }
+    let href = escape_html(link);
+    if !html.contains(link) && !html.contains(&href) {
+        let paragraph = format!("<p><a href=\"{href}\">{href}</a></p>\n");
+        match html.to_ascii_lowercase().rfind("</body>") {
+            Some(at) => html.insert_str(at, &paragraph),
+            None => html = format!("{}\n{paragraph}", html.trim_end()),
+        }
+    }
+    (text, html)
+}
+
 /// Builds the message: `From`, `To`, the UTF-8 subject (RFC 2047 encoded), `Date`,
 /// `Message-ID`, and a multipart/alternative body with text/plain then text/html.
 fn build_message(settings: &SmtpSettings, email: &Email) -> Result<Message, DeliveryError> {
@@ -410,18 +433,7 @@ fn build_message(settings: &SmtpSettings, email: &Email) -> Result<Message, Deli
         DeliveryError::permanent(format!("recipient `{}` is not an address: {e}", email.to))
     })?;
     let to = Mailbox::new(email.to_name.clone(), address);
-    let link = email.link.trim();
-    let mut text = email.text.clone();
-    let mut html = email.html.clone();
-    if !link.is_empty() {
-        if !text.contains(link) {
-            text = format!("{}\n\n{link}\n", text.trim_end());
-        }
-        if !html.contains(link) {
-            let href = escape_html(link);
-            html = format!("{html}\n<p><a href=\"{href}\">{href}</a></p>\n");
-        }
-    }
+    let (text, html) = with_link(&email.text, &email.html, &email.link);
     Message::builder()
         .from(from)
         .to(to)
@@ -654,6 +666,39 @@ mod tests {
             "<outbox.42/3@chinhphu.vn>"
         );
         assert_eq!(message_id_header("", "x"), "<notice@tiendo.invalid>");
+    }
+
+    #[test]
+    fn the_link_is_added_where_missing() {
+        let link = "https://tiendo.gov.vn/nhiem-vu/42?tab=1&x=2";
+        // already in both: unchanged
+        let text = format!("Xem {link}");
+        let html = "<a href=\"https://tiendo.gov.vn/nhiem-vu/42?tab=1&amp;x=2\">Xem</a>";
+        assert_eq!(
+            with_link(&text, html, link),
+            (text.clone(), html.to_owned())
+        );
+        // a whole document gets it inside <body>
+        let (text, html) = with_link(
+            "Nhiệm vụ quá hạn.\n",
+            "<html><body><p>Nhiệm vụ</p></BODY></html>",
+            link,
+        );
+        assert_eq!(text, format!("Nhiệm vụ quá hạn.\n\n{link}\n"));
+        assert_eq!(
+            html,
+            "<html><body><p>Nhiệm vụ</p><p><a href=\"https://tiendo.gov.vn/nhiem-vu/42?tab=1&amp;x=2\">https://tiendo.gov.vn/nhiem-vu/42?tab=1&amp;x=2</a></p>\n</BODY></html>"
+        );
+        // a fragment gets it at the end; no link, nothing added
+        assert!(
+            with_link("a", "<p>b</p>", link)
+                .1
+                .starts_with("<p>b</p>\n<p><a href=")
+        );
+        assert_eq!(
+            with_link("a", "<p>b</p>", " "),
+            ("a".into(), "<p>b</p>".into())
+        );
     }
 
     #[test]

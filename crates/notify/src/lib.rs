@@ -34,6 +34,5 @@ pub use webhook::{
     WebhookResponse, deliver_webhook, deliver_webhook_blocking, deliver_webhook_with, sign, verify,
 };
 
-/// The `User-Agent` sent with webhooks and the name given in SMTP `EHLO`-less places:
-/// `tiendo/<crate version>`.
+/// The `User-Agent` sent with webhooks: `tiendo/<crate version>`.
 pub const USER_AGENT: &str = concat!("tiendo/", env!("CARGO_PKG_VERSION"));

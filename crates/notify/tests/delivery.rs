@@ -237,6 +237,20 @@ async fn server_answering_451_is_transient() {
 }
 
 #[tokio::test]
+async fn a_relay_hanging_up_is_transient() {
+    let server = TestSmtp::start(Options {
+        hang_up_after_data: true,
+        ..starttls_auth()
+    })
+    .await;
+    let e = expect_failure(
+        send_email(&settings(&server, Security::StartTls), &notice()).await,
+        FailureKind::Transient,
+    );
+    assert_eq!(e.code, None);
+}
+
+#[tokio::test]
 async fn unknown_recipient_is_permanent() {
     let server = TestSmtp::start(Options {
         rcpt_reply: Some("550 5.1.1 No such user here".into()),

@@ -23,6 +23,8 @@ pub struct Options {
     pub auth_mechanisms: Option<String>,
     /// Reply to MAIL FROM with this line instead of 250 (e.g. `451 4.3.0 try later`).
     pub mail_reply: Option<String>,
+    /// Close the connection without a word when DATA ends (a relay that crashed).
+    pub hang_up_after_data: bool,
     /// Reply to RCPT TO with this line instead of 250 (e.g. `550 5.1.1 no such user`).
     pub rcpt_reply: Option<String>,
 }
@@ -283,6 +285,9 @@ async fn session(stream: Box<dyn Io>, state: &mut State, greet: bool) -> Next {
                     let l = l.strip_prefix('.').unwrap_or(&l);
                     data.push_str(l);
                     data.push_str("\r\n");
+                }
+                if state.options.hang_up_after_data {
+                    return Next::Closed;
                 }
                 state.received.lock().unwrap().push(Received {
                     mail_from: mail_from.take().unwrap_or_default(),
