@@ -2,6 +2,7 @@
 
 mod backup;
 mod first_run;
+mod notify;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -76,6 +77,10 @@ enum Command {
         /// How many scheduled backups to keep (the oldest are removed).
         #[arg(long, env = "TIENDO_BACKUP_KEEP", default_value_t = 7)]
         backup_keep: usize,
+        /// How often the notification scheduler runs, in seconds; 0 turns it off
+        /// (docs/notifications.md). The mail server is TIENDO_SMTP_URL.
+        #[arg(long, env = "TIENDO_NOTIFY_EVERY", default_value_t = 60)]
+        notify_every: u64,
     },
     /// Back up the database into one file (a zip with a manifest) while it is in
     /// use: SQLite through VACUUM INTO, PostgreSQL as JSON Lines plus pg_dump when
@@ -104,6 +109,12 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Notifications: run the scheduler's work for a day, try the mail server
+    /// (docs/notifications.md).
+    Notify {
+        #[command(subcommand)]
+        command: notify::NotifyCommand,
     },
     /// Import a document and its tasks from JSON Lines in the gold format; with
     /// --all, a whole database written by `export --all` into an empty one.
@@ -320,6 +331,9 @@ enum UserCommand {
         agency: Option<String>,
         #[arg(long)]
         name: Option<String>,
+        /// Where emailed notices go.
+        #[arg(long)]
+        email: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -461,6 +475,7 @@ async fn run(cli: Cli) -> Result<()> {
             backup_dir,
             backup_every,
             backup_keep,
+            notify_every,
         } => {
             let schedule = backup::schedule(backup_dir, &backup_every, backup_keep)?;
             let service = open(
@@ -469,6 +484,7 @@ async fn run(cli: Cli) -> Result<()> {
                     due_soon_days,
                     max_evidence_bytes: max_evidence_kb.saturating_mul(1024),
                     trust_forwarded_for: behind_proxy,
+                    notify: notify::settings(&format!("http://{addr}"))?,
                     ..Config::default()
                 },
             )
@@ -516,6 +532,21 @@ async fn run(cli: Cli) -> Result<()> {
                     schedule,
                 ));
             }
+            if notify_every > 0 {
+                eprintln!(
+                    "notifications every {notify_every} s{}",
+                    if service.config.notify.smtp.is_some() {
+                        ", email through TIENDO_SMTP_URL"
+                    } else {
+                        " (in the pages; no mail server set)"
+                    }
+                );
+                tokio::spawn(tiendo_service::notify::scheduler::run(
+                    service.clone(),
+                    std::sync::Arc::new(tiendo_service::notify::scheduler::SystemClock),
+                    std::time::Duration::from_secs(notify_every),
+                ));
+            }
             eprintln!("tiendo listening on http://{bound} (API: http://{bound}/api/openapi.json)");
             first_run::print(bound, setup_secret.as_deref(), &demo_accounts);
             tiendo_server::serve_on(service, listener).await?;
@@ -528,6 +559,7 @@ async fn run(cli: Cli) -> Result<()> {
                     role,
                     agency,
                     name,
+                    email,
                     data,
                 },
         } => {
@@ -541,6 +573,7 @@ async fn run(cli: Cli) -> Result<()> {
                         role,
                         agency,
                         display_name: name,
+                        email,
                     },
                 )
                 .await
@@ -550,6 +583,7 @@ async fn run(cli: Cli) -> Result<()> {
                 user.username, user.role, user.id
             );
         }
+        Command::Notify { command } => notify::run(command).await?,
         Command::User {
             command:
                 UserCommand::ResetPassword {

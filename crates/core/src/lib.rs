@@ -8,6 +8,7 @@ pub mod dbquality;
 pub mod deadline;
 pub mod indicator;
 pub mod model;
+pub mod notify;
 pub mod policy;
 pub mod printed;
 pub mod repeat;

@@ -233,7 +233,17 @@ pub struct User {
     /// before doing anything else.
     #[serde(default)]
     pub must_change_password: bool,
+    /// Where emailed notices go, if anywhere.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Whether the user chose email besides the bell.
+    #[serde(default = "default_true")]
+    pub notify_email: bool,
     pub created_at: String,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// A sign-in session or a long-lived API token, as its owner and the

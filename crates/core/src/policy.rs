@@ -74,6 +74,8 @@ pub enum Write {
     },
     /// Define indicators and their targets.
     ManageIndicators,
+    /// Edit the notification rules and webhooks; read every notice sent.
+    ManageNotifications,
     /// Enter measurements of `agency` (`None`: national figures, the office's).
     Measure {
         agency: Option<i64>,
@@ -196,6 +198,7 @@ mod tests {
             Write::ReviewReport,
             Write::DecideExtension,
             Write::ManageIndicators,
+            Write::ManageNotifications,
             Write::Measure { agency: None },
         ];
         for w in office_writes {

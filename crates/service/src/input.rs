@@ -248,6 +248,9 @@ pub struct UserInput {
     pub agency: Option<String>,
     #[serde(default)]
     pub display_name: Option<String>,
+    /// Where emailed notices go.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
@@ -269,6 +272,12 @@ pub struct UserPatchInput {
     pub display_name: Option<String>,
     #[serde(default)]
     pub active: Option<bool>,
+    /// The address for emailed notices; "" removes it. Users set their own.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Whether notices come by email too (the bell is always on). Users set their own.
+    #[serde(default)]
+    pub notify_email: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]

@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod import;
 pub mod indicators;
 pub mod input;
+pub mod notify;
 pub mod passwords;
 pub mod reports;
 pub mod scoring;
@@ -70,6 +71,8 @@ pub struct Config {
     /// `X-Forwarded-For` (the one the proxy added) rather than the connection's,
     /// which is the proxy's for everyone. Only when the proxy sets that header.
     pub trust_forwarded_for: bool,
+    /// Notifications: the pages' public address and the mail server.
+    pub notify: notify::NotifySettings,
 }
 
 impl Default for Config {
@@ -80,6 +83,7 @@ impl Default for Config {
             read_cache: true,
             max_evidence_bytes: evidence::DEFAULT_MAX_EVIDENCE_BYTES,
             trust_forwarded_for: false,
+            notify: notify::NotifySettings::default(),
         }
     }
 }

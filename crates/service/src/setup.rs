@@ -138,6 +138,7 @@ impl Service {
                 .map(str::trim)
                 .filter(|d| !d.is_empty())
                 .map(String::from),
+            email: None,
         };
         match self.create_user(None, &input).await {
             Ok(user) => Ok(user),
@@ -161,6 +162,7 @@ impl Service {
                 role: role.into(),
                 agency: agency.map(String::from),
                 display_name: Some(display_name.into()),
+                email: None,
             };
             match self.create_user(None, &input).await {
                 Ok(_) => out.push(DemoAccount {

@@ -64,6 +64,10 @@ impl Service {
                     password_hash: hash,
                     role: role.as_str().into(),
                     agency_id,
+                    email: match input.email.as_deref() {
+                        Some(e) if !e.trim().is_empty() => Some(email_address(e)?),
+                        _ => None,
+                    },
                 },
                 &Stamp::now(actor.map(|a| a.user_id)),
             )
@@ -84,6 +88,7 @@ impl Service {
     ) -> Result<User> {
         let actor = &session.actor;
         let own = actor.user_id == id;
+        // What users may change of their own: password, email and channels.
         let own_password_only = own
             && input.role.is_none()
             && input.agency.is_none()
@@ -148,6 +153,11 @@ impl Service {
             Some(d) => Some(optional("display_name", Some(d), 200)?),
             None => None,
         };
+        let email = match input.email.as_deref() {
+            Some(e) if e.trim().is_empty() => Some(None),
+            Some(e) => Some(Some(email_address(e)?)),
+            None => None,
+        };
         let patch = UserPatch {
             display_name: display,
             role,
@@ -156,6 +166,8 @@ impl Service {
             password_hash: hash,
             must_change_password: must_change,
             keep_token_id,
+            email,
+            notify_email: input.notify_email,
         };
         let user = self
             .store
@@ -268,5 +280,55 @@ impl Service {
         let only = (actor.role != Role::Admin).then_some(actor.user_id);
         let (items, total) = self.store.list_users(p.page, p.per_page, only).await?;
         Ok(page(items, total, p))
+    }
+}
+
+/// An email address as users type it: trimmed, one `@`, a dotted domain, no
+/// spaces; enough to catch typing slips (the mail server has the last word).
+pub(crate) fn email_address(text: &str) -> Result<String> {
+    let e = text.trim();
+    let bad = |why: &str| Err(ServiceError::invalid("email", why.to_string()));
+    if e.len() > 254 {
+        return bad("is too long (254 characters at most)");
+    }
+    if e.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
+    {
+        return bad("must be one address, without spaces");
+    }
+    let Some((local, domain)) = e.split_once('@') else {
+        return bad("must look like name@domain.gov.vn");
+    };
+    if local.is_empty()
+        || domain.contains('@')
+        || !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+    {
+        return bad("must look like name@domain.gov.vn");
+    }
+    Ok(e.to_string())
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::email_address;
+
+    #[test]
+    fn addresses_are_checked_for_typing_slips() {
+        assert_eq!(
+            email_address(" dau.moi@moh.gov.vn ").unwrap(),
+            "dau.moi@moh.gov.vn"
+        );
+        for bad in [
+            "dau moi@moh.gov.vn",
+            "moh.gov.vn",
+            "a@b",
+            "a@@b.vn",
+            "@b.vn",
+            "a@b.vn, c@d.vn",
+        ] {
+            assert!(email_address(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -31,7 +31,12 @@ pub const FORMAT: &str = "tiendo-export";
 pub const FORMAT_VERSION: i64 = 1;
 /// Tables the migrations fill themselves (the data version counter, the audit
 /// chain's head): an import replaces their rows instead of requiring them empty.
-pub const SEEDED_TABLES: &[&str] = &["data_version", "audit_head", "token_policy"];
+pub const SEEDED_TABLES: &[&str] = &[
+    "data_version",
+    "audit_head",
+    "token_policy",
+    "notify_progress",
+];
 /// Tables never exported: the migration bookkeeping, and the counters of failed
 /// sign-ins (guesses, not data).
 pub const SKIPPED_TABLES: &[&str] = &["schema_migrations", "sign_in_failures"];

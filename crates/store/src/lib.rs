@@ -68,6 +68,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
         17,
         include_str!("../migrations/0017_usernames_ignore_case.sql"),
     ),
+    // notifications (issue 13): the outbox, notices, rules, webhooks, emails
+    (18, include_str!("../migrations/0018_notifications.sql")),
 ];
 
 /// The migration that starts the audit chain (0015_audit_chain.sql): databases
@@ -495,4 +497,30 @@ mod tests {
         drop(held);
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+// Notifications: the outbox, notices, rules and webhooks (repo/notices.rs).
+forward! {
+    read fn planned_through() -> Option<NaiveDate>;
+    write fn write_planned_day(day: NaiveDate, causes: &[NewCause]) -> u64;
+    read fn unexpanded_causes(limit: i64) -> Vec<CauseRow>;
+    write fn write_expansion(cause_id: i64, notices: &[NewNotice], now: Micros) -> bool;
+    write fn claim_notices(now: Micros, lease_until: Micros, limit: i64) -> Vec<(NoticeRow, CauseRow)>;
+    write fn finish_notice(id: i64, outcome: &NoticeOutcome) -> ();
+    read fn list_notices(f: &NoticeFilter) -> (Vec<NoticeRow>, i64);
+    read fn unread_count(user_id: i64) -> i64;
+    write fn mark_read(user_id: i64, ids: Option<&[i64]>) -> u64;
+    read fn notice_attempts(notice_id: i64) -> Vec<NoticeAttempt>;
+    read fn notify_rules() -> Option<(String, i64)>;
+    write fn save_notify_rules(text: &str, before: &str, stamp: &Stamp) -> i64;
+    read fn list_webhooks() -> Vec<WebhookRow>;
+    write fn create_webhook(url: &str, secret: &str, description: &str, stamp: &Stamp) -> i64;
+    write fn set_webhook_active(id: i64, active: bool, stamp: &Stamp) -> ();
+    read fn notify_recipients() -> Vec<Recipient>;
+    read fn open_due_on(due: NaiveDate, as_of: NaiveDate) -> Vec<KnownAssignment>;
+    read fn open_due_between(from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> Vec<KnownAssignment>;
+    read fn current_states(assignment_ids: &[i64]) -> Vec<KnownAssignment>;
+    read fn commitments_between(from: NaiveDate, to: NaiveDate, known_by: Micros) -> Vec<(i64, i64, i64, NaiveDate)>;
+    read fn agency_review_counts(from: Micros, to: Micros) -> Vec<(i64, i64, i64)>;
+    read fn still_pending(entity: &str, id: i64) -> bool;
 }

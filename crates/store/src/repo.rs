@@ -137,7 +137,9 @@ async fn audit(tx: &mut Tx<'_>, stamp: &Stamp, entry: &Audit) -> Result<(), Stor
         tx,
         &[chain::PendingEvent::new(stamp, entry.entity, entry.entity_id, &entry.action, entry.changes.clone())],
     )
-    .await
+    .await?;
+    // The outbox: a change that sets notices off writes their cause with itself.
+    notices::cause_for_change(tx, stamp, entry).await
 }
 
 /// One page of a list and the number of rows in all: `SELECT COUNT(*)` then
@@ -312,3 +314,5 @@ include!("repo/security.rs");
 pub use security::*;
 include!("repo/tokens.rs");
 pub use tokens::*;
+include!("repo/notices.rs");
+pub use notices::*;

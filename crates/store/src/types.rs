@@ -368,6 +368,8 @@ pub struct NewUser {
     pub password_hash: String,
     pub role: String,
     pub agency_id: Option<i64>,
+    /// Where emailed notices go.
+    pub email: Option<String>,
 }
 
 /// The changes to a user; `None` leaves a field as it is.
@@ -383,6 +385,10 @@ pub struct UserPatch {
     /// When the password changes, the one token not revoked (the session of a
     /// user who changes their own).
     pub keep_token_id: Option<i64>,
+    /// The address for emailed notices (`Some(None)` removes it).
+    pub email: Option<Option<String>>,
+    /// Whether the user wants notices by email too (the bell is always on).
+    pub notify_email: Option<bool>,
 }
 
 /// A user with the secret needed to sign in.
@@ -671,4 +677,147 @@ pub struct ScoreRunRow {
     pub created_at: Micros,
     /// The run that replaced this one, if any.
     pub replaced_by: Option<i64>,
+}
+
+// ---------------------------------------------------------------- notifications
+
+/// A cause of notices to write to the outbox (repo/notices.rs).
+#[derive(Debug, Clone)]
+pub struct NewCause {
+    /// Unique: the same cause is never written twice.
+    pub key: String,
+    pub trigger: tiendo_core::notify::Trigger,
+    /// For calendar causes, the rule that made it; event causes go to every rule
+    /// of their trigger.
+    pub rule_name: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    /// Who sent the report or request the cause is about.
+    pub author_id: Option<i64>,
+    /// The day it is about (the planned day, or the day of the change).
+    pub day: NaiveDate,
+    /// What the notice needs to be worded and checked: assignment ids, counts…
+    pub payload: serde_json::Value,
+}
+
+/// A cause as written.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CauseRow {
+    pub id: i64,
+    pub key: String,
+    pub trigger: tiendo_core::notify::Trigger,
+    pub rule_name: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub day: NaiveDate,
+    pub payload: serde_json::Value,
+    pub created_at: Micros,
+}
+
+/// One notice to write for a cause: one recipient on one channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotice {
+    pub trigger: tiendo_core::notify::Trigger,
+    pub channel: tiendo_core::notify::Channel,
+    /// "user:12" or "webhook:3": unique per cause and channel.
+    pub recipient: String,
+    pub user_id: Option<i64>,
+    pub webhook_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    /// The email address or webhook URL at the time it was made.
+    pub address: Option<String>,
+}
+
+/// A notice as stored.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NoticeRow {
+    pub id: i64,
+    pub cause_id: i64,
+    pub trigger: tiendo_core::notify::Trigger,
+    pub channel: tiendo_core::notify::Channel,
+    pub recipient: String,
+    pub user_id: Option<i64>,
+    pub webhook_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    pub address: Option<String>,
+    pub subject: String,
+    pub body: String,
+    pub link: String,
+    /// pending, sending, sent, failed, obsolete
+    pub state: String,
+    pub attempts: i64,
+    pub next_attempt_at: Micros,
+    pub sent_at: Option<Micros>,
+    pub read_at: Option<Micros>,
+    pub last_error: Option<String>,
+    pub created_at: Micros,
+}
+
+/// How a delivery attempt ended.
+#[derive(Debug, Clone)]
+pub enum NoticeOutcome {
+    Sent {
+        subject: String,
+        body: String,
+        link: String,
+        detail: String,
+    },
+    Retry {
+        at: Micros,
+        error: String,
+    },
+    Failed {
+        error: String,
+    },
+    /// What the notice was about no longer holds (the work was done meanwhile).
+    Obsolete {
+        why: String,
+    },
+}
+
+/// One delivery attempt, for the office's log.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NoticeAttempt {
+    pub attempt: i64,
+    pub at: Micros,
+    pub outcome: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NoticeFilter {
+    pub user_id: Option<i64>,
+    pub channel: Option<tiendo_core::notify::Channel>,
+    pub agency_id: Option<i64>,
+    pub state: Option<String>,
+    pub unread_only: bool,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A user who may be told something.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub id: i64,
+    pub username: String,
+    pub display_name: Option<String>,
+    pub role: String,
+    pub agency_id: Option<i64>,
+    pub email: Option<String>,
+    pub notify_email: bool,
+}
+
+/// A webhook of the office.
+#[derive(Debug, Clone)]
+pub struct WebhookRow {
+    pub id: i64,
+    pub url: String,
+    /// Signs each delivery (HMAC-SHA256); shown once, when made.
+    pub secret: String,
+    pub description: String,
+    pub active: bool,
+    pub created_at: Micros,
 }

@@ -94,7 +94,7 @@ pub mod spans {
         }
     }
 
-    fn known_from_row(row: &DbRow) -> Result<KnownAssignment, StoreError> {
+    pub(super) fn known_from_row(row: &DbRow) -> Result<KnownAssignment, StoreError> {
         Ok(KnownAssignment {
             assignment_id: row.try_get("assignment_id")?,
             task_id: row.try_get("task_id")?,
@@ -108,7 +108,7 @@ pub mod spans {
         })
     }
 
-    const KNOWN_COLS: &str = "s.assignment_id, s.task_id, s.agency_id, s.deadline_kind, s.due, s.completed_on, s.cancelled";
+    pub(super) const KNOWN_COLS: &str = "s.assignment_id, s.task_id, s.agency_id, s.deadline_kind, s.due, s.completed_on, s.cancelled";
 
     /// The known state, at the end of `as_of`, of every assignment of the given tasks.
     pub async fn known_for_tasks(pool: &Pool, task_ids: &[i64], as_of: NaiveDate) -> Result<Vec<KnownAssignment>, StoreError> {

@@ -5,7 +5,7 @@ pub mod users {
 
     use super::*;
 
-    const USER_COLS: &str = "id, username, display_name, role, agency_id, active, must_change_password, created_at";
+    const USER_COLS: &str = "id, username, display_name, role, agency_id, active, must_change_password, email, notify_email, created_at";
 
     fn user_from(row: &DbRow) -> Result<User, StoreError> {
         Ok(User {
@@ -16,6 +16,8 @@ pub mod users {
             agency_id: row.try_get("agency_id")?,
             active: row.try_get("active")?,
             must_change_password: row.try_get("must_change_password")?,
+            email: row.try_get("email")?,
+            notify_email: row.try_get("notify_email")?,
             created_at: instant_rfc3339(row.try_get("created_at")?),
         })
     }
@@ -24,13 +26,14 @@ pub mod users {
         let (_guard, mut tx) = backend.begin().await?;
         let mut sql = Sql::default();
         sql.push_args(
-            "INSERT INTO users (username, display_name, password_hash, role, agency_id, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, TRUE, ?, ?) RETURNING id",
+            "INSERT INTO users (username, display_name, password_hash, role, agency_id, email, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, ?) RETURNING id",
             [
                 Arg::Text(u.username.clone()),
                 Arg::OptText(u.display_name.clone()),
                 Arg::Text(u.password_hash.clone()),
                 Arg::Text(u.role.clone()),
                 Arg::OptI64(u.agency_id),
+                Arg::OptText(u.email.clone()),
                 Arg::I64(stamp.recorded_at),
                 Arg::I64(stamp.recorded_at),
             ],
@@ -43,7 +46,7 @@ pub mod users {
                 entity: "user",
                 entity_id: id,
                 action: "create".into(),
-                changes: serde_json::json!({"username": u.username, "display_name": u.display_name, "role": u.role, "agency_id": u.agency_id}),
+                changes: serde_json::json!({"username": u.username, "display_name": u.display_name, "role": u.role, "agency_id": u.agency_id, "email": u.email}),
             },
         )
         .await?;
@@ -54,17 +57,19 @@ pub mod users {
     /// Updates a user; a new password hash replaces the old, and deactivation or a
     /// password change revokes the user's tokens.
     pub async fn update_user(backend: &Backend, id: i64, patch: &UserPatch, stamp: &Stamp) -> Result<User, StoreError> {
-        let UserPatch { display_name, role, agency_id, active, password_hash, must_change_password, keep_token_id } = patch.clone();
+        let UserPatch { display_name, role, agency_id, active, password_hash, must_change_password, keep_token_id, email, notify_email } = patch.clone();
         let before = get_user(&backend.pool, id).await?.ok_or(StoreError::NotFound("user"))?;
         let (_guard, mut tx) = backend.begin().await?;
         let mut sql = Sql::default();
         sql.push_args(
-            "UPDATE users SET display_name = ?, role = ?, agency_id = ?, active = ?, updated_at = ? WHERE id = ?",
+            "UPDATE users SET display_name = ?, role = ?, agency_id = ?, active = ?, email = ?, notify_email = ?, updated_at = ? WHERE id = ?",
             [
                 Arg::OptText(display_name.clone().unwrap_or(before.display_name.clone())),
                 Arg::Text(role.clone().unwrap_or(before.role.clone())),
                 Arg::OptI64(agency_id.unwrap_or(before.agency_id)),
                 Arg::Bool(active.unwrap_or(before.active)),
+                Arg::OptText(email.clone().unwrap_or(before.email.clone())),
+                Arg::Bool(notify_email.unwrap_or(before.notify_email)),
                 Arg::I64(stamp.recorded_at),
                 Arg::I64(id),
             ],
@@ -96,8 +101,8 @@ pub mod users {
                 entity_id: id,
                 action: "update".into(),
                 changes: serde_json::json!({
-                    "before": {"display_name": before.display_name, "role": before.role, "agency_id": before.agency_id, "active": before.active},
-                    "after": {"display_name": display_name.unwrap_or(before.display_name.clone()), "role": role.unwrap_or(before.role.clone()), "agency_id": agency_id.unwrap_or(before.agency_id), "active": active.unwrap_or(before.active)},
+                    "before": {"display_name": before.display_name, "role": before.role, "agency_id": before.agency_id, "active": before.active, "email": before.email, "notify_email": before.notify_email},
+                    "after": {"display_name": display_name.unwrap_or(before.display_name.clone()), "role": role.unwrap_or(before.role.clone()), "agency_id": agency_id.unwrap_or(before.agency_id), "active": active.unwrap_or(before.active), "email": email.unwrap_or(before.email.clone()), "notify_email": notify_email.unwrap_or(before.notify_email)},
                     "password_changed": password_hash.is_some(),
                     "must_change_password": must_change_password,
                 }),
