@@ -310,6 +310,7 @@ pub async fn ingest(db: &Db, communes: usize, count: usize, batch: usize) -> Res
                     role: "admin".into(),
                     agency: None,
                     display_name: Some("Benchmark administrator".into()),
+                    email: None,
                 },
             )
             .await?;

@@ -890,6 +890,7 @@ async fn load(
                     role: "viewer".into(),
                     agency: None,
                     display_name: Some("Benchmark viewer".into()),
+                    email: None,
                 },
             )
             .await?;
@@ -979,6 +980,7 @@ async fn write_steadily(service: Service, ms: u64) -> Result<()> {
                     role: "admin".into(),
                     agency: None,
                     display_name: Some("Benchmark administrator".into()),
+                    email: None,
                 },
             )
             .await?;

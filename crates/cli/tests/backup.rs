@@ -89,6 +89,7 @@ async fn demo(backend: &str) -> Service {
                 role: "admin".into(),
                 agency: None,
                 display_name: Some("Văn phòng".into()),
+                email: None,
             },
         )
         .await
@@ -220,6 +221,7 @@ async fn export_all_then_import_all_gives_every_table_back_on_both_backends() {
                         role: "viewer".into(),
                         agency: None,
                         display_name: None,
+                        email: None,
                     },
                 )
                 .await

@@ -7,6 +7,7 @@ pub mod api_databases;
 pub mod api_drafts;
 pub mod api_evidence;
 pub mod api_indicators;
+pub mod api_notify;
 pub mod api_reports;
 pub mod api_scores;
 pub mod api_sheets;
@@ -51,6 +52,7 @@ pub fn router(service: Service) -> Router {
                 .merge(api_sheets::router())
                 .merge(api_reports::router())
                 .merge(api_audit::router())
+                .merge(api_notify::router())
                 // database quality assessment
                 .merge(api_databases::router()),
         )

@@ -431,6 +431,7 @@ async fn the_chain_holds_on_the_demo_data_and_every_outside_change_breaks_it() {
                     role: "admin".into(),
                     agency: None,
                     display_name: None,
+                    email: None,
                 },
             )
             .await

@@ -480,6 +480,7 @@ async fn usernames_and_agency_names_are_unique_ignoring_case() {
                     role: "viewer".into(),
                     agency: None,
                     display_name: None,
+                    email: None,
                 },
             )
             .await;

@@ -144,6 +144,7 @@ async fn every_event_has_a_real_actor_and_the_system_user_cannot_be_changed() {
                     role: "viewer".into(),
                     agency: None,
                     display_name: None,
+                    email: None,
                 },
             )
             .await

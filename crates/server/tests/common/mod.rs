@@ -102,6 +102,7 @@ impl Api {
                     role: role.into(),
                     agency: agency.map(str::to_string),
                     display_name: None,
+                    email: None,
                 },
             )
             .await

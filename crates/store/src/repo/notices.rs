@@ -21,7 +21,14 @@ pub mod notices {
             Some(lock) => Some(lock.lock().await),
             None => None,
         };
-        Ok((guard, backend.pool.begin().await?))
+        let mut tx = backend.pool.begin().await?;
+        if !is_postgres() {
+            // Take SQLite's write lock first: a transaction that reads and then
+            // writes cannot wait for another process's writer (SQLITE_BUSY at
+            // once), whereas a first write waits its turn (busy_timeout).
+            sqlx::query("UPDATE notify_progress SET id = id WHERE id = 1").execute(&mut *tx).await?;
+        }
+        Ok((guard, tx))
     }
 
     /// Writes, inside a change's own transaction, the cause of the notices that

@@ -179,6 +179,7 @@ pub async fn user(service: &Service, username: &str, role: &str, agency: Option<
                 role: role.into(),
                 agency: agency.map(str::to_string),
                 display_name: None,
+                email: None,
             },
         )
         .await
