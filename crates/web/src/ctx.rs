@@ -43,6 +43,8 @@ pub struct Ctx {
     pub as_of_error: Option<String>,
     /// `?as_of=` as typed, shown again in the as-of form when it is refused.
     pub as_of_typed: String,
+    /// The signed-in user's unread notices (the bell's number).
+    pub unread: i64,
 }
 
 impl Ctx {
@@ -322,6 +324,7 @@ pub fn base_ctx(parts: &Parts) -> Ctx {
         notice: None,
         as_of_typed: raw_as_of.unwrap_or_default().to_string(),
         as_of_error,
+        unread: 0,
     }
 }
 
@@ -384,6 +387,8 @@ impl FromRequestParts<Service> for Web {
             _ => actor.username.clone(),
         };
         ctx.csrf = csrf_for(&token);
+        // The bell: one indexed count; a failure leaves it at 0 rather than the page.
+        ctx.unread = service.unread_notices(&actor).await.unwrap_or(0);
         ctx.actor = Some(actor.clone());
         if let Some(slot) = parts
             .extensions

@@ -41,6 +41,20 @@ pub fn router() -> Router<Service> {
         )
         .route("/dang-xuat", post(pages::auth::logout))
         .route("/tai-khoan", get(pages::account::page))
+        .route("/thong-bao", get(pages::notices::page))
+        .route("/thong-bao/doc", post(pages::notices::mark_read))
+        .route("/thong-bao/cai-dat", post(pages::notices::settings))
+        .route("/thong-bao/{id}/mo", get(pages::notices::open))
+        .route("/thong-bao/nhat-ky", get(pages::notices::log))
+        .route(
+            "/thong-bao/quy-tac",
+            get(pages::notices::rules).post(pages::notices::save_rules),
+        )
+        .route("/thong-bao/webhook", post(pages::notices::add_webhook))
+        .route(
+            "/thong-bao/webhook/{id}",
+            post(pages::notices::toggle_webhook),
+        )
         .route("/tai-khoan/mat-khau", post(pages::account::change_password))
         .route("/tai-khoan/khoa", post(pages::account::create_token))
         .route(
@@ -152,6 +166,7 @@ pub async fn dashboard_html(
         notice: None,
         as_of_error: None,
         as_of_typed: String::new(),
+        unread: 0,
     };
     let response = match pages::dashboard::dashboard(service, actor, &ctx).await {
         Ok(r) => r,

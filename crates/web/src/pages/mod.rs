@@ -10,6 +10,7 @@ pub mod draft_card;
 pub mod drafts;
 pub mod evidence;
 pub mod indicators;
+pub mod notices;
 pub mod printed;
 pub mod rankings;
 pub mod review;
