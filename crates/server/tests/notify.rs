@@ -872,3 +872,58 @@ async fn rules_are_data_the_office_edits_with_clear_errors_and_a_history() {
         let _ = start_of_day(day);
     }
 }
+
+#[tokio::test]
+async fn a_notice_claimed_by_a_server_that_stopped_is_taken_over_after_its_lease() {
+    for api in apis().await {
+        let b = api.backend;
+        let admin = api.user("vanphong", "admin", None).await;
+        daily_rules_only(&api).await;
+        let focal = api.user("daumoi.byt", "focal", Some("Bộ Y tế")).await;
+        let day = today();
+        task_due(&api, &admin, "8/TB-N", "Bộ Y tế", day + Duration::days(7)).await;
+        let service = &api.service;
+        let rules = service.notify_rules().await.unwrap().rules;
+        let now = now_micros();
+        service
+            .store
+            .write_planned_day(day, &service.plan_day(&rules, day).await.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            service.expand_waiting(&rules, now).await.unwrap(),
+            1,
+            "[{b}]"
+        );
+        // A server claims the notice and stops (kill -9) before finishing it.
+        let lease = tiendo_service::notify::LEASE_MICROS;
+        let claimed = service
+            .store
+            .claim_notices(now, now + lease, 50)
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 1, "[{b}]");
+        // Within the lease no one else touches it…
+        let run = service.notify_tick(now + 60_000_000).await.unwrap();
+        assert!(run.delivered.is_empty(), "[{b}] {:?}", run.delivered);
+        assert!(notices(&api, &focal).await.is_empty(), "[{b}]");
+        // …after it, the next run takes it over and delivers it, once.
+        let run = service.notify_tick(now + lease + 1).await.unwrap();
+        assert_eq!(run.delivered.len(), 1, "[{b}]");
+        let got = notices(&api, &focal).await;
+        assert_eq!(
+            (got.len(), got[0]["attempts"].as_i64()),
+            (1, Some(2)),
+            "[{b}] {got:?}"
+        );
+        assert!(
+            service
+                .notify_tick(now + 2 * lease)
+                .await
+                .unwrap()
+                .delivered
+                .is_empty(),
+            "[{b}]"
+        );
+    }
+}

@@ -33,6 +33,8 @@ impl Service {
     /// Delivers the notices due at `now`, a batch at a time, until none is left.
     pub async fn deliver_due(&self, now: Micros) -> Result<Vec<Delivered>> {
         let mut out = Vec::new();
+        // Who each recipient is, for the report (read once, on the first batch).
+        let mut names: Option<(Vec<tiendo_store::Recipient>, Vec<tiendo_store::WebhookRow>)> = None;
         loop {
             let batch = self
                 .store
@@ -41,8 +43,18 @@ impl Service {
             if batch.is_empty() {
                 return Ok(out);
             }
+            if names.is_none() {
+                names = Some((
+                    self.store.notify_recipients().await?,
+                    self.store.list_webhooks().await?,
+                ));
+            }
             for (notice, cause) in batch {
-                out.push(self.deliver_one(&notice, &cause, now).await?);
+                let mut done = self.deliver_one(&notice, &cause, now).await?;
+                if let Some((users, hooks)) = &names {
+                    done.recipient = self.recipient_name(&notice.recipient, users, hooks);
+                }
+                out.push(done);
             }
         }
     }

@@ -26,7 +26,7 @@ use tiendo_core::policy::{Actor, Write};
 use tiendo_core::time::{Micros, day_of, now_micros};
 use tiendo_store::{NoticeAttempt, NoticeFilter, NoticeRow, Stamp, WebhookRow};
 
-pub use deliver::Delivered;
+pub use deliver::{Delivered, LEASE_MICROS};
 pub use expand::{Audiences, notices_of};
 
 use crate::{PageRequest, Result, Service, ServiceError, page, require};
@@ -261,7 +261,7 @@ impl Service {
         Ok(out)
     }
 
-    fn recipient_name(
+    pub(super) fn recipient_name(
         &self,
         recipient: &str,
         users: &[tiendo_store::Recipient],
@@ -288,7 +288,7 @@ impl Service {
 
     /// Expands every cause waiting into its notices; returns how many it expanded
     /// (a cause another server expanded first is not counted).
-    async fn expand_waiting(&self, rules: &Rules, now: Micros) -> Result<usize> {
+    pub async fn expand_waiting(&self, rules: &Rules, now: Micros) -> Result<usize> {
         let users = self.store.notify_recipients().await?;
         let webhooks = self.store.list_webhooks().await?;
         let to = Audiences {
