@@ -187,14 +187,15 @@ async fn log(
             None => None,
         };
     let state = q.state.filter(|st| !st.is_empty());
-    if let Some(st) = &state {
-        if !["pending", "sending", "sent", "failed", "obsolete"].contains(&st.as_str()) {
-            return Err(ServiceError::invalid(
-                "state",
-                "must be pending, sending, sent, failed or obsolete",
-            )
-            .into());
-        }
+    if state
+        .as_deref()
+        .is_some_and(|st| !["pending", "sending", "sent", "failed", "obsolete"].contains(&st))
+    {
+        return Err(ServiceError::invalid(
+            "state",
+            "must be pending, sending, sent, failed or obsolete",
+        )
+        .into());
     }
     let f = NoticeFilter {
         user_id: q.user_id,

@@ -267,21 +267,16 @@ impl Service {
         users: &[tiendo_store::Recipient],
         webhooks: &[WebhookRow],
     ) -> String {
-        if let Some(id) = recipient
-            .strip_prefix("user:")
-            .and_then(|s| s.parse::<i64>().ok())
-        {
-            if let Some(u) = users.iter().find(|u| u.id == id) {
-                return u.username.clone();
-            }
+        let id = |prefix: &str| {
+            recipient
+                .strip_prefix(prefix)
+                .and_then(|s| s.parse::<i64>().ok())
+        };
+        if let Some(u) = id("user:").and_then(|id| users.iter().find(|u| u.id == id)) {
+            return u.username.clone();
         }
-        if let Some(id) = recipient
-            .strip_prefix("webhook:")
-            .and_then(|s| s.parse::<i64>().ok())
-        {
-            if let Some(h) = webhooks.iter().find(|h| h.id == id) {
-                return h.url.clone();
-            }
+        if let Some(h) = id("webhook:").and_then(|id| webhooks.iter().find(|h| h.id == id)) {
+            return h.url.clone();
         }
         recipient.to_string()
     }
