@@ -36,10 +36,13 @@ pub enum Trigger {
     ReportReviewed,
     /// A request for more time was granted or refused.
     ExtensionDecided,
+    /// Someone wrote in an assignment's comment thread (trao đổi); everyone in
+    /// the audience but its author is told.
+    CommentAdded,
 }
 
 impl Trigger {
-    pub const ALL: [Trigger; 10] = [
+    pub const ALL: [Trigger; 11] = [
         Trigger::BeforeDeadline,
         Trigger::AfterDeadline,
         Trigger::OverdueWeekly,
@@ -50,6 +53,7 @@ impl Trigger {
         Trigger::CommitmentBroken,
         Trigger::ReportReviewed,
         Trigger::ExtensionDecided,
+        Trigger::CommentAdded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -64,6 +68,7 @@ impl Trigger {
             Trigger::CommitmentBroken => "commitment_broken",
             Trigger::ReportReviewed => "report_reviewed",
             Trigger::ExtensionDecided => "extension_decided",
+            Trigger::CommentAdded => "comment_added",
         }
     }
 
@@ -80,6 +85,7 @@ impl Trigger {
                 | Trigger::ExtensionRequested
                 | Trigger::ReportReviewed
                 | Trigger::ExtensionDecided
+                | Trigger::CommentAdded
         )
     }
 
@@ -96,6 +102,7 @@ impl Trigger {
             Trigger::CommitmentBroken => "Không giữ cam kết",
             Trigger::ReportReviewed => "Kết quả duyệt báo cáo",
             Trigger::ExtensionDecided => "Kết quả đề nghị gia hạn",
+            Trigger::CommentAdded => "Ý kiến trao đổi",
         }
     }
 }

@@ -312,11 +312,11 @@ async fn create_webhook(
     State(s): State<Service>,
     Office(auth): Office,
     Body(input): Body<WebhookInput>,
-) -> ApiResult<Json<WebhookView>> {
-    Ok(Json(
-        s.create_webhook(&auth.actor, &input.url, &input.description)
-            .await?,
-    ))
+) -> ApiResult<(axum::http::StatusCode, Json<WebhookView>)> {
+    let hook = s
+        .create_webhook(&auth.actor, &input.url, &input.description)
+        .await?;
+    Ok((axum::http::StatusCode::CREATED, Json(hook)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

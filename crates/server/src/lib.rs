@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod api_audit;
+pub mod api_comments;
 pub mod api_databases;
 pub mod api_drafts;
 pub mod api_evidence;
@@ -53,6 +54,7 @@ pub fn router(service: Service) -> Router {
                 .merge(api_reports::router())
                 .merge(api_audit::router())
                 .merge(api_notify::router())
+                .merge(api_comments::router())
                 // database quality assessment
                 .merge(api_databases::router()),
         )

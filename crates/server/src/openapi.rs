@@ -48,6 +48,8 @@ use utoipa::OpenApi;
     crate::api::StatusCount,
     crate::error::ErrorBody,
     crate::api_notify::NoticeView,
+    crate::api_comments::CommentInput,
+    tiendo_service::comments::Comment,
     crate::api_notify::UnreadCount,
     crate::api_notify::ReadInput,
     crate::api_notify::ReadOutput,
@@ -359,6 +361,22 @@ pub const OPERATIONS: &[Operation] = &[
         "Change the token policy (admin); tokens it no longer allows stop working",
         Some("TokenPolicy"),
         "TokenPolicy",
+        &[],
+    ),
+    (
+        "get",
+        "/api/v1/assignments/{id}/comments",
+        "The comment thread of an assignment, oldest first (as of a day: those written by then)",
+        None,
+        "list:Comment",
+        &["as_of"],
+    ),
+    (
+        "post",
+        "/api/v1/assignments/{id}/comments",
+        "Write in an assignment's thread (the office, and the focal points of its agency); the other side is told",
+        Some("CommentInput"),
+        "Comment",
         &[],
     ),
     (
@@ -1084,7 +1102,9 @@ pub fn document() -> Value {
                 if !path.ends_with("/login")
                     && !path.contains("/review")
                     && !path.contains("/decision")
-                    && !path.contains("/sheets/") =>
+                    && !path.contains("/sheets/")
+                    && !path.ends_with("/notifications/read")
+                    && !path.ends_with("/notify/run") =>
             {
                 "201"
             }

@@ -503,7 +503,7 @@ async fn two_servers_on_one_database_deliver_each_notice_once() {
                 Some(json!({"url": url, "description": "LGSP"})),
             )
             .await;
-        assert_eq!(s, StatusCode::OK, "[{b}] {hook}");
+        assert_eq!(s, StatusCode::CREATED, "[{b}] {hook}");
         *hooks.secret.lock().unwrap() = hook["secret"].as_str().unwrap().to_string();
         let day = today();
         let mut tokens = Vec::new();

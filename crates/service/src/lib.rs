@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod cache;
 pub mod checkpoint;
+pub mod comments;
 pub mod dbquality;
 pub mod demo;
 pub mod drafts;

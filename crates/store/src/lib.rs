@@ -70,6 +70,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     // notifications (issue 13): the outbox, notices, rules, webhooks, emails
     (18, include_str!("../migrations/0018_notifications.sql")),
+    // the comment thread of each assignment (issue 14 part 7)
+    (
+        20,
+        include_str!("../migrations/0020_assignment_comments.sql"),
+    ),
 ];
 
 /// The migration that starts the audit chain (0015_audit_chain.sql): databases
@@ -523,4 +528,10 @@ forward! {
     read fn commitments_between(from: NaiveDate, to: NaiveDate, known_by: Micros) -> Vec<(i64, i64, i64, NaiveDate)>;
     read fn agency_review_counts(from: Micros, to: Micros) -> Vec<(i64, i64, i64)>;
     read fn still_pending(entity: &str, id: i64) -> bool;
+}
+
+// The comment thread of each assignment (repo/comments.rs).
+forward! {
+    write fn add_comment(assignment_id: i64, author_id: i64, body: &str, stamp: &Stamp) -> i64;
+    read fn list_comments(assignment_id: i64, known_by: Option<Micros>) -> Vec<CommentRow>;
 }

@@ -316,3 +316,5 @@ include!("repo/tokens.rs");
 pub use tokens::*;
 include!("repo/notices.rs");
 pub use notices::*;
+include!("repo/comments.rs");
+pub use comments::*;

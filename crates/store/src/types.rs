@@ -821,3 +821,17 @@ pub struct WebhookRow {
     pub active: bool,
     pub created_at: Micros,
 }
+
+/// A comment on an assignment, with its author.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentRow {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub author_id: i64,
+    pub author_username: String,
+    pub author_name: Option<String>,
+    pub author_role: String,
+    pub author_agency_id: Option<i64>,
+    pub body: String,
+    pub created_at: Micros,
+}

@@ -252,3 +252,91 @@ async fn the_office_reads_the_log_edits_the_rules_and_adds_a_webhook() {
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
     }
 }
+
+#[tokio::test]
+async fn the_assignment_page_holds_its_comment_thread() {
+    for (backend, service) in services().await {
+        let mut focal = signed_in(&service, "bo.yte", "focal", Some("Bộ Y tế")).await;
+        let mut office = signed_in(&service, "vanphong", "admin", None).await;
+        let mut viewer = signed_in(&service, "lanhdao", "viewer", None).await;
+        task_due_in_a_week(&service).await;
+        let filter = tiendo_store::AssignmentFilter {
+            task_id: None,
+            agency_id: None,
+            document_id: None,
+            status: None,
+            as_of: today(),
+            due_soon_days: 7,
+            confined_to: None,
+            page: 1,
+            per_page: 10,
+        };
+        let id = service.store.list_assignments(&filter).await.unwrap().0[0].id;
+        let path = format!("/phan-cong/{id}");
+
+        let page = focal.get(&path).await;
+        assert!(
+            page.body.contains("id=\"trao-doi\"") && page.body.contains("id=\"comment-body\""),
+            "[{backend}] the focal point may write"
+        );
+        let csrf = page.csrf();
+        let sent = focal
+            .post(
+                &format!("{path}/y-kien"),
+                &[
+                    ("csrf", &csrf),
+                    ("body", "Xin gia hạn <b>một</b> tuần vì chờ số liệu."),
+                ],
+            )
+            .await;
+        assert_eq!(
+            sent.status,
+            StatusCode::SEE_OTHER,
+            "[{backend}] {}",
+            sent.body
+        );
+        assert!(sent.location().ends_with("#trao-doi"), "[{backend}]");
+        let empty = focal
+            .post(
+                &format!("{path}/y-kien"),
+                &[("csrf", &csrf), ("body", "  ")],
+            )
+            .await;
+        assert_eq!(
+            empty.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}]"
+        );
+        assert!(
+            empty.body.contains("id=\"comment-error\""),
+            "[{backend}] said beside the form"
+        );
+
+        let seen = office.get(&path).await;
+        assert!(
+            seen.body
+                .contains("Xin gia hạn &#60;b&#62;một&#60;/b&#62; tuần"),
+            "[{backend}] escaped: {}",
+            seen.body.split("trao-doi").nth(1).unwrap_or("")
+        );
+        assert!(
+            seen.body.contains("Bộ Y tế"),
+            "[{backend}] the author's agency"
+        );
+        let read_only = viewer.get(&path).await;
+        assert!(
+            read_only.body.contains("Xin gia hạn")
+                && !read_only.body.contains("id=\"comment-body\""),
+            "[{backend}] a viewer reads only"
+        );
+        let csrf = read_only.csrf();
+        assert_eq!(
+            viewer
+                .post(&format!("{path}/y-kien"), &[("csrf", &csrf), ("body", "x")])
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "[{backend}]"
+        );
+    }
+}

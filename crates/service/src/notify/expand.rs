@@ -29,7 +29,16 @@ pub fn notices_of(cause: &CauseRow, rules: &Rules, to: &Audiences<'_>) -> Vec<Ne
     let mut out = Vec::new();
     for rule in matching {
         for audience in &rule.to {
-            for user in to.users.iter().filter(|u| belongs(u, *audience, cause)) {
+            // A comment's author is not told of their own comment.
+            let is_author = |u: &Recipient| {
+                cause.trigger == tiendo_core::notify::Trigger::CommentAdded
+                    && cause.author_id == Some(u.id)
+            };
+            for user in to
+                .users
+                .iter()
+                .filter(|u| belongs(u, *audience, cause) && !is_author(u))
+            {
                 for channel in &rule.channels {
                     let address = match channel {
                         Channel::InApp => None,

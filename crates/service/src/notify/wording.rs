@@ -144,6 +144,19 @@ pub fn word(cause: &CauseRow, facts: &Facts<'_>) -> Wording {
                 format!("Báo cáo của {agency} về nhiệm vụ sau đã {verdict}:"),
             )
         }
+        Trigger::CommentAdded => {
+            let excerpt = p
+                .get("excerpt")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            (
+                format!("Ý kiến mới về nhiệm vụ của {agency}: {task}"),
+                format!(
+                    "Ý kiến mới trong phần trao đổi: «{}». Nhiệm vụ:",
+                    short(excerpt, 300)
+                ),
+            )
+        }
         Trigger::ExtensionDecided => {
             let verdict = if approved {
                 "được chấp thuận"
@@ -202,6 +215,9 @@ fn link_of(cause: &CauseRow, facts: &Facts<'_>) -> String {
     match cause.trigger {
         Trigger::ReportSubmitted | Trigger::ExtensionRequested => "/duyet".into(),
         Trigger::MonthlyDigest => "/".into(),
+        Trigger::CommentAdded if !facts.lines.is_empty() => {
+            format!("/phan-cong/{}#trao-doi", facts.lines[0].assignment_id)
+        }
         _ if facts.total == 1 && facts.lines.len() == 1 => {
             format!("/phan-cong/{}", facts.lines[0].assignment_id)
         }

@@ -45,9 +45,15 @@ pub mod notices {
             ("progress_report", "accept" | "return") => Trigger::ReportReviewed,
             ("extension", "create") => Trigger::ExtensionRequested,
             ("extension", "approve" | "refuse") => Trigger::ExtensionDecided,
+            ("assignment_comment", "create") => Trigger::CommentAdded,
             _ => return Ok(()),
         };
-        let sql = if entry.entity == "progress_report" {
+        let sql = if entry.entity == "assignment_comment" {
+            Sql::new(
+                "SELECT c.assignment_id, a.agency_id, a.task_id, c.author_id AS author_id, 'open' AS state FROM assignment_comments c \
+                 JOIN assignments a ON a.id = c.assignment_id WHERE c.id = ",
+            )
+        } else if entry.entity == "progress_report" {
             Sql::new(
                 "SELECT r.assignment_id, a.agency_id, a.task_id, r.author_id AS author_id, r.review_state AS state FROM progress_reports r \
                  JOIN assignments a ON a.id = r.assignment_id WHERE r.id = ",
@@ -84,6 +90,8 @@ pub mod notices {
                 "task_id": row.try_get::<i64, _>("task_id")?,
                 "action": entry.action,
                 "state": state,
+                // A comment's words, for the notice (the thread has them all).
+                "excerpt": entry.changes.get("body").and_then(|b| b.as_str()).map(|b| b.chars().take(300).collect::<String>()),
             }),
         };
         insert_cause(tx, &cause, stamp.entered_at).await?;

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod agency;
 pub mod auth;
+pub mod comments;
 pub mod dashboard;
 pub mod databases;
 pub mod document;

@@ -69,6 +69,7 @@ fn kind_label(ctx: &Ctx, t: Trigger) -> &'static str {
             Trigger::CommitmentBroken => "Broken commitment",
             Trigger::ReportReviewed => "Report reviewed",
             Trigger::ExtensionDecided => "Extension decided",
+            Trigger::CommentAdded => "New comment",
         },
     }
 }

@@ -288,9 +288,24 @@ struct AssignmentPage {
     can_write: bool,
     history: Vec<crate::history::HistoryLine>,
     raw_history: bool,
+    comments: Vec<super::comments::CommentItem>,
+    may_comment: bool,
+    /// A comment refused: why, and the text as typed.
+    comment_error: Option<String>,
+    comment_typed: String,
 }
 
 pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
+    assignment_page(web, id, &q, None).await
+}
+
+/// The assignment page; with `comment_error`, a refused comment (why, typed text).
+pub(crate) async fn assignment_page(
+    web: Web,
+    id: i64,
+    q: &QueryPairs,
+    comment_error: Option<(String, String)>,
+) -> Out {
     let nav = if web.actor.role == Role::Focal {
         "work"
     } else {
@@ -362,7 +377,21 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
     let events = s.assignment_history(&web.actor, id).await.or_page(ctx)?;
     let history = super::task::history_lines(ctx, &events, &names);
     let open = !a.cancelled && a.completed_on.is_none();
+    let (comments, may_comment) = super::comments::thread(&web, id, a.agency_id).await?;
+    let status = if comment_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let (comment_error, comment_typed) = match comment_error {
+        Some((e, t)) => (Some(e), t),
+        None => (None, String::new()),
+    };
     let page = AssignmentPage {
+        comments,
+        may_comment,
+        comment_error,
+        comment_typed,
         history,
         raw_history: ctx.is_admin(),
         id,
@@ -453,7 +482,7 @@ pub async fn assignment(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
             }),
         ctx: ctx.clone(),
     };
-    Ok(render(&page))
+    Ok(render_status(status, &page))
 }
 
 fn notice(ctx: &Ctx, ok: Option<&str>) -> Option<String> {
@@ -472,6 +501,7 @@ fn notice(ctx: &Ctx, ok: Option<&str>) -> Option<String> {
             "returned" => ctx.t("Đã trả lại báo cáo.", "The report was returned."),
             "approved" => ctx.t("Đã chấp thuận gia hạn.", "The extension was approved."),
             "refused" => ctx.t("Đã từ chối gia hạn.", "The extension was refused."),
+            "comment" => ctx.t("Đã gửi ý kiến.", "The comment has been sent."),
             _ => return None,
         }
         .to_string(),
