@@ -155,9 +155,11 @@ enum Command {
     },
     /// A report as a file (docs/reports.md): overdue (the 365/TB-VPCP appendix),
     /// monthly (to the Prime Minister), agency (report card), document
-    /// (implementation report); as XLSX, DOCX or PDF, as of a day.
+    /// (implementation report); as XLSX, DOCX or PDF, as of a day. Or the urging
+    /// letter (urging: công văn đôn đốc, DOCX or PDF) on the overdue assignments
+    /// of one agency (--agency) or of all, recorded in each task's history.
     Report {
-        /// overdue, monthly, agency or document.
+        /// overdue, monthly, agency, document or urging.
         kind: String,
         #[arg(long)]
         as_of: Option<String>,
@@ -176,6 +178,12 @@ enum Command {
         /// monthly: the month, YYYY-MM (default: the as-of day's month).
         #[arg(long)]
         month: Option<String>,
+        /// urging: the day to finish by (default: the as-of day + 15 days).
+        #[arg(long)]
+        finish_by: Option<String>,
+        /// urging: only draft the letter; record nothing in the history.
+        #[arg(long)]
+        preview: bool,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -686,8 +694,18 @@ async fn run(cli: Cli) -> Result<()> {
             agency,
             document,
             month,
+            finish_by,
+            preview,
             data,
         } => {
+            if kind.trim() == "urging" {
+                let as_of = day_arg("as-of", as_of.as_deref())?;
+                let finish_by = match finish_by.as_deref() {
+                    Some(v) => Some(day_arg("finish-by", Some(v))?),
+                    None => None,
+                };
+                return urging(&data, as_of, agency, finish_by, preview, &format, &output).await;
+            }
             let kind =
                 tiendo_service::reports::ReportKind::parse(&kind).map_err(|e| anyhow!("{e}"))?;
             let format = tiendo_reports::Format::parse(&format)
@@ -1039,6 +1057,57 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// `tiendo report urging`: the letter, written to `output`; issued (recorded in
+/// every listed assignment's history) unless `preview`.
+async fn urging(
+    data: &DataArgs,
+    as_of: NaiveDate,
+    agency: Option<String>,
+    finish_by: Option<NaiveDate>,
+    preview: bool,
+    format: &str,
+    output: &std::path::Path,
+) -> Result<()> {
+    let format = match tiendo_reports::Format::parse(format) {
+        Some(f @ (tiendo_reports::Format::Docx | tiendo_reports::Format::Pdf)) => f,
+        _ => return Err(anyhow!("--format must be docx or pdf for a letter")),
+    };
+    let (service, actor) = open_as(data).await?;
+    let agency = match agency.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(name) => Some(
+            service
+                .resolve_agency("agency", name, Some(as_of))
+                .map_err(|e| anyhow!("--{e}"))?
+                .id,
+        ),
+        None => None,
+    };
+    let mut req = tiendo_service::urging::UrgingRequest::new(as_of, agency, finish_by);
+    req.issue = !preview;
+    let made = service
+        .urging_letter(&actor, &req)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let bytes = tiendo_reports::render_letter(&made.letter, format).map_err(|e| anyhow!("{e}"))?;
+    std::fs::write(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
+    if preview {
+        eprintln!(
+            "{} ({} bytes): preview of a letter on {} overdue assignments; nothing recorded",
+            output.display(),
+            bytes.len(),
+            made.assignments
+        );
+    } else {
+        eprintln!(
+            "{} ({} bytes): letter issued; recorded in the history of {} assignments",
+            output.display(),
+            bytes.len(),
+            made.recorded
+        );
+    }
+    Ok(())
 }
 
 /// The overdue report as a terminal table, after the appendix of 365/TB-VPCP.

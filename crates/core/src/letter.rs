@@ -67,7 +67,7 @@ pub struct Letter {
     /// Kính gửi: one addressee on the line, or several as a list.
     pub addressees: Vec<String>,
     pub body: Vec<Block>,
-    /// Nơi nhận: the lines after "Như trên;" (the archive line comes last).
+    /// Nơi nhận: the recipients, one a line (the archive line comes last).
     pub recipients: Vec<String>,
     /// Quyền hạn, chức vụ of the signer ("KT. BỘ TRƯỞNG"): blank by default, the
     /// signer's office fills it with the name.
@@ -102,8 +102,7 @@ impl Letter {
 
     /// The lines of "Nơi nhận:" after its title.
     pub fn recipient_lines(&self) -> Vec<String> {
-        let mut out = vec!["- Như trên;".to_string()];
-        out.extend(self.recipients.iter().map(|r| format!("- {r};")));
+        let mut out: Vec<String> = self.recipients.iter().map(|r| format!("- {r};")).collect();
         out.push(format!("- {}", self.head.archive));
         out
     }
@@ -225,11 +224,7 @@ mod tests {
         assert_eq!(one.dateline(), "Hà Nội, ngày 05 tháng 12 năm 2026");
         assert_eq!(
             one.recipient_lines(),
-            vec![
-                "- Như trên;",
-                "- Thủ tướng Chính phủ (để b/c);",
-                "- Lưu: VT, TH."
-            ]
+            vec!["- Thủ tướng Chính phủ (để b/c);", "- Lưu: VT, TH."]
         );
         let two = letter(&["Bộ Công an", "Bộ Y tế"]);
         assert_eq!(

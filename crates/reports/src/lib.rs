@@ -209,7 +209,7 @@ pub fn sample_letter() -> Letter {
             }),
             Block::Paragraph("Đề nghị các cơ quan khẩn trương hoàn thành các nhiệm vụ nêu trên trước ngày 20/12/2026.".into()),
         ],
-        recipients: vec!["Thủ tướng Chính phủ (để b/c)".into()],
+        recipients: vec!["Bộ Công an".into(), "Ủy ban nhân dân tỉnh Đắk Lắk".into()],
         signer_title: None,
     }
 }

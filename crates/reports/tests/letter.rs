@@ -36,7 +36,7 @@ fn docx_letter_has_the_administrative_layout_and_its_fonts() {
         "Thông báo số 365/TB-VPCP ngày 16/07/2025",
         "23/11/2026",
         "Nơi nhận:",
-        "- Như trên;",
+        "- Bộ Công an;",
         "- Lưu: VT, TH.",
     ] {
         assert!(xml.contains(needle), "{needle} missing");

@@ -21,6 +21,7 @@ pub mod security;
 pub mod setup;
 pub mod sheets;
 pub mod sign_in_limits;
+pub mod urging;
 pub mod views;
 
 // The use cases by subject: each adds its methods to `Service`.
