@@ -65,6 +65,8 @@ enum Command {
         max_evidence_kb: usize,
         /// Served behind a reverse proxy that sets X-Forwarded-For: take each
         /// client's address from it (failed sign-ins are counted per address).
+        #[command(flatten)]
+        letter: LetterArgs,
         #[arg(long, env = "TIENDO_BEHIND_PROXY")]
         behind_proxy: bool,
         /// Take a backup into this folder at every --backup-every (docs/operations.md).
@@ -184,6 +186,8 @@ enum Command {
         /// urging: only draft the letter; record nothing in the history.
         #[arg(long)]
         preview: bool,
+        #[command(flatten)]
+        letter: LetterArgs,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -466,6 +470,7 @@ async fn run(cli: Cli) -> Result<()> {
             due_soon_days,
             max_evidence_kb,
             behind_proxy,
+            letter,
             backup_dir,
             backup_every,
             backup_keep,
@@ -477,6 +482,7 @@ async fn run(cli: Cli) -> Result<()> {
                     due_soon_days,
                     max_evidence_bytes: max_evidence_kb.saturating_mul(1024),
                     trust_forwarded_for: behind_proxy,
+                    letterhead: letter.letterhead(),
                     ..Config::default()
                 },
             )
@@ -696,6 +702,7 @@ async fn run(cli: Cli) -> Result<()> {
             month,
             finish_by,
             preview,
+            letter,
             data,
         } => {
             if kind.trim() == "urging" {
@@ -704,7 +711,14 @@ async fn run(cli: Cli) -> Result<()> {
                     Some(v) => Some(day_arg("finish-by", Some(v))?),
                     None => None,
                 };
-                return urging(&data, as_of, agency, finish_by, preview, &format, &output).await;
+                let config = Config {
+                    letterhead: letter.letterhead(),
+                    ..Config::default()
+                };
+                return urging(
+                    &data, config, as_of, agency, finish_by, preview, &format, &output,
+                )
+                .await;
             }
             let kind =
                 tiendo_service::reports::ReportKind::parse(&kind).map_err(|e| anyhow!("{e}"))?;
@@ -1059,10 +1073,53 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// The letterhead of urging letters (docs/reports.md), from flags or the
+/// environment; unset parts keep the default (the Government Office).
+#[derive(clap::Args, Debug, Clone, Default)]
+struct LetterArgs {
+    /// Urging letters: the issuing body (default: VĂN PHÒNG CHÍNH PHỦ).
+    #[arg(long, env = "TIENDO_LETTER_ISSUER")]
+    letter_issuer: Option<String>,
+    /// Urging letters: the issuing body's parent, printed above it (default: none).
+    #[arg(long, env = "TIENDO_LETTER_PARENT")]
+    letter_parent: Option<String>,
+    /// Urging letters: the symbol after the number, "Số:   /SYMBOL" (default: VPCP-TH).
+    #[arg(long, env = "TIENDO_LETTER_SYMBOL")]
+    letter_symbol: Option<String>,
+    /// Urging letters: the place of the date line (default: Hà Nội).
+    #[arg(long, env = "TIENDO_LETTER_PLACE")]
+    letter_place: Option<String>,
+}
+
+impl LetterArgs {
+    fn letterhead(&self) -> tiendo_core::letter::Letterhead {
+        let mut head = tiendo_core::letter::Letterhead::default();
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(tiendo_core::text::nfc)
+        };
+        if let Some(v) = given(&self.letter_issuer) {
+            head.issuer = v;
+        }
+        head.parent = given(&self.letter_parent);
+        if let Some(v) = given(&self.letter_symbol) {
+            head.symbol = v;
+        }
+        if let Some(v) = given(&self.letter_place) {
+            head.place = v;
+        }
+        head
+    }
+}
+
 /// `tiendo report urging`: the letter, written to `output`; issued (recorded in
 /// every listed assignment's history) unless `preview`.
+#[allow(clippy::too_many_arguments)]
 async fn urging(
     data: &DataArgs,
+    config: Config,
     as_of: NaiveDate,
     agency: Option<String>,
     finish_by: Option<NaiveDate>,
@@ -1074,7 +1131,8 @@ async fn urging(
         Some(f @ (tiendo_reports::Format::Docx | tiendo_reports::Format::Pdf)) => f,
         _ => return Err(anyhow!("--format must be docx or pdf for a letter")),
     };
-    let (service, actor) = open_as(data).await?;
+    let service = open(data, config).await?;
+    let actor = operator(&service).await?;
     let agency = match agency.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
         Some(name) => Some(
             service

@@ -444,13 +444,22 @@ fn report_urging_writes_the_letter_and_records_it() {
         "--format",
         "pdf",
         "--preview",
+        "--letter-issuer",
+        "Bộ Khoa học và Công nghệ",
+        "--letter-symbol",
+        "BKHCN-VP",
         "-o",
         pdf.to_str().unwrap(),
     ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("nothing recorded"), "{err}");
-    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    // The letterhead given on the command line (TIENDO_LETTER_* alike).
+    let text = tiendo_extract::decode(std::path::Path::new("l.pdf"), &bytes).unwrap();
+    assert!(text.contains("BỘ KHOA HỌC VÀ CÔNG NGHỆ"), "{text}");
+    assert!(text.contains("/BKHCN-VP"), "{text}");
     // An unknown agency is named in the error; nothing overdue is said plainly.
     let out = run(&[
         "report",

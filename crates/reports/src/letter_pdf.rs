@@ -43,7 +43,7 @@ fn centred(
     let lines = if l.font(face).width(&text, size) <= col.w {
         vec![text]
     } else {
-        l.wrap(face, size, &text, col.w)
+        balanced(l, face, size, &text, col.w)
     };
     for line in lines {
         let w = l.font(face).width(&line, size);
@@ -58,6 +58,23 @@ fn centred(
         y -= lead;
     }
     y
+}
+
+/// `text` wrapped to as few lines as at `width`, but of even lengths: the
+/// narrowest width that needs no more lines ("V/v đôn đốc thực hiện" /
+/// "nhiệm vụ quá hạn", not a last line of one word).
+fn balanced(l: &Layout, face: Face, size: f32, text: &str, width: f32) -> Vec<String> {
+    let n = l.wrap(face, size, text, width).len();
+    let (mut lo, mut hi) = (width / 2.0, width);
+    for _ in 0..12 {
+        let mid = (lo + hi) / 2.0;
+        if l.wrap(face, size, text, mid).len() <= n {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    l.wrap(face, size, text, hi)
 }
 
 /// A horizontal rule of `length` centred in `col`, at `y`.
@@ -173,7 +190,7 @@ pub fn render(letter: &Letter) -> Result<Vec<u8>, RenderError> {
         &letter.head.issuer.to_uppercase(),
         false,
     );
-    y -= 2.0;
+    y -= 4.0;
     rule(&mut l, left, y, left.w / 3.0);
     y -= 6.0;
     y = centred(

@@ -71,6 +71,8 @@ pub struct Config {
     /// `X-Forwarded-For` (the one the proxy added) rather than the connection's,
     /// which is the proxy's for everyone. Only when the proxy sets that header.
     pub trust_forwarded_for: bool,
+    /// The issuing body and numbering printed on urging letters (`urging`).
+    pub letterhead: tiendo_core::letter::Letterhead,
 }
 
 impl Default for Config {
@@ -81,6 +83,7 @@ impl Default for Config {
             read_cache: true,
             max_evidence_bytes: evidence::DEFAULT_MAX_EVIDENCE_BYTES,
             trust_forwarded_for: false,
+            letterhead: tiendo_core::letter::Letterhead::default(),
         }
     }
 }

@@ -6,13 +6,14 @@
 //! Only the standing office issues one. Issuing records, in one transaction, an
 //! `assignment/urged` event per assignment it lists (the letter's day, the day to
 //! finish by, the deadline and the days late), so that the letter shows in each
-//! task's history. A preview builds the same letter and records nothing.
+//! task's history. A preview builds the same letter and records nothing. The
+//! letterhead is the service's (`Config::letterhead`).
 
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
 use serde_json::json;
-use tiendo_core::letter::{Block, Letter, Letterhead};
+use tiendo_core::letter::{Block, Letter};
 use tiendo_core::policy::{Actor, Write};
 use tiendo_core::printed::{Cell, Table, vi_date, vi_int};
 use tiendo_core::status::days_late;
@@ -38,7 +39,6 @@ pub struct UrgingRequest {
     pub finish_by: Option<NaiveDate>,
     /// Record the letter in the history (issue), or only draft it (preview).
     pub issue: bool,
-    pub letterhead: Letterhead,
 }
 
 impl UrgingRequest {
@@ -48,7 +48,6 @@ impl UrgingRequest {
             agency,
             finish_by,
             issue: true,
-            letterhead: Letterhead::default(),
         }
     }
 }
@@ -111,7 +110,7 @@ impl Service {
             )));
         }
         let lines = self.urging_lines(&overdue, as_of).await?;
-        let letter = self.compose(agency.as_ref().map(|a| a.id), &lines, req, as_of, finish_by);
+        let letter = self.compose(agency.as_ref().map(|a| a.id), &lines, as_of, finish_by);
         let recorded = if req.issue {
             let urged: Vec<(i64, serde_json::Value)> = lines
                 .iter()
@@ -180,7 +179,6 @@ impl Service {
         &self,
         agency: Option<i64>,
         lines: &[Line],
-        req: &UrgingRequest,
         as_of: NaiveDate,
         finish_by: NaiveDate,
     ) -> Letter {
@@ -199,11 +197,15 @@ impl Service {
             t.dedup();
             t.len()
         };
+        let assignments = if lines.len() > tasks {
+            format!(" ({} lượt phân công)", vi_int(lines.len() as i64))
+        } else {
+            String::new()
+        };
         let intro = format!(
-            "Theo dõi trên Hệ thống theo dõi, đánh giá việc thực hiện nhiệm vụ được giao, đến hết ngày {}, {whom} còn {} nhiệm vụ đã quá thời hạn được giao nhưng chưa hoàn thành ({} lượt phân công), cụ thể như sau:",
+            "Theo dõi trên Hệ thống theo dõi, đánh giá việc thực hiện nhiệm vụ được giao, đến hết ngày {}, {whom} còn {} nhiệm vụ đã quá thời hạn được giao nhưng chưa hoàn thành{assignments}, cụ thể như sau:",
             vi_date(as_of),
             vi_int(tasks as i64),
-            vi_int(lines.len() as i64),
         );
         let closing = format!(
             "Đề nghị {whom} khẩn trương chỉ đạo hoàn thành các nhiệm vụ nêu trên trước ngày {}, cập nhật kết quả thực hiện trên Hệ thống; trường hợp không thể hoàn thành, đề nghị báo cáo rõ lý do và đề xuất thời hạn hoàn thành để tổng hợp, báo cáo cấp có thẩm quyền.",
@@ -266,7 +268,7 @@ impl Service {
         };
         Letter {
             file_stem: stem,
-            head: req.letterhead.clone(),
+            head: self.config.letterhead.clone(),
             date: as_of,
             subject: SUBJECT.into(),
             addressees: names.clone(),

@@ -71,20 +71,24 @@ async fn the_office_issues_an_urging_letter_from_the_pages_and_no_one_else_can()
     for (backend, service) in services().await {
         service.load_demo().await.expect("demo");
         let system = service.actor_named("system").await.expect("system");
-        let day = chrono::NaiveDate::from_ymd_opt(2025, 7, 16).unwrap();
+        let day = tiendo_core::time::today();
+        let iso = day.to_string();
+        let dmy = day.format("%d/%m/%Y").to_string();
+        let finish = (day + chrono::Days::new(30)).format("%d/%m/%Y").to_string();
         let report = service.overdue_report(&system, day).await.expect("report");
         let row = &report.rows[0];
         let (agency_id, agency) = (row.incomplete_agency_ids[0], row.incomplete[0].clone());
 
         let mut office = signed_in(&service, "vanphong", "admin", None).await;
-        let home = office.get("/?as_of=2025-07-16").await;
+        let home = office.get("/").await;
         assert!(
             home.body.contains("action=\"/cong-van-don-doc\""),
             "[{backend}] dashboard form"
         );
-        let page = office
-            .get(&format!("/co-quan/{agency_id}?as_of=2025-07-16"))
-            .await;
+        // No form in a past view (no page offers one there).
+        let past = office.get("/?as_of=2025-07-16").await;
+        assert!(!past.body.contains("/cong-van-don-doc"), "[{backend}] past");
+        let page = office.get(&format!("/co-quan/{agency_id}")).await;
         assert_eq!(page.status, StatusCode::OK, "[{backend}]");
         assert!(
             page.body.contains("action=\"/cong-van-don-doc\""),
@@ -96,7 +100,7 @@ async fn the_office_issues_an_urging_letter_from_the_pages_and_no_one_else_can()
         let f = office
             .post(
                 "/cong-van-don-doc",
-                &[("agency", &id), ("as_of", "2025-07-16"), ("format", "docx")],
+                &[("agency", &id), ("as_of", &iso), ("format", "docx")],
             )
             .await;
         assert_eq!(f.status, StatusCode::FORBIDDEN, "[{backend}]");
@@ -106,8 +110,8 @@ async fn the_office_issues_an_urging_letter_from_the_pages_and_no_one_else_can()
                 &[
                     ("csrf", &csrf),
                     ("agency", &id),
-                    ("as_of", "2025-07-16"),
-                    ("finish_by", "31/08/2025"),
+                    ("as_of", &iso),
+                    ("finish_by", &finish),
                     ("format", "docx"),
                     ("action", "issue"),
                 ],
@@ -120,22 +124,21 @@ async fn the_office_issues_an_urging_letter_from_the_pages_and_no_one_else_can()
         assert!(
             cd.starts_with("attachment")
                 && cd.contains("cong-van-don-doc-")
-                && cd.contains("2025-07-16.docx"),
+                && cd.contains(&format!("{iso}.docx")),
             "[{backend}] {cd}"
         );
         assert_ne!(f.headers["x-urged-assignments"], "0", "[{backend}]");
         // The task's history says so, in words.
         let task = office.get(&format!("/nhiem-vu/{}", row.task_id)).await;
         assert!(
-            task.body.contains(&format!(
-                "đôn đốc {agency} bằng công văn ngày 16/07/2025 (trễ"
-            )),
+            task.body
+                .contains(&format!("đôn đốc {agency} bằng công văn ngày {dmy} (trễ")),
             "[{backend}] {}",
             task.body
         );
         assert!(
             task.body
-                .contains("đề nghị hoàn thành trước ngày 31/08/2025")
+                .contains(&format!("đề nghị hoàn thành trước ngày {finish}"))
         );
         // A preview as PDF records nothing more.
         let f = office
@@ -143,7 +146,7 @@ async fn the_office_issues_an_urging_letter_from_the_pages_and_no_one_else_can()
                 "/cong-van-don-doc",
                 &[
                     ("csrf", &csrf),
-                    ("as_of", "2025-07-16"),
+                    ("as_of", &iso),
                     ("format", "pdf"),
                     ("action", "preview"),
                 ],
@@ -155,9 +158,7 @@ async fn the_office_issues_an_urging_letter_from_the_pages_and_no_one_else_can()
 
         // A focal point and a viewer: no form, and 403 when they post anyway.
         let mut focal = signed_in(&service, "daumoi", "focal", Some(&agency)).await;
-        let own = focal
-            .get(&format!("/co-quan/{agency_id}?as_of=2025-07-16"))
-            .await;
+        let own = focal.get(&format!("/co-quan/{agency_id}")).await;
         assert_eq!(own.status, StatusCode::OK, "[{backend}]");
         assert!(
             !own.body.contains("/cong-van-don-doc"),
@@ -172,7 +173,7 @@ async fn the_office_issues_an_urging_letter_from_the_pages_and_no_one_else_can()
             .await;
         assert_eq!(f.status, StatusCode::FORBIDDEN, "[{backend}]");
         let mut viewer = signed_in(&service, "lanhdao", "viewer", None).await;
-        let home = viewer.get("/?as_of=2025-07-16").await;
+        let home = viewer.get("/").await;
         assert!(
             !home.body.contains("/cong-van-don-doc"),
             "[{backend}] hidden"

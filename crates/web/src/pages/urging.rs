@@ -28,9 +28,11 @@ pub struct UrgingForm {
 }
 
 impl UrgingForm {
-    /// The form for the office; `None` for anyone else (the form is not shown).
+    /// The form for the office in today's view; `None` for anyone else, and in
+    /// a past view (no page offers a form there: the letter is dated the day it
+    /// is issued; the API and the CLI take a past `as_of`).
     pub fn for_office(ctx: &Ctx, agency: Option<i64>) -> Option<UrgingForm> {
-        ctx.is_admin().then(|| UrgingForm {
+        (ctx.is_admin() && ctx.as_of.is_none()).then(|| UrgingForm {
             agency: agency.map(|a| a.to_string()).unwrap_or_default(),
             finish_by: crate::i18n::date(
                 ctx.day
