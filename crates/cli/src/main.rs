@@ -3,6 +3,7 @@
 mod backup;
 mod first_run;
 mod notify;
+mod urging;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -17,6 +18,7 @@ use tiendo_service::import::ImportOptions;
 use tiendo_service::input::{DocumentInput, UserInput};
 use tiendo_service::{Config, Service};
 use tiendo_store::Store;
+use urging::{LetterArgs, urging};
 
 mod audit;
 
@@ -66,6 +68,8 @@ enum Command {
         max_evidence_kb: usize,
         /// Served behind a reverse proxy that sets X-Forwarded-For: take each
         /// client's address from it (failed sign-ins are counted per address).
+        #[command(flatten)]
+        letter: LetterArgs,
         #[arg(long, env = "TIENDO_BEHIND_PROXY")]
         behind_proxy: bool,
         /// Take a backup into this folder at every --backup-every (docs/operations.md).
@@ -166,9 +170,11 @@ enum Command {
     },
     /// A report as a file (docs/reports.md): overdue (the 365/TB-VPCP appendix),
     /// monthly (to the Prime Minister), agency (report card), document
-    /// (implementation report); as XLSX, DOCX or PDF, as of a day.
+    /// (implementation report); as XLSX, DOCX or PDF, as of a day. Or the urging
+    /// letter (urging: công văn đôn đốc, DOCX or PDF) on the overdue assignments
+    /// of one agency (--agency) or of all, recorded in each task's history.
     Report {
-        /// overdue, monthly, agency or document.
+        /// overdue, monthly, agency, document or urging.
         kind: String,
         #[arg(long)]
         as_of: Option<String>,
@@ -187,6 +193,14 @@ enum Command {
         /// monthly: the month, YYYY-MM (default: the as-of day's month).
         #[arg(long)]
         month: Option<String>,
+        /// urging: the day to finish by (default: the as-of day + 15 days).
+        #[arg(long)]
+        finish_by: Option<String>,
+        /// urging: only draft the letter; record nothing in the history.
+        #[arg(long)]
+        preview: bool,
+        #[command(flatten)]
+        letter: LetterArgs,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -472,6 +486,7 @@ async fn run(cli: Cli) -> Result<()> {
             due_soon_days,
             max_evidence_kb,
             behind_proxy,
+            letter,
             backup_dir,
             backup_every,
             backup_keep,
@@ -485,6 +500,7 @@ async fn run(cli: Cli) -> Result<()> {
                     max_evidence_bytes: max_evidence_kb.saturating_mul(1024),
                     trust_forwarded_for: behind_proxy,
                     notify: notify::settings(&format!("http://{addr}"))?,
+                    letterhead: letter.letterhead(),
                     ..Config::default()
                 },
             )
@@ -720,8 +736,26 @@ async fn run(cli: Cli) -> Result<()> {
             agency,
             document,
             month,
+            finish_by,
+            preview,
+            letter,
             data,
         } => {
+            if kind.trim() == "urging" {
+                let as_of = day_arg("as-of", as_of.as_deref())?;
+                let finish_by = match finish_by.as_deref() {
+                    Some(v) => Some(day_arg("finish-by", Some(v))?),
+                    None => None,
+                };
+                let config = Config {
+                    letterhead: letter.letterhead(),
+                    ..Config::default()
+                };
+                return urging(
+                    &data, config, as_of, agency, finish_by, preview, &format, &output,
+                )
+                .await;
+            }
             let kind =
                 tiendo_service::reports::ReportKind::parse(&kind).map_err(|e| anyhow!("{e}"))?;
             let format = tiendo_reports::Format::parse(&format)

@@ -382,3 +382,113 @@ fn a_first_start_prints_demo_accounts_and_a_setup_link_that_work() {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn report_urging_writes_the_letter_and_records_it() {
+    let dir = std::env::temp_dir().join(format!("tiendo-e2e-urging-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.to_str().unwrap().to_string();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .args(["--data", &data])
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("run tiendo")
+    };
+    let out = run(&["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = dir.join("letter.docx");
+    let file_arg = file.to_str().unwrap();
+    // The agency named without accents, as the rest of the command line allows.
+    let out = run(&[
+        "report",
+        "urging",
+        "--as-of",
+        "16/07/2025",
+        "--agency",
+        "bo khoa hoc va cong nghe",
+        "--finish-by",
+        "2025-08-01",
+        "--format",
+        "docx",
+        "-o",
+        file_arg,
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("letter issued; recorded in the history of"),
+        "{err}"
+    );
+    let bytes = std::fs::read(&file).unwrap();
+    let text = tiendo_extract::decode(std::path::Path::new("l.docx"), &bytes).unwrap();
+    assert!(
+        text.contains("Kính gửi: Bộ Khoa học và Công nghệ."),
+        "{text}"
+    );
+    assert!(text.contains("trước ngày 01/08/2025"), "{text}");
+    assert!(text.contains("Hà Nội, ngày 16 tháng 7 năm 2025"), "{text}");
+    // A preview as PDF says it recorded nothing.
+    let pdf = dir.join("letter.pdf");
+    let out = run(&[
+        "report",
+        "urging",
+        "--as-of",
+        "2025-07-16",
+        "--format",
+        "pdf",
+        "--preview",
+        "--letter-issuer",
+        "Bộ Khoa học và Công nghệ",
+        "--letter-symbol",
+        "BKHCN-VP",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("nothing recorded"), "{err}");
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    // The letterhead given on the command line (TIENDO_LETTER_* alike).
+    let text = tiendo_extract::decode(std::path::Path::new("l.pdf"), &bytes).unwrap();
+    assert!(text.contains("BỘ KHOA HỌC VÀ CÔNG NGHỆ"), "{text}");
+    assert!(text.contains("/BKHCN-VP"), "{text}");
+    // An unknown agency is named in the error; nothing overdue is said plainly.
+    let out = run(&[
+        "report",
+        "urging",
+        "--agency",
+        "Bộ Không Có",
+        "--format",
+        "docx",
+        "-o",
+        file_arg,
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("unknown agency 'Bộ Không Có'"), "{err}");
+    let out = run(&[
+        "report",
+        "urging",
+        "--as-of",
+        "2020-01-01",
+        "--format",
+        "docx",
+        "-o",
+        file_arg,
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("không có nhiệm vụ quá hạn"), "{err}");
+    // An XLSX letter is refused.
+    let out = run(&["report", "urging", "--format", "xlsx", "-o", file_arg]);
+    assert!(!out.status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -7,6 +7,7 @@ pub mod chain;
 pub mod dbquality;
 pub mod deadline;
 pub mod indicator;
+pub mod letter;
 pub mod model;
 pub mod notify;
 pub mod policy;

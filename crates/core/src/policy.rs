@@ -60,6 +60,8 @@ pub enum Write {
     ReviewReport,
     /// Approve or refuse an extension request.
     DecideExtension,
+    /// Issue an urging letter (công văn đôn đốc) on overdue assignments.
+    Urge,
     /// Progress report on an assignment of `agency`.
     Report {
         agency: i64,
@@ -197,6 +199,7 @@ mod tests {
             Write::ConfirmCompletion,
             Write::ReviewReport,
             Write::DecideExtension,
+            Write::Urge,
             Write::ManageIndicators,
             Write::ManageNotifications,
             Write::Measure { agency: None },

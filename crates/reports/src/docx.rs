@@ -89,7 +89,7 @@ fn vietnamese_letters() -> impl Iterator<Item = char> {
 
 /// The two fonts, subset to `text`'s characters, printable ASCII and every
 /// Vietnamese letter, obfuscated for `word/fonts/`.
-fn embedded_fonts(text: &str) -> Result<[Vec<u8>; 2], RenderError> {
+pub(crate) fn embedded_fonts(text: &str) -> Result<[Vec<u8>; 2], RenderError> {
     let chars: BTreeSet<char> = text
         .chars()
         .chain(' '..='~')
@@ -109,14 +109,14 @@ fn embedded_fonts(text: &str) -> Result<[Vec<u8>; 2], RenderError> {
 }
 
 /// The styles: the embedded family for every script, sizes, paragraph spacing.
-fn styles() -> String {
+pub(crate) fn styles() -> String {
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="{FAMILY}" w:hAnsi="{FAMILY}" w:eastAsia="{FAMILY}" w:cs="{FAMILY}"/><w:sz w:val="24"/><w:szCs w:val="24"/><w:lang w:val="vi-VN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="60" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="center"/><w:spacing w:before="120" w:after="60"/></w:pPr><w:rPr><w:b/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:before="180" w:after="60"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style></w:styles>"#
     )
 }
 
-fn esc(s: &str, out: &mut String) {
+pub(crate) fn esc(s: &str, out: &mut String) {
     for c in nfc(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -131,20 +131,25 @@ fn esc(s: &str, out: &mut String) {
 }
 
 #[derive(Clone, Copy, Default)]
-struct Para<'a> {
-    style: Option<&'a str>,
-    align: Option<&'a str>,
-    bold: bool,
-    italic: bool,
+pub(crate) struct Para<'a> {
+    pub style: Option<&'a str>,
+    pub align: Option<&'a str>,
+    pub bold: bool,
+    pub italic: bool,
+    /// Font size in half-points (the style's when absent).
+    pub size: Option<u32>,
+    /// Raw paragraph properties appended to `<w:pPr>` (spacing, indents, borders).
+    pub extra: &'a str,
 }
 
-fn para(out: &mut String, text: &str, p: Para) {
+pub(crate) fn para(out: &mut String, text: &str, p: Para) {
     out.push_str("<w:p>");
-    if p.style.is_some() || p.align.is_some() {
+    if p.style.is_some() || p.align.is_some() || !p.extra.is_empty() {
         out.push_str("<w:pPr>");
         if let Some(s) = p.style {
             let _ = write!(out, "<w:pStyle w:val=\"{s}\"/>");
         }
+        out.push_str(p.extra);
         if let Some(a) = p.align {
             let _ = write!(out, "<w:jc w:val=\"{a}\"/>");
         }
@@ -152,13 +157,16 @@ fn para(out: &mut String, text: &str, p: Para) {
     }
     for (i, line) in text.split('\n').enumerate() {
         out.push_str("<w:r>");
-        if p.bold || p.italic {
+        if p.bold || p.italic || p.size.is_some() {
             out.push_str("<w:rPr>");
             if p.bold {
                 out.push_str("<w:b/>");
             }
             if p.italic {
                 out.push_str("<w:i/>");
+            }
+            if let Some(sz) = p.size {
+                let _ = write!(out, "<w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/>");
             }
             out.push_str("</w:rPr>");
         }
@@ -196,13 +204,19 @@ fn cell(out: &mut String, width: u32, text: &str, header: bool, right: bool) {
             style: Some("TableText"),
             align,
             bold: header,
-            italic: false,
+            ..Default::default()
         },
     );
     out.push_str("</w:tc>");
 }
 
-fn table(out: &mut String, headers: &[String], widths: &[f32], rows: &[Vec<Cell>], span: u32) {
+pub(crate) fn table(
+    out: &mut String,
+    headers: &[String],
+    widths: &[f32],
+    rows: &[Vec<Cell>],
+    span: u32,
+) {
     let total: f32 = widths.iter().sum::<f32>().max(1.0);
     let n = headers.len().max(1);
     let cols: Vec<u32> = (0..n)
@@ -347,9 +361,9 @@ pub fn document_xml(report: &Printed) -> String {
     out
 }
 
-fn core_xml(report: &Printed) -> String {
+fn core_xml(text: &str) -> String {
     let mut title = String::new();
-    esc(&report.title, &mut title);
+    esc(text, &mut title);
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
          <cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
@@ -359,13 +373,18 @@ fn core_xml(report: &Printed) -> String {
 }
 
 pub fn render(report: &Printed) -> Result<Vec<u8>, RenderError> {
+    package(&report.title, &document_xml(report))
+}
+
+/// The zipped document: `document` as `word/document.xml`, with the styles, the
+/// embedded font subsets and the core properties (`title`).
+pub(crate) fn package(title: &str, document: &str) -> Result<Vec<u8>, RenderError> {
     let err = |e: zip::result::ZipError| RenderError::Docx(e.to_string());
     let io = |e: std::io::Error| RenderError::Docx(e.to_string());
     let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-    let document = document_xml(report);
-    let [regular, bold] = embedded_fonts(&document)?;
-    let (core, fonts, styles) = (core_xml(report), font_table(), styles());
+    let [regular, bold] = embedded_fonts(document)?;
+    let (core, fonts, styles) = (core_xml(title), font_table(), styles());
     let parts: [(&str, &[u8]); 11] = [
         ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
         ("_rels/.rels", RELS.as_bytes()),

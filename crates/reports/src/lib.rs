@@ -14,9 +14,12 @@
 
 pub mod docx;
 pub mod fonts;
+pub mod letter_docx;
+pub mod letter_pdf;
 pub mod pdf;
 pub mod xlsx;
 
+pub use tiendo_core::letter::Letter;
 pub use tiendo_core::printed::{Cell, Printed, Section, Table};
 
 /// The file formats a report is rendered in.
@@ -86,8 +89,28 @@ pub fn file_name(report: &Printed, format: Format) -> String {
 /// A `Content-Disposition` value for a download: an ASCII file name (the stem
 /// is ASCII by construction) with its RFC 5987 twin.
 pub fn content_disposition(report: &Printed, format: Format) -> String {
-    let name = file_name(report, format);
+    attachment(&file_name(report, format))
+}
+
+/// `attachment; filename="…"` for an ASCII file name.
+pub fn attachment(name: &str) -> String {
     format!("attachment; filename=\"{name}\"; filename*=UTF-8''{name}")
+}
+
+/// Renders a letter as DOCX or PDF (a letter is no spreadsheet).
+pub fn render_letter(letter: &Letter, format: Format) -> Result<Vec<u8>, RenderError> {
+    match format {
+        Format::Docx => letter_docx::render(letter),
+        Format::Pdf => letter_pdf::render(letter),
+        Format::Xlsx => Err(RenderError::Xlsx(
+            "a letter is written as DOCX or PDF, not XLSX".into(),
+        )),
+    }
+}
+
+/// `cong-van-don-doc-bo-cong-an-2026-12-05.docx`.
+pub fn letter_file_name(letter: &Letter, format: Format) -> String {
+    format!("{}.{}", letter.file_stem, format.extension())
 }
 
 /// NFC, as every text that leaves tiendo.
@@ -141,5 +164,52 @@ pub fn sample() -> Printed {
                 rows,
             }),
         ],
+    }
+}
+
+/// A sample urging letter for tests: two agencies, a table of overdue tasks.
+pub fn sample_letter() -> Letter {
+    use chrono::NaiveDate;
+    use tiendo_core::letter::{Block, Letterhead};
+    let day = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap_or_default();
+    let due = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+    let rows = (1..=12)
+        .map(|i| {
+            vec![
+                Cell::Int(i),
+                Cell::text(format!(
+                    "Nhiệm vụ số {i}: hoàn thiện Cơ sở dữ liệu quốc gia về dân cư, kết nối, chia sẻ dữ liệu với các bộ, ngành, địa phương"
+                )),
+                Cell::text("Thông báo số 365/TB-VPCP ngày 16/07/2025"),
+                Cell::text(if i % 2 == 0 { "Bộ Công an" } else { "Ủy ban nhân dân tỉnh Đắk Lắk" }),
+                Cell::Date(due),
+                Cell::Int(12),
+            ]
+        })
+        .collect();
+    Letter {
+        file_stem: "cong-van-don-doc-2026-12-05".into(),
+        head: Letterhead::default(),
+        date: day,
+        subject: "V/v đôn đốc thực hiện nhiệm vụ quá hạn".into(),
+        addressees: vec!["Bộ Công an".into(), "Ủy ban nhân dân tỉnh Đắk Lắk".into()],
+        body: vec![
+            Block::Paragraph("Theo dõi trên Hệ thống, đến hết ngày 05/12/2026 các cơ quan còn 12 nhiệm vụ quá hạn, cụ thể như sau:".into()),
+            Block::Table(Table {
+                headers: vec![
+                    "TT".into(),
+                    "Nhiệm vụ".into(),
+                    "Văn bản giao".into(),
+                    "Cơ quan".into(),
+                    "Thời hạn".into(),
+                    "Số ngày quá hạn".into(),
+                ],
+                widths: vec![5.0, 33.0, 20.0, 15.0, 14.0, 13.0],
+                rows,
+            }),
+            Block::Paragraph("Đề nghị các cơ quan khẩn trương hoàn thành các nhiệm vụ nêu trên trước ngày 20/12/2026.".into()),
+        ],
+        recipients: vec!["Bộ Công an".into(), "Ủy ban nhân dân tỉnh Đắk Lắk".into()],
+        signer_title: None,
     }
 }

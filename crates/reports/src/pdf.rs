@@ -16,13 +16,13 @@ use subsetter::GlyphRemapper;
 use crate::fonts::{BOLD, REGULAR};
 use crate::{Cell, Printed, RenderError, Section, nfc};
 
-const A4: (f32, f32) = (595.28, 841.89);
+pub(crate) const A4: (f32, f32) = (595.28, 841.89);
 const MARGIN: f32 = 42.0;
-const BOTTOM: f32 = 48.0;
+pub(crate) const BOTTOM: f32 = 48.0;
 const PAD: f32 = 3.0;
 
 /// One embedded font: its glyphs used so far, renumbered for the subset.
-struct FontUse {
+pub(crate) struct FontUse {
     face: ttf_parser::Face<'static>,
     data: &'static [u8],
     /// 1000 / units per em.
@@ -37,7 +37,7 @@ struct FontUse {
 }
 
 impl FontUse {
-    fn new(data: &'static [u8]) -> Result<FontUse, RenderError> {
+    pub(crate) fn new(data: &'static [u8]) -> Result<FontUse, RenderError> {
         let face =
             ttf_parser::Face::parse(data, 0).map_err(|e| RenderError::Pdf(format!("font: {e}")))?;
         let scale = 1000.0 / face.units_per_em() as f32;
@@ -61,7 +61,7 @@ impl FontUse {
         self.face.glyph_hor_advance(gid).unwrap_or(0) as f32 * self.scale
     }
 
-    fn width(&self, s: &str, size: f32) -> f32 {
+    pub(crate) fn width(&self, s: &str, size: f32) -> f32 {
         s.chars().map(|c| self.advance(c)).sum::<f32>() * size / 1000.0
     }
 
@@ -90,7 +90,7 @@ impl FontUse {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Face {
+pub(crate) enum Face {
     Regular,
     Bold,
 }
@@ -105,39 +105,53 @@ impl Face {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Align {
+pub(crate) enum Align {
     Left,
     Center,
     Right,
 }
 
-struct Layout {
-    fonts: [FontUse; 2],
-    pages: Vec<Content>,
-    width: f32,
-    height: f32,
-    y: f32,
+pub(crate) struct Layout {
+    pub fonts: [FontUse; 2],
+    pub pages: Vec<Content>,
+    pub width: f32,
+    pub height: f32,
+    pub y: f32,
+    /// Left and right margins.
+    pub margins: (f32, f32),
 }
 
 impl Layout {
-    fn font(&self, f: Face) -> &FontUse {
+    /// A layout on pages of `width` × `height` with these left and right margins.
+    pub(crate) fn new(width: f32, height: f32, margins: (f32, f32)) -> Result<Layout, RenderError> {
+        Ok(Layout {
+            fonts: [FontUse::new(REGULAR)?, FontUse::new(BOLD)?],
+            pages: Vec::new(),
+            width,
+            height,
+            y: height - MARGIN,
+            margins,
+        })
+    }
+
+    pub(crate) fn font(&self, f: Face) -> &FontUse {
         &self.fonts[f as usize]
     }
 
-    fn left(&self) -> f32 {
-        MARGIN
+    pub(crate) fn left(&self) -> f32 {
+        self.margins.0
     }
 
-    fn usable(&self) -> f32 {
-        self.width - 2.0 * MARGIN
+    pub(crate) fn usable(&self) -> f32 {
+        self.width - self.margins.0 - self.margins.1
     }
 
-    fn new_page(&mut self) {
+    pub(crate) fn new_page(&mut self) {
         self.pages.push(Content::new());
         self.y = self.height - MARGIN;
     }
 
-    fn content(&mut self) -> &mut Content {
+    pub(crate) fn content(&mut self) -> &mut Content {
         if self.pages.is_empty() {
             self.new_page();
         }
@@ -146,7 +160,7 @@ impl Layout {
     }
 
     /// Ensures `h` points of room below the cursor, else starts a page.
-    fn room(&mut self, h: f32) -> bool {
+    pub(crate) fn room(&mut self, h: f32) -> bool {
         if self.pages.is_empty() || self.y - h < BOTTOM {
             self.new_page();
             return true;
@@ -155,18 +169,33 @@ impl Layout {
     }
 
     /// Draws one line of text with its baseline at `y`.
-    fn text(&mut self, face: Face, size: f32, x: f32, y: f32, s: &str) {
+    pub(crate) fn text(&mut self, face: Face, size: f32, x: f32, y: f32, s: &str) {
+        self.text_slanted(face, size, x, y, s, false);
+    }
+
+    /// One line of text, slanted when `oblique` (the italics of the
+    /// administrative style, drawn from the upright face: no italic is embedded).
+    pub(crate) fn text_slanted(
+        &mut self,
+        face: Face,
+        size: f32,
+        x: f32,
+        y: f32,
+        s: &str,
+        oblique: bool,
+    ) {
         let bytes = self.fonts[face as usize].encode(s);
+        let skew = if oblique { 0.2 } else { 0.0 };
         let c = self.content();
         c.begin_text();
         c.set_font(face.name(), size);
-        c.set_text_matrix([1.0, 0.0, 0.0, 1.0, x, y]);
+        c.set_text_matrix([1.0, 0.0, skew, 1.0, x, y]);
         c.show(Str(&bytes));
         c.end_text();
     }
 
     /// Lines of `s` wrapped to `width` (hard breaks kept; long words cut).
-    fn wrap(&self, face: Face, size: f32, s: &str, width: f32) -> Vec<String> {
+    pub(crate) fn wrap(&self, face: Face, size: f32, s: &str, width: f32) -> Vec<String> {
         let f = self.font(face);
         let space = f.width(" ", size);
         let mut lines = Vec::new();
@@ -282,7 +311,13 @@ impl Layout {
         rest
     }
 
-    fn table(&mut self, headers: &[String], widths: &[f32], rows: &[Vec<Cell>], size: f32) {
+    pub(crate) fn table(
+        &mut self,
+        headers: &[String],
+        widths: &[f32],
+        rows: &[Vec<Cell>],
+        size: f32,
+    ) {
         let n = headers.len().max(1);
         let total: f32 = widths.iter().take(n).sum::<f32>();
         let total = if total > 0.0 { total } else { n as f32 };
@@ -350,13 +385,7 @@ fn zlib(data: &[u8]) -> Vec<u8> {
 
 pub fn render(report: &Printed) -> Result<Vec<u8>, RenderError> {
     let (width, height) = if report.landscape { (A4.1, A4.0) } else { A4 };
-    let mut l = Layout {
-        fonts: [FontUse::new(REGULAR)?, FontUse::new(BOLD)?],
-        pages: Vec::new(),
-        width,
-        height,
-        y: height - MARGIN,
-    };
+    let mut l = Layout::new(width, height, (MARGIN, MARGIN))?;
     let body = 10.0;
     let cell = if report.landscape { 9.0 } else { 9.5 };
     l.new_page();
@@ -405,23 +434,32 @@ pub fn render(report: &Printed) -> Result<Vec<u8>, RenderError> {
             Section::Table(t) => l.table(&t.headers, &t.widths, &t.rows, cell),
         }
     }
-    // Page numbers.
-    let total = l.pages.len();
-    for i in 0..total {
-        let label = format!("Trang {}/{}", i + 1, total);
-        let w = l.font(Face::Regular).width(&label, 8.0);
-        let bytes = l.fonts[0].encode(&label);
-        let c = &mut l.pages[i];
-        c.begin_text();
-        c.set_font(Face::Regular.name(), 8.0);
-        c.set_text_matrix([1.0, 0.0, 0.0, 1.0, (width - w) / 2.0, 24.0]);
-        c.show(Str(&bytes));
-        c.end_text();
-    }
-    write(report, l)
+    l.number_pages();
+    write(&report.title, l)
 }
 
-fn write(report: &Printed, l: Layout) -> Result<Vec<u8>, RenderError> {
+impl Layout {
+    /// "Trang 1/2" centred at the foot of every page.
+    pub(crate) fn number_pages(&mut self) {
+        let l = self;
+        let width = l.width;
+        let total = l.pages.len();
+        for i in 0..total {
+            let label = format!("Trang {}/{}", i + 1, total);
+            let w = l.font(Face::Regular).width(&label, 8.0);
+            let bytes = l.fonts[0].encode(&label);
+            let c = &mut l.pages[i];
+            c.begin_text();
+            c.set_font(Face::Regular.name(), 8.0);
+            c.set_text_matrix([1.0, 0.0, 0.0, 1.0, (width - w) / 2.0, 24.0]);
+            c.show(Str(&bytes));
+            c.end_text();
+        }
+    }
+}
+
+/// The PDF file of a laid-out document titled `title`.
+pub(crate) fn write(title: &str, l: Layout) -> Result<Vec<u8>, RenderError> {
     let mut next = 1;
     let mut id = || {
         let r = Ref::new(next);
@@ -440,7 +478,7 @@ fn write(report: &Printed, l: Layout) -> Result<Vec<u8>, RenderError> {
         .kids(page_ids.iter().map(|(p, _)| *p))
         .count(page_ids.len() as i32);
     pdf.document_info(info)
-        .title(TextStr(&nfc(&report.title)))
+        .title(TextStr(&nfc(title)))
         .producer(TextStr("tiendo"));
     for ((page, content), ops) in page_ids.iter().zip(l.pages) {
         let mut p = pdf.page(*page);

@@ -84,6 +84,7 @@ use utoipa::OpenApi;
     tiendo_service::indicators::ItemError,
     crate::api_indicators::BulkRejected,
     crate::api_drafts::ImportInput,
+    crate::api_reports::UrgingInput,
     crate::api_drafts::MergeInput,
     crate::api_drafts::Confirmed,
     tiendo_service::drafts::DraftView,
@@ -816,6 +817,14 @@ pub const OPERATIONS: &[Operation] = &[
         None,
         "file",
         &["as_of", "format", "agency", "document", "month"],
+    ),
+    (
+        "post",
+        "/api/v1/reports/urging",
+        "Issue an urging letter (công văn đôn đốc) on the overdue assignments of one agency or of all, as DOCX or PDF in the administrative layout (admin): records an `assignment/urged` event in the history of every assignment it lists, in one transaction (header `x-urged-assignments`: how many); `preview: true` records nothing. 409 when nothing is overdue",
+        Some("UrgingInput"),
+        "file",
+        &[],
     ),
     (
         "get",

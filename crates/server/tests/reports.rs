@@ -330,3 +330,237 @@ async fn every_kind_renders_and_permissions_hold() {
         );
     }
 }
+
+/// POSTs a JSON body and answers the file (or the error).
+async fn post_file(api: &Api, path: &str, token: &str, body: Value) -> (File, String) {
+    let req = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let res = api.router.clone().oneshot(req).await.unwrap();
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let (status, content_type, disposition, urged) = (
+        res.status(),
+        header("content-type"),
+        header("content-disposition"),
+        header("x-urged-assignments"),
+    );
+    let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024)
+        .await
+        .unwrap()
+        .to_vec();
+    (
+        File {
+            status,
+            content_type,
+            disposition,
+            bytes,
+        },
+        urged,
+    )
+}
+
+fn zip_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
+    let mut part = zip.by_name(name).unwrap_or_else(|_| panic!("no {name}"));
+    let mut out = Vec::new();
+    part.read_to_end(&mut out).unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn the_urging_letter_is_issued_by_the_office_and_recorded_in_each_history() {
+    for api in apis().await {
+        let b = api.backend;
+        api.service.load_demo().await.expect("demo");
+        let office = api.user("vanphong", "admin", None).await;
+        let viewer = api.user("lanhdao", "viewer", None).await;
+        let focal = api
+            .user("daumoi.khcn", "focal", Some("Bộ Khoa học và Công nghệ"))
+            .await;
+        let url = "/api/v1/reports/urging";
+        let report = api
+            .get("/api/v1/reports/overdue?as_of=2025-07-16", &office)
+            .await;
+        let rows = report["rows"].as_array().unwrap().clone();
+        // The first overdue task and the first agency late on it.
+        let row = &rows[0];
+        let agency = row["incomplete"][0].as_str().unwrap().to_string();
+        let agency_id = row["incomplete_agency_ids"][0].as_i64().unwrap();
+        let task_id = row["task_id"].as_i64().unwrap();
+        let theirs: Vec<&Value> = rows
+            .iter()
+            .filter(|r| {
+                r["incomplete_agency_ids"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&Value::from(agency_id))
+            })
+            .collect();
+        let body = serde_json::json!({"as_of": "2025-07-16", "agency": agency, "format": "docx"});
+
+        // Focal points and viewers are refused, before anything is recorded.
+        for token in [&focal, &viewer] {
+            let (f, _) = post_file(&api, url, token, body.clone()).await;
+            assert_eq!(f.status, StatusCode::FORBIDDEN, "[{b}] {:?}", f.json());
+        }
+        // Bad input names its field.
+        for (bad, field) in [
+            (
+                serde_json::json!({"as_of": "2025-07-16", "format": "xlsx"}),
+                "format",
+            ),
+            (
+                serde_json::json!({"as_of": "2025-07-16", "agency": "Bộ Không Có", "format": "pdf"}),
+                "agency",
+            ),
+            (
+                serde_json::json!({"as_of": "2025-07-16", "finish_by": "2025-07-10", "format": "pdf"}),
+                "finish_by",
+            ),
+        ] {
+            let (f, _) = post_file(&api, url, &office, bad.clone()).await;
+            assert_eq!(f.status, StatusCode::UNPROCESSABLE_ENTITY, "[{b}] {bad}");
+            assert_eq!(f.json()["field"], field, "[{b}] {bad}: {:?}", f.json());
+        }
+        // Nothing overdue: a clear refusal, not an empty letter.
+        let (f, _) = post_file(
+            &api,
+            url,
+            &office,
+            serde_json::json!({"as_of": "2020-01-01", "format": "docx"}),
+        )
+        .await;
+        assert_eq!(f.status, StatusCode::CONFLICT, "[{b}] {:?}", f.json());
+        assert!(
+            f.json()["error"]
+                .as_str()
+                .unwrap()
+                .contains("không có nhiệm vụ quá hạn"),
+            "[{b}] {:?}",
+            f.json()
+        );
+
+        // A preview records nothing.
+        let (p, urged) = post_file(
+            &api,
+            url,
+            &office,
+            serde_json::json!({"as_of": "2025-07-16", "agency": agency, "format": "pdf", "preview": true}),
+        )
+        .await;
+        assert_eq!(p.status, StatusCode::OK, "[{b}] {:?}", p.json());
+        assert_eq!(p.content_type, "application/pdf");
+        assert_eq!(urged, "0");
+        let history = api
+            .get(&format!("/api/v1/tasks/{task_id}/history"), &office)
+            .await;
+        assert!(
+            !history
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == "urged"),
+            "[{b}] a preview is not recorded"
+        );
+        // The PDF: fonts embedded, text extractable.
+        let raw = String::from_utf8_lossy(&p.bytes);
+        assert_eq!(raw.matches("/FontFile2").count(), 2, "[{b}] fonts embedded");
+        let text = tiendo_extract::decode(Path::new("u.pdf"), &p.bytes).unwrap();
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            "{flat}"
+        );
+        assert!(
+            flat.contains(&format!("Kính gửi: {agency}.")),
+            "[{b}] {flat}"
+        );
+        assert!(flat.contains("Hà Nội, ngày 16 tháng 7 năm 2025"), "{flat}");
+
+        // Issued as DOCX: the letter names the agency and lists its tasks with
+        // their source, deadline and days late.
+        let (d, urged) = post_file(&api, url, &office, body.clone()).await;
+        assert_eq!(d.status, StatusCode::OK, "[{b}] {:?}", d.json());
+        assert!(d.content_type.contains("wordprocessingml"));
+        assert!(
+            d.disposition.contains("cong-van-don-doc-")
+                && d.disposition.ends_with("-2025-07-16.docx"),
+            "{}",
+            d.disposition
+        );
+        let urged: usize = urged.parse().unwrap();
+        assert_eq!(
+            urged,
+            theirs.len(),
+            "[{b}] one event per overdue assignment"
+        );
+        let xml = zip_part(&d.bytes, "word/document.xml");
+        assert!(xml.contains(&format!("Kính gửi: {agency}.")), "[{b}]");
+        assert!(xml.contains("V/v đôn đốc thực hiện nhiệm vụ quá hạn"));
+        assert!(xml.contains("Độc lập - Tự do - Hạnh phúc"));
+        assert!(xml.contains("Lưu: VT"));
+        // Finish by the letter's day + 15 by default.
+        assert!(xml.contains("trước ngày 31/07/2025"), "[{b}]");
+        let source = row["source_document"].as_str().unwrap();
+        assert!(xml.contains(source), "[{b}] {source}");
+        let deadline =
+            chrono::NaiveDate::parse_from_str(row["deadline"].as_str().unwrap(), "%Y-%m-%d")
+                .unwrap();
+        assert!(
+            xml.contains(&deadline.format("%d/%m/%Y").to_string()),
+            "[{b}]"
+        );
+        let late = (chrono::NaiveDate::from_ymd_opt(2025, 7, 16).unwrap() - deadline).num_days();
+        assert!(xml.contains(&format!(">{late}<")), "[{b}] {late} days late");
+        assert!(zip_part(&d.bytes, "word/fontTable.xml").contains("<w:embedRegular"));
+        assert!(!zip_part(&d.bytes, "word/fonts/font1.odttf").is_empty());
+
+        // Recorded in the task's history, with the letter's day and the days late.
+        let history = api
+            .get(&format!("/api/v1/tasks/{task_id}/history"), &office)
+            .await;
+        let ev: Vec<&Value> = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "urged")
+            .collect();
+        assert_eq!(ev.len(), 1, "[{b}] {history}");
+        assert_eq!(ev[0]["entity"], "assignment");
+        assert_eq!(ev[0]["changes"]["letter_date"], "2025-07-16");
+        assert_eq!(ev[0]["changes"]["finish_by"], "2025-07-31");
+        assert_eq!(ev[0]["changes"]["agency_id"], agency_id);
+        assert!(ev[0]["changes"]["days_late"].as_i64().unwrap() >= late);
+        assert_eq!(ev[0]["actor_name"], "vanphong");
+
+        // For every agency: a list of addressees, and one event per assignment.
+        let (all, urged) = post_file(
+            &api,
+            url,
+            &office,
+            serde_json::json!({"as_of": "2025-07-16", "format": "docx", "finish_by": "2025-08-15"}),
+        )
+        .await;
+        assert_eq!(all.status, StatusCode::OK, "[{b}] {:?}", all.json());
+        let n: usize = rows
+            .iter()
+            .map(|r| r["incomplete_agency_ids"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(urged.parse::<usize>().unwrap(), n, "[{b}]");
+        let xml = zip_part(&all.bytes, "word/document.xml");
+        assert!(xml.contains(">Kính gửi:<"), "[{b}]");
+        assert!(xml.contains(&format!("- {agency};")) || xml.contains(&format!("- {agency}.")));
+        assert!(xml.contains("trước ngày 15/08/2025"));
+    }
+}

@@ -23,6 +23,7 @@ pub mod security;
 pub mod setup;
 pub mod sheets;
 pub mod sign_in_limits;
+pub mod urging;
 pub mod views;
 
 // The use cases by subject: each adds its methods to `Service`.
@@ -74,6 +75,8 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Notifications: the pages' public address and the mail server.
     pub notify: notify::NotifySettings,
+    /// The issuing body and numbering printed on urging letters (`urging`).
+    pub letterhead: tiendo_core::letter::Letterhead,
 }
 
 impl Default for Config {
@@ -85,6 +88,7 @@ impl Default for Config {
             max_evidence_bytes: evidence::DEFAULT_MAX_EVIDENCE_BYTES,
             trust_forwarded_for: false,
             notify: notify::NotifySettings::default(),
+            letterhead: tiendo_core::letter::Letterhead::default(),
         }
     }
 }

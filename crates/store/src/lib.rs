@@ -377,6 +377,7 @@ forward! {
     write fn confirm_draft(id: i64, task: &NewTask, units: &[NewAgency], stamp: &Stamp) -> i64;
     read fn similar_tasks(words: &[String], exclude_document: i64) -> Vec<(i64, String, String)>;
     read fn list_events(f: &EventFilter) -> (Vec<Event>, i64);
+    write fn record_urging(urged: &[(i64, serde_json::Value)], stamp: &Stamp) -> usize;
     read fn task_history(task_id: i64, confined_to: Option<i64>) -> Vec<Event>;
     read fn assignment_history(assignment_id: i64) -> Vec<Event>;
 

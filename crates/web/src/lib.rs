@@ -129,6 +129,7 @@ pub fn router() -> Router<Service> {
             get(pages::databases::review_form).post(pages::databases::review_submit),
         )
         .route("/tai-bao-cao/{kind}", get(pages::printed::download))
+        .route("/cong-van-don-doc", post(pages::urging::post))
         .route("/xep-hang", get(pages::rankings::page))
         .route("/xep-hang.csv", get(pages::rankings::export_csv))
         .route("/xep-hang.xlsx", get(pages::rankings::export_xlsx))
@@ -195,6 +196,16 @@ pub fn report_response(
     bytes: Vec<u8>,
 ) -> Response {
     pages::printed::report_response(printed, format, bytes)
+}
+
+/// A rendered letter (tiendo-reports) as an attachment, for the API too.
+pub fn letter_response(
+    letter: &tiendo_reports::Letter,
+    format: tiendo_reports::Format,
+    bytes: Vec<u8>,
+    recorded: usize,
+) -> Response {
+    pages::urging::letter_response(letter, format, bytes, recorded)
 }
 
 const APP_CSS: &str = include_str!("../assets/app.css");

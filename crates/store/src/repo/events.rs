@@ -5,6 +5,21 @@ pub mod events {
 
     use super::*;
 
+    /// Records an urging letter (công văn đôn đốc) in the history of what it
+    /// urges: one `assignment/urged` event per assignment, with its details, all
+    /// in one transaction (a letter is recorded whole or not at all).
+    pub async fn record_urging(backend: &Backend, urged: &[(i64, serde_json::Value)], stamp: &Stamp) -> Result<usize, StoreError> {
+        if urged.is_empty() {
+            return Ok(0);
+        }
+        let events: Vec<chain::PendingEvent> =
+            urged.iter().map(|(id, details)| chain::PendingEvent::new(stamp, "assignment", *id, "urged", details.clone())).collect();
+        let (_guard, mut tx) = backend.begin().await?;
+        chain::append_events(&mut tx, &events).await?;
+        commit(tx).await?;
+        Ok(events.len())
+    }
+
     pub async fn list_events(pool: &Pool, f: &EventFilter) -> Result<(Vec<Event>, i64), StoreError> {
         let mut wh = Sql::new(" WHERE 1=1");
         if let Some(v) = &f.entity {

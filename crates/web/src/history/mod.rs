@@ -129,6 +129,7 @@ pub fn what(lang: Lang, e: &Event, names: &dyn Names) -> String {
             assignment_changed(lang, e, action, names)
         }
         ("assignment", "update") => assignment_recorded(lang, e, names),
+        ("assignment", "urged") => assignment_urged(lang, e, names),
         ("progress_report", "create") => report_created(lang, e, names),
         ("progress_report", "update") => report_updated(lang, e, names),
         ("progress_report", "accept") => report_reviewed(lang, e, names, true),

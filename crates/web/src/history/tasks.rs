@@ -237,3 +237,31 @@ pub fn assignment_recorded(lang: Lang, e: &Event, names: &dyn Names) -> String {
     }
     s
 }
+
+/// `assignment/urged`: an urging letter (công văn đôn đốc) listed the assignment.
+pub fn assignment_urged(lang: Lang, e: &Event, names: &dyn Names) -> String {
+    let c = &e.changes;
+    let whose = int(c, "agency_id")
+        .map(|id| names.agency(id))
+        .or_else(|| names.agency_of("assignment", e.entity_id))
+        .unwrap_or_else(|| lang.t("một cơ quan", "an agency").into());
+    let letter = i18n::opt_date(day(c, "letter_date"));
+    let late = int(c, "days_late").unwrap_or(0);
+    let mut s = match lang {
+        Lang::Vi => format!(
+            "đôn đốc {whose} bằng công văn ngày {letter} (trễ {} ngày)",
+            lang.int(late)
+        ),
+        Lang::En => format!(
+            "urged {whose} by a letter dated {letter} ({} days late)",
+            lang.int(late)
+        ),
+    };
+    if let Some(by) = day(c, "finish_by") {
+        s.push_str(&match lang {
+            Lang::Vi => format!(", đề nghị hoàn thành trước ngày {}", i18n::date(by)),
+            Lang::En => format!(", asking it to finish by {}", i18n::date(by)),
+        });
+    }
+    s
+}

@@ -423,3 +423,22 @@ fn raw_record_only_when_asked() {
             .contains("review_state")
     );
 }
+
+#[test]
+fn an_urging_letter_in_words() {
+    let e = ev(
+        "assignment",
+        5,
+        "urged",
+        json!({"agency_id": 13, "letter_date": "2026-12-05", "finish_by": "2026-12-20",
+               "due": "2026-11-23", "days_late": 12, "scope": "agency"}),
+    );
+    assert_eq!(
+        vi(&e),
+        "Nguyễn Thị Lan đôn đốc Bộ Công an bằng công văn ngày 05/12/2026 (trễ 12 ngày), đề nghị hoàn thành trước ngày 20/12/2026."
+    );
+    assert_eq!(
+        en(&e),
+        "Nguyễn Thị Lan urged Bộ Công an by a letter dated 05/12/2026 (12 days late), asking it to finish by 20/12/2026."
+    );
+}

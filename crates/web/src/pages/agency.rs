@@ -150,6 +150,8 @@ struct AgencyPage {
     score: Option<super::rankings::ScoreBlock>,
     /// The printed report card as files.
     files: Vec<super::printed::Download>,
+    /// The urging letter's form, for the office.
+    urging: Option<super::urging::UrgingForm>,
 }
 
 pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
@@ -259,6 +261,7 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
         path_only: format!("/co-quan/{id}"),
         score: super::rankings::score_block(&web, id, &agency.kind).await,
         files: super::printed::links(ctx, "agency", &[("agency", agency.code.clone())]),
+        urging: super::urging::UrgingForm::for_office(ctx, Some(id)),
         ctx: ctx.clone(),
     };
     Ok(render(&page))

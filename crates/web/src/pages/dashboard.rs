@@ -53,6 +53,8 @@ struct DashboardPage {
     path_only: String,
     /// The overdue appendix and the monthly report as files.
     overdue_files: Vec<super::printed::Download>,
+    /// The urging letter's form (every agency), for the office.
+    urging: Option<super::urging::UrgingForm>,
     monthly_files: Vec<super::printed::Download>,
 }
 
@@ -205,6 +207,7 @@ pub async fn dashboard(
         reports,
         path_only: "/".into(),
         overdue_files: super::printed::links(ctx, "overdue", &[]),
+        urging: super::urging::UrgingForm::for_office(ctx, None),
         monthly_files: super::printed::links(ctx, "monthly", &[]),
         ctx: ctx.clone(),
     };

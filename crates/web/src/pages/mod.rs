@@ -20,6 +20,7 @@ pub mod setup;
 pub mod sheets;
 pub mod task;
 pub mod tasks;
+pub mod urging;
 pub mod work;
 
 use tiendo_core::status::Status;
