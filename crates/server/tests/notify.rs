@@ -927,3 +927,40 @@ async fn a_notice_claimed_by_a_server_that_stopped_is_taken_over_after_its_lease
         );
     }
 }
+
+#[tokio::test]
+async fn the_first_run_sends_the_weekly_notices_at_once_whatever_the_weekday() {
+    for api in apis().await {
+        let b = api.backend;
+        let admin = api.user("vanphong", "admin", None).await;
+        let focal = api.user("daumoi.byt", "focal", Some("Bộ Y tế")).await;
+        let day = today();
+        task_due(&api, &admin, "9/TB-N", "Bộ Y tế", day - Duration::days(20)).await;
+        let now = now_micros();
+        api.service.notify_tick(now).await.unwrap();
+        let kinds = |v: Vec<Value>| {
+            v.iter()
+                .map(|n| n["kind"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            kinds(notices(&api, &focal).await).contains(&"agency_digest".to_string()),
+            "[{b}]"
+        );
+        assert!(
+            kinds(notices(&api, &admin).await).contains(&"overdue_weekly".to_string()),
+            "[{b}]"
+        );
+        // Only the first run: the next days wait for the rule's weekday.
+        let before = notices(&api, &admin).await.len();
+        let next_day = api.service.notify_tick(now + DAY).await.unwrap();
+        let weekly = next_day
+            .delivered
+            .iter()
+            .filter(|d| d.kind == Trigger::OverdueWeekly)
+            .count();
+        let monday = (day + Duration::days(1)).weekday() == chrono::Weekday::Mon;
+        assert_eq!(weekly, usize::from(monday), "[{b}]");
+        assert!(notices(&api, &admin).await.len() >= before, "[{b}]");
+    }
+}

@@ -153,10 +153,12 @@ impl Service {
 
     /// One run of the scheduler at `now`: plans the days not planned yet (from
     /// the day after the last one planned, at most [`CATCH_UP_DAYS`] back; on the
-    /// very first run, today only), expands the causes waiting, delivers what is due.
+    /// very first run, today only, with the weekly notices at once), expands the
+    /// causes waiting, delivers what is due.
     pub async fn notify_tick(&self, now: Micros) -> Result<TickReport> {
         let today = day_of(now);
-        let first = match self.store.planned_through().await? {
+        let planned = self.store.planned_through().await?;
+        let first = match planned {
             Some(done) => (done + Duration::days(1)).max(today - Duration::days(CATCH_UP_DAYS - 1)),
             None => today,
         };
@@ -164,7 +166,15 @@ impl Service {
         let rules = self.notify_rules().await?.rules;
         let mut day = first;
         while day <= today {
-            let causes = self.plan_day(&rules, day).await?;
+            let mut causes = self.plan_day(&rules, day).await?;
+            if planned.is_none() && day == today {
+                // The very first run: each weekly notice goes out now rather than
+                // up to a week later, so that everyone sees where they stand.
+                causes.extend(
+                    self.plan_day(&weekly_rules_on(&rules, today), today)
+                        .await?,
+                );
+            }
             report.new_causes += self.store.write_planned_day(day, &causes).await?;
             report.planned_days.push(day);
             day += Duration::days(1);
@@ -425,5 +435,32 @@ impl Service {
             .store
             .set_webhook_active(id, active, &Stamp::now(Some(actor.user_id)))
             .await?)
+    }
+}
+
+/// The weekly rules only, moved to `day`'s weekday (same names, so a cause they
+/// plan is the one their own weekday would have planned).
+fn weekly_rules_on(rules: &Rules, day: NaiveDate) -> Rules {
+    use chrono::Datelike;
+    let name = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ][day.weekday().num_days_from_monday() as usize];
+    Rules {
+        rule: rules
+            .rule
+            .iter()
+            .filter(|r| matches!(r.when, Trigger::OverdueWeekly | Trigger::AgencyDigest))
+            .cloned()
+            .map(|mut r| {
+                r.weekday = Some(name.to_string());
+                r
+            })
+            .collect(),
     }
 }
