@@ -47,8 +47,11 @@ fn json_lines(text: &str) -> Vec<serde_json::Value> {
 /// A data folder with one notice's worth of work: a task of Bộ Y tế due in 7
 /// days and its focal point.
 fn place() -> PathBuf {
+    // Tests run in parallel threads of one process: a counter keeps their folders apart.
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!(
-        "tiendo-e2e-notify-{}-{}",
+        "tiendo-e2e-notify-{}-{n}-{}",
         std::process::id(),
         tiendo_core::time::now_micros()
     ));
