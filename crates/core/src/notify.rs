@@ -318,6 +318,14 @@ impl Rules {
     }
 }
 
+/// The name rules use for a day of the week ("monday" …).
+pub fn weekday_name(day: Weekday) -> &'static str {
+    WEEKDAYS
+        .iter()
+        .find(|(_, w)| *w == day)
+        .map_or("monday", |(n, _)| n)
+}
+
 fn weekday(name: &str) -> Option<Weekday> {
     let name = name.trim().to_lowercase();
     WEEKDAYS.iter().find(|(n, _)| *n == name).map(|(_, w)| *w)

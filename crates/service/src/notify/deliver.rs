@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use tiendo_core::notify::{Channel, Trigger};
 use tiendo_core::time::{Micros, day_of};
-use tiendo_store::{CauseRow, NoticeOutcome, NoticeRow};
+use tiendo_store::{CauseRow, KnownAssignment, NoticeOutcome, NoticeRow};
 
 use super::transport::{self, Failure};
 use super::wording::{self, Facts, Line, Wording};
@@ -67,7 +67,10 @@ impl Service {
     ) -> Result<Delivered> {
         let today = day_of(now);
         let listed: Vec<i64> = ids(&cause.payload["assignments"]);
-        let (still, why) = self.still_holds(cause, &listed, today).await?;
+        // What is known now of the listed assignments: read once, for the check
+        // that the notice still holds and for its lines.
+        let known = self.store.current_states(&listed).await?;
+        let (still, why) = self.still_holds(cause, &listed, &known, today).await?;
         let mut done = Delivered {
             id: notice.id,
             channel: notice.channel,
@@ -86,7 +89,7 @@ impl Service {
                 .await?;
             return Ok(done);
         }
-        let lines = self.lines(&still).await?;
+        let lines = self.lines_of(&known, &still).await?;
         let total = cause.payload["count"]
             .as_u64()
             .map_or(lines.len(), |n| n as usize)
@@ -147,6 +150,7 @@ impl Service {
         &self,
         cause: &CauseRow,
         listed: &[i64],
+        known: &[KnownAssignment],
         today: chrono::NaiveDate,
     ) -> Result<(Vec<i64>, Option<String>)> {
         match cause.trigger {
@@ -168,13 +172,8 @@ impl Service {
                 let due = cause.payload["due"]
                     .as_str()
                     .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-                let states: HashMap<i64, _> = self
-                    .store
-                    .current_states(listed)
-                    .await?
-                    .into_iter()
-                    .map(|k| (k.assignment_id, k.state))
-                    .collect();
+                let states: HashMap<i64, _> =
+                    known.iter().map(|k| (k.assignment_id, &k.state)).collect();
                 let still: Vec<i64> = listed
                     .iter()
                     .copied()
@@ -210,6 +209,14 @@ impl Service {
             return Ok(Vec::new());
         }
         let states = self.store.current_states(assignments).await?;
+        self.lines_of(&states, assignments).await
+    }
+
+    /// The lines of `assignments`, from their known states.
+    async fn lines_of(&self, states: &[KnownAssignment], assignments: &[i64]) -> Result<Vec<Line>> {
+        if assignments.is_empty() {
+            return Ok(Vec::new());
+        }
         let task_ids: Vec<i64> = states.iter().map(|k| k.task_id).collect();
         let heads: HashMap<i64, _> = self
             .store

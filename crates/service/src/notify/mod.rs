@@ -442,15 +442,7 @@ impl Service {
 /// plan is the one their own weekday would have planned).
 fn weekly_rules_on(rules: &Rules, day: NaiveDate) -> Rules {
     use chrono::Datelike;
-    let name = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ][day.weekday().num_days_from_monday() as usize];
+    let name = tiendo_core::notify::weekday_name(day.weekday());
     Rules {
         rule: rules
             .rule

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
 use tiendo_core::notify::{Rule, Rules, Trigger};
-use tiendo_core::status::Status;
 use tiendo_core::time::{end_of_day, start_of_day};
 use tiendo_store::{KnownAssignment, NewCause};
 
@@ -115,7 +114,7 @@ impl Service {
                     worst.truncate(10);
                     let counts: serde_json::Map<String, serde_json::Value> = counts
                         .iter()
-                        .map(|(s, n)| (status_key(*s).to_string(), (*n).into()))
+                        .map(|(s, n)| (s.as_str().to_string(), (*n).into()))
                         .collect();
                     out.push(cause(
                         rule,
@@ -203,16 +202,4 @@ fn by_agency(list: &[KnownAssignment]) -> BTreeMap<i64, Vec<i64>> {
 
 fn listed(ids: &[i64]) -> Vec<i64> {
     ids.iter().take(LISTED).copied().collect()
-}
-
-fn status_key(s: Status) -> &'static str {
-    match s {
-        Status::Cancelled => "cancelled",
-        Status::CompletedOnTime => "completed_on_time",
-        Status::CompletedLate => "completed_late",
-        Status::Recurring => "recurring",
-        Status::Overdue => "overdue",
-        Status::DueSoon => "due_soon",
-        Status::InProgress => "in_progress",
-    }
 }
