@@ -15,6 +15,7 @@ pub mod printed;
 pub mod repeat;
 pub mod report;
 pub mod scoring;
+pub mod snippet;
 pub mod status;
 pub mod text;
 pub mod time;

@@ -11,6 +11,7 @@ pub mod api_indicators;
 pub mod api_notify;
 pub mod api_reports;
 pub mod api_scores;
+pub mod api_search;
 pub mod api_sheets;
 pub mod error;
 pub mod extract;
@@ -55,6 +56,7 @@ pub fn router(service: Service) -> Router {
                 .merge(api_audit::router())
                 .merge(api_notify::router())
                 .merge(api_comments::router())
+                .merge(api_search::router())
                 // database quality assessment
                 .merge(api_databases::router()),
         )

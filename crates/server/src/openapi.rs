@@ -47,6 +47,16 @@ use utoipa::OpenApi;
     crate::api::StatusReport,
     crate::api::StatusCount,
     crate::error::ErrorBody,
+    tiendo_service::search::SiteSearch,
+    tiendo_service::search::TaskHits,
+    tiendo_service::search::TaskHit,
+    tiendo_service::search::DocumentHits,
+    tiendo_service::search::DocumentHit,
+    tiendo_service::search::AgencyHits,
+    tiendo_service::search::AgencyHit,
+    tiendo_service::search::IndicatorHits,
+    tiendo_service::search::IndicatorHit,
+    tiendo_core::snippet::Piece,
     crate::api_notify::NoticeView,
     crate::api_comments::CommentInput,
     tiendo_service::comments::Comment,
@@ -474,6 +484,14 @@ pub const OPERATIONS: &[Operation] = &[
         Some("WebhookPatch"),
         "list:WebhookView",
         &[],
+    ),
+    (
+        "get",
+        "/api/v1/search",
+        "Search the whole site: tasks, documents (number, title and whole text), agencies (name, code, short name, aliases) and indicators (code, name). Every word of q must occur, diacritics and case ignored ('hoc ba so' finds 'học bạ số'). Each section has its total and its first `limit` results, with the passage around the first match as pieces (`mark` = a matched word). A focal point finds only its agency's tasks, the documents that assign it something and its own agency. As of a day, tasks and documents are those recorded by then. An empty q finds nothing; more than 200 characters or 12 words is refused (422, field q)",
+        None,
+        "SiteSearch",
+        &["q", "as_of", "limit"],
     ),
     (
         "get",
@@ -1065,6 +1083,10 @@ fn parameter(name: &str) -> Value {
         "state" => (
             json!({"type": "string", "enum": ["pending", "sending", "sent", "failed", "obsolete"]}),
             "The delivery state",
+        ),
+        "limit" => (
+            json!({"type": "integer", "minimum": 1, "maximum": 100}),
+            "Results listed a section (10 by default); the totals count them all",
         ),
         "dry_run" => (
             json!({"type": "boolean"}),

@@ -640,6 +640,7 @@ fn registered_routes() -> Vec<(String, String)> {
         include_str!("../src/api_notify.rs"),
         include_str!("../src/api_reports.rs"),
         include_str!("../src/api_scores.rs"),
+        include_str!("../src/api_search.rs"),
         include_str!("../src/api_sheets.rs"),
     ];
     // Every API module of the server is read: one added later must be listed here.

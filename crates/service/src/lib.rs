@@ -19,6 +19,7 @@ pub mod notify;
 pub mod passwords;
 pub mod reports;
 pub mod scoring;
+pub mod search;
 pub mod security;
 pub mod setup;
 pub mod sheets;

@@ -5,10 +5,10 @@ pub mod indicators {
     use super::*;
     use crate::types::{BulkCounts, IndicatorRow, MeasurementRow, NewIndicator, NewMeasurement, NewTarget, TargetRow};
 
-    const INDICATOR_COLS: &str =
+    pub(super) const INDICATOR_COLS: &str =
         "id, code, name, unit, direction, aggregation, levels, periodicity, source, valid_min, valid_max";
 
-    fn indicator_from(row: &DbRow) -> Result<IndicatorRow, StoreError> {
+    pub(super) fn indicator_from(row: &DbRow) -> Result<IndicatorRow, StoreError> {
         Ok(IndicatorRow {
             id: row.try_get("id")?,
             code: row.try_get("code")?,

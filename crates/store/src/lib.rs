@@ -70,6 +70,12 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     // notifications (issue 13): the outbox, notices, rules, webhooks, emails
     (18, include_str!("../migrations/0018_notifications.sql")),
+    // site search (issue 14): a document's search key holds its whole text; the
+    // Rust step folds the existing ones (repo/documents.rs, refold_documents)
+    (
+        19,
+        include_str!("../migrations/0019_document_text_search.sql"),
+    ),
     // the comment thread of each assignment (issue 14 part 7)
     (
         20,
@@ -300,6 +306,9 @@ forward! {
     read fn count_documents() -> i64;
     read fn data_version() -> i64;
     read fn list_documents(f: &DocumentFilter) -> (Vec<Document>, i64);
+    read fn search_documents(f: &SearchFilter) -> (Vec<DocumentHitRow>, i64);
+    read fn search_agencies(f: &SearchFilter) -> (Vec<Agency>, i64);
+    read fn search_indicators(f: &SearchFilter) -> (Vec<IndicatorRow>, i64);
 
     write fn create_task(t: &NewTask, stamp: &Stamp) -> i64;
     write fn create_tasks(tasks: &[(NewTask, Stamp)]) -> Vec<i64>;

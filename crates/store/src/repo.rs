@@ -270,6 +270,9 @@ pub async fn apply_migration(
     if version == chain::CHAIN_MIGRATION {
         chain::start_chain(&mut tx).await?;
     }
+    if version == documents::DOCUMENT_TEXT_MIGRATION {
+        documents::refold_documents(&mut tx).await?;
+    }
     sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
         .bind(version)
         .bind(now_micros())
@@ -318,3 +321,5 @@ include!("repo/notices.rs");
 pub use notices::*;
 include!("repo/comments.rs");
 pub use comments::*;
+include!("repo/search.rs");
+pub use search::*;

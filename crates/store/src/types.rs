@@ -835,3 +835,26 @@ pub struct CommentRow {
     pub body: String,
     pub created_at: Micros,
 }
+
+/// What the site search looks for in one section (issue 14): folded words, each
+/// of which must occur in the folded key; who asks; as of when; how many to list.
+#[derive(Debug, Clone, Default)]
+pub struct SearchFilter {
+    /// Folded words (`tiendo_core::snippet::query_words`); none finds nothing.
+    pub words: Vec<String>,
+    /// A focal point's agency: documents that assign it something, itself only
+    /// among agencies.
+    pub confined_to: Option<i64>,
+    /// As of a day: documents recorded before this instant and not issued after
+    /// its day (`tiendo_core::time::end_of_day`).
+    pub known_by: Option<Micros>,
+    /// How many rows to return (the count is of all).
+    pub limit: i64,
+}
+
+/// A document found, with its text for the passage shown.
+#[derive(Debug, Clone)]
+pub struct DocumentHitRow {
+    pub document: tiendo_core::model::Document,
+    pub body: Option<String>,
+}

@@ -66,6 +66,7 @@ pub fn router() -> Router<Service> {
             "/tai-khoan/chinh-sach-khoa",
             post(pages::account::set_policy),
         )
+        .route("/tim-kiem", get(pages::search::page))
         .route("/nhiem-vu", get(pages::tasks::list))
         .route("/nhiem-vu.csv", get(pages::tasks::export_csv))
         .route("/nhiem-vu.xlsx", get(pages::tasks::export_xlsx))

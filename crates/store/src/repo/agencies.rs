@@ -6,9 +6,9 @@ pub mod agencies {
 
     use super::*;
 
-    const AGENCY_COLS: &str = "id, code, kind, name, short_name, bare, aliases, groups_json, valid_from, valid_to, successor_id, parent_id";
+    pub(super) const AGENCY_COLS: &str = "id, code, kind, name, short_name, bare, aliases, groups_json, valid_from, valid_to, successor_id, parent_id";
 
-    fn agency_from(row: &DbRow) -> Result<Agency, StoreError> {
+    pub(super) fn agency_from(row: &DbRow) -> Result<Agency, StoreError> {
         Ok(Agency {
             id: row.try_get("id")?,
             code: row.try_get("code")?,

@@ -6,7 +6,7 @@ pub mod documents {
 
     use super::*;
 
-    const DOCUMENT_COLS: &str = "d.id, d.number, d.kind, d.title, d.issued_on, d.issuer, d.signer, (d.body IS NOT NULL) AS has_text, \
+    pub(super) const DOCUMENT_COLS: &str = "d.id, d.number, d.kind, d.title, d.issued_on, d.issuer, d.signer, (d.body IS NOT NULL) AS has_text, \
          (SELECT COUNT(*) FROM tasks t WHERE t.document_id = d.id) AS task_count, d.created_at, d.updated_at";
 
     /// How reports cite a document: "Thông báo số 624/TB-VPCP ngày 16/11/2025".
@@ -19,7 +19,7 @@ pub mod documents {
         }
     }
 
-    fn document_from(row: &DbRow) -> Result<Document, StoreError> {
+    pub(super) fn document_from(row: &DbRow) -> Result<Document, StoreError> {
         let kind: String = row.try_get("kind")?;
         let number: Option<String> = row.try_get("number")?;
         let issued_on: Option<NaiveDate> = row.try_get("issued_on")?;
@@ -40,14 +40,56 @@ pub mod documents {
         })
     }
 
-    pub(super) fn document_search_text(d: &NewDocument) -> String {
-        fold(&format!(
-            "{} {} {} {}",
-            d.number.as_deref().unwrap_or(""),
-            d.kind,
-            d.title,
-            d.issuer.as_deref().unwrap_or("")
-        ))
+    /// The folded search key of a document: its number, kind, title, issuer and
+    /// whole text (migration 0019 added the text; `refold_documents`).
+    pub(super) fn document_search_text(d: &NewDocument, body: Option<&str>) -> String {
+        search_key(d.number.as_deref(), &d.kind, &d.title, d.issuer.as_deref(), body)
+    }
+
+    fn search_key(number: Option<&str>, kind: &str, title: &str, issuer: Option<&str>, body: Option<&str>) -> String {
+        fold(&format!("{} {} {} {} {}", number.unwrap_or(""), kind, title, issuer.unwrap_or(""), body.unwrap_or("")))
+    }
+
+    /// The migration whose Rust step folds every document's text into its search
+    /// key (0019_document_text_search.sql).
+    pub const DOCUMENT_TEXT_MIGRATION: i64 = 19;
+
+    /// Recomputes the search key of every document (the Rust step of migration
+    /// 0019: SQL cannot fold Vietnamese), a hundred documents at a time, in the
+    /// migration's transaction. Derived data: no history entry.
+    pub(super) async fn refold_documents(tx: &mut Tx<'_>) -> Result<u64, StoreError> {
+        let mut after = 0_i64;
+        let mut done = 0;
+        loop {
+            let mut sql = Sql::default();
+            sql.push_args(
+                "SELECT id, number, kind, title, issuer, body FROM documents WHERE id > ? ORDER BY id LIMIT 100",
+                [Arg::I64(after)],
+            );
+            let text = sql.text_for(POSITIONAL_PARAMETERS);
+            let rows = bind(sqlx::query(sqlx::AssertSqlSafe(text)), &sql.args).fetch_all(&mut **tx).await?;
+            if rows.is_empty() {
+                return Ok(done);
+            }
+            for row in &rows {
+                let id: i64 = row.try_get("id")?;
+                let number: Option<String> = row.try_get("number")?;
+                let issuer: Option<String> = row.try_get("issuer")?;
+                let body: Option<String> = row.try_get("body")?;
+                let key = search_key(
+                    number.as_deref(),
+                    &row.try_get::<String, _>("kind")?,
+                    &row.try_get::<String, _>("title")?,
+                    issuer.as_deref(),
+                    body.as_deref(),
+                );
+                let mut up = Sql::default();
+                up.push_args("UPDATE documents SET search_text = ? WHERE id = ?", [Arg::Text(key), Arg::I64(id)]);
+                tx_exec(tx, &up).await?;
+                after = id;
+                done += 1;
+            }
+        }
     }
 
     pub async fn create_document(backend: &Backend, d: &NewDocument, stamp: &Stamp) -> Result<Document, StoreError> {
@@ -64,7 +106,7 @@ pub mod documents {
                 Arg::OptText(d.issuer.clone()),
                 Arg::OptText(d.signer.clone()),
                 Arg::OptText(d.body.clone()),
-                Arg::Text(document_search_text(d)),
+                Arg::Text(document_search_text(d, d.body.as_deref())),
                 Arg::I64(stamp.recorded_at),
                 Arg::I64(stamp.recorded_at),
             ],
@@ -93,6 +135,18 @@ pub mod documents {
     ) -> Result<Document, StoreError> {
         let before = get_document(&backend.pool, id).await?.ok_or(StoreError::NotFound("document"))?;
         let (_guard, mut tx) = backend.begin().await?;
+        // The search key holds the text: the new one, else the one kept.
+        let body = match &d.body {
+            Some(body) => Some(body.clone()),
+            None => {
+                let mut sql = Sql::default();
+                sql.push_args("SELECT body FROM documents WHERE id = ?", [Arg::I64(id)]);
+                match tx_optional(&mut tx, &sql).await? {
+                    Some(row) => row.try_get::<Option<String>, _>("body")?,
+                    None => None,
+                }
+            }
+        };
         let mut sql = Sql::default();
         sql.push_args(
             "UPDATE documents SET number = ?, kind = ?, title = ?, issued_on = ?, issuer = ?, signer = ?, search_text = ?, updated_at = ? WHERE id = ?",
@@ -103,7 +157,7 @@ pub mod documents {
                 Arg::OptDate(d.issued_on),
                 Arg::OptText(d.issuer.clone()),
                 Arg::OptText(d.signer.clone()),
-                Arg::Text(document_search_text(d)),
+                Arg::Text(document_search_text(d, body.as_deref())),
                 Arg::I64(stamp.recorded_at),
                 Arg::I64(id),
             ],

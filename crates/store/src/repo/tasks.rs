@@ -144,7 +144,7 @@ pub mod tasks {
                         Arg::OptText(d.issuer.clone()),
                         Arg::OptText(d.signer.clone()),
                         Arg::OptText(d.body.clone()),
-                        Arg::Text(document_search_text(d)),
+                        Arg::Text(document_search_text(d, d.body.as_deref())),
                         Arg::I64(stamp.recorded_at),
                         Arg::I64(stamp.recorded_at),
                     ],

@@ -71,7 +71,8 @@ pub async fn list(web: Web, q: QueryPairs) -> Out {
     for a in all.iter().filter(|a| web.actor.sees_agency(a.id)) {
         if !key.is_empty() {
             let hay = fold(&format!(
-                "{} {} {}",
+                "{} {} {} {}",
+                a.code,
                 a.name,
                 a.short_name.clone().unwrap_or_default(),
                 a.aliases.join(" ")

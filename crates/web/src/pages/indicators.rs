@@ -64,16 +64,26 @@ fn line(ctx: &Ctx, i: &IndicatorSummary) -> IndicatorLine {
 struct IndicatorsPage {
     ctx: Ctx,
     rows: Vec<IndicatorLine>,
+    /// The words searched for (code or name, accents optional), from the site
+    /// search's "see all".
+    q: String,
 }
 
-pub async fn list(web: Web) -> Out {
+pub async fn list(web: Web, q: QueryPairs) -> Out {
     let web = web.nav("indicators");
     let ctx = &web.ctx;
     let day = ctx.as_of.unwrap_or_else(tiendo_core::time::today);
-    let all = web.service.list_indicators(None, day).await.or_page(ctx)?;
+    let query = q.get("q").map(tiendo_core::text::nfc).unwrap_or_default();
+    let query = query.trim().to_string();
+    let all = web
+        .service
+        .list_indicators((!query.is_empty()).then_some(query.as_str()), day)
+        .await
+        .or_page(ctx)?;
     Ok(render(&IndicatorsPage {
         rows: all.iter().map(|i| line(ctx, i)).collect(),
         ctx: ctx.clone(),
+        q: query,
     }))
 }
 

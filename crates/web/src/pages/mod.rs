@@ -15,6 +15,7 @@ pub mod notices;
 pub mod printed;
 pub mod rankings;
 pub mod review;
+pub mod search;
 pub mod security;
 pub mod setup;
 pub mod sheets;
