@@ -4,6 +4,7 @@
 
 pub mod agency;
 pub mod chain;
+pub mod clarity;
 pub mod dbquality;
 pub mod deadline;
 pub mod indicator;

@@ -370,6 +370,8 @@ struct TaskQuery {
     due_to: Option<NaiveDate>,
     field: Option<String>,
     q: Option<String>,
+    /// One of the "6 rõ" the task lacks, or `any`.
+    lacking: Option<String>,
     sort: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
@@ -404,6 +406,15 @@ async fn list_tasks(
     {
         return Err(ServiceError::invalid("due_to", "is before due_from").into());
     }
+    let lacking = match q.lacking.as_deref() {
+        None => None,
+        Some(code) => Some(tiendo_core::clarity::Lacking::parse(code).ok_or_else(|| {
+            ServiceError::invalid(
+                "lacking",
+                "must be any, person, task, time, responsibility, product or authority",
+            )
+        })?),
+    };
     let filter = TaskFilter {
         agency_id,
         document_id: q.document,
@@ -423,6 +434,7 @@ async fn list_tasks(
             .map(str::to_string)
             .collect(),
         confined_to: None,
+        lacking,
         due_soon_days: 0,
         sort,
         page,

@@ -581,8 +581,8 @@ pub const OPERATIONS: &[Operation] = &[
         None,
         "page:Task",
         &[
-            "agency", "document", "status", "as_of", "due_from", "due_to", "field", "q", "sort",
-            "page", "per_page",
+            "agency", "document", "status", "as_of", "due_from", "due_to", "field", "q", "lacking",
+            "sort", "page", "per_page",
         ],
     ),
     (
@@ -1052,6 +1052,10 @@ fn parameter(name: &str) -> Value {
         "q" => (
             json!({"type": "string"}),
             "Words to find; diacritics and case are ignored ('bo khoa hoc' finds 'Bộ Khoa học')",
+        ),
+        "lacking" => (
+            json!({"type": "string", "enum": ["any", "person", "task", "time", "responsibility", "product", "authority"]}),
+            "Tasks lacking one of the \"6 rõ\" (who, what, when, which leader, what result, on whose authority), or any of them",
         ),
         "sort" => (
             json!({"type": "string", "enum": ["due", "-due", "created", "-created", "document"]}),

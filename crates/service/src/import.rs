@@ -252,6 +252,7 @@ impl Service {
                 field: None,
                 words: Vec::new(),
                 confined_to: actor.confined_to(),
+                lacking: None,
                 due_soon_days: self.config.due_soon_days,
                 sort: TaskSort::Created,
                 page,

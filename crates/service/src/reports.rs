@@ -819,6 +819,7 @@ impl Service {
                     field: None,
                     words: Vec::new(),
                     confined_to: None,
+                    lacking: None,
                     due_soon_days: 0,
                     sort: TaskSort::Document,
                     page: 1,

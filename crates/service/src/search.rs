@@ -201,6 +201,7 @@ impl Service {
             field: None,
             words: words.clone(),
             confined_to: None,
+            lacking: None,
             due_soon_days: 0,
             sort: TaskSort::Due,
             page: 1,

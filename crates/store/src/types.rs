@@ -193,6 +193,8 @@ pub struct TaskFilter {
     pub words: Vec<String>,
     /// A focal point's agency: only tasks assigned to it.
     pub confined_to: Option<i64>,
+    /// Only tasks lacking one of the "6 rõ" (`tiendo_core::clarity`).
+    pub lacking: Option<tiendo_core::clarity::Lacking>,
     pub due_soon_days: u32,
     pub sort: TaskSort,
     pub page: i64,

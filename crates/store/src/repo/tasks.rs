@@ -314,7 +314,31 @@ pub mod tasks {
         for word in &f.words {
             sql.push_args(" AND t.search_text LIKE ?", [Arg::Text(format!("%{word}%"))]);
         }
+        if let Some(lacking) = f.lacking {
+            sql.push(" AND ");
+            sql.push(&lacking_clause(lacking));
+        }
         sql
+    }
+
+    /// The SQL of `tiendo_core::clarity`: the same columns tested the same way
+    /// (the test `lacking_filter_agrees_with_the_core_rule` holds them equal).
+    fn lacking_clause(lacking: tiendo_core::clarity::Lacking) -> String {
+        use tiendo_core::clarity::{Clarity, Lacking};
+        let one = |c: Clarity| -> &'static str {
+            match c {
+                Clarity::Person => "t.lead_json = '[]'",
+                Clarity::Task => "TRIM(t.text) = ''",
+                Clarity::Time => "t.deadline_kind = 'none'",
+                Clarity::Responsibility => "(t.leader IS NULL OR TRIM(t.leader) = '')",
+                Clarity::Product => "(t.product IS NULL OR TRIM(t.product) = '')",
+                Clarity::Authority => "t.document_id <= 0",
+            }
+        };
+        match lacking {
+            Lacking::One(c) => one(c).to_string(),
+            Lacking::Any => format!("({})", Clarity::ALL.map(one).join(" OR ")),
+        }
     }
 
     pub async fn list_tasks(pool: &Pool, f: &TaskFilter) -> Result<(Vec<TaskRow>, i64), StoreError> {
@@ -341,6 +365,7 @@ pub mod tasks {
             && f.document_id.is_none()
             && f.field.is_none()
             && f.words.is_empty()
+            && f.lacking.is_none()
             && f.due_from.is_none()
             && f.due_to.is_none()
             && !matches!(f.sort, TaskSort::Document);

@@ -100,6 +100,7 @@ pub async fn dashboard(
         field: None,
         words: Vec::new(),
         confined_to: None,
+        lacking: None,
         due_soon_days: 0,
         sort: TaskSort::Due,
         page: 1,

@@ -89,6 +89,8 @@ pub struct DocTask {
     pub done: i64,
     pub total: i64,
     pub progress: String,
+    /// What it lacks of the "6 rõ", in words.
+    pub unclear: String,
 }
 
 pub struct Share {
@@ -114,6 +116,9 @@ struct DocumentPage {
     path_only: String,
     /// The implementation report as files.
     files: Vec<super::printed::Download>,
+    /// Tasks lacking one of the "6 rõ", and the task list of them.
+    unclear: String,
+    unclear_href: String,
 }
 
 pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
@@ -175,7 +180,19 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
     if let Some(sg) = &doc.signer {
         meta.push((ctx.t("Người ký", "Signed by").into(), sg.clone()));
     }
+    let unclear = tasks
+        .iter()
+        .filter(|t| tiendo_core::clarity::Lacking::Any.matches(t))
+        .count() as i64;
     let page = DocumentPage {
+        unclear: ctx.lang.int(unclear),
+        unclear_href: if unclear > 0 {
+            ctx.link(&format!(
+                "/nhiem-vu?document={id}&lacking=any&sort=document"
+            ))
+        } else {
+            String::new()
+        },
         citation: doc.citation.clone(),
         title: doc.title.clone(),
         meta,
@@ -198,6 +215,7 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
                     done: p.completed(),
                     total: p.total,
                     progress: format!("{}/{}", ctx.lang.int(p.completed()), ctx.lang.int(p.total)),
+                    unclear: super::tasks::unclear_label(ctx.lang, t),
                 }
             })
             .collect(),

@@ -4,6 +4,7 @@
 
 use askama::Template;
 use axum::extract::Path;
+use tiendo_core::clarity::Clarity;
 use tiendo_core::model::{Assignment, Event, Task};
 use tiendo_core::text::fold;
 use tiendo_store::{AssignmentFilter, CommitmentFilter, ExtensionFilter, ReportFilter};
@@ -203,12 +204,12 @@ pub fn clears(ctx: &Ctx, t: &Task) -> Vec<Clear> {
             names(&t.coord)
         )
     };
-    let when_missing = t.deadline.kind == "none";
+    let when_missing = Clarity::Time.lacking_in(t);
     let event = t.deadline.kind == "event";
     vec![
         Clear {
             name: ctx.t("Rõ người (ai làm)", "Clear person (who)"),
-            missing: t.lead.is_empty(),
+            missing: Clarity::Person.lacking_in(t),
             value: if t.lead.is_empty() {
                 missing.into()
             } else {
@@ -218,7 +219,7 @@ pub fn clears(ctx: &Ctx, t: &Task) -> Vec<Clear> {
         },
         Clear {
             name: ctx.t("Rõ việc (làm gì)", "Clear task (what)"),
-            missing: t.text.trim().is_empty(),
+            missing: Clarity::Task.lacking_in(t),
             value: short(&t.text, 400),
             note: String::new(),
         },
@@ -245,19 +246,19 @@ pub fn clears(ctx: &Ctx, t: &Task) -> Vec<Clear> {
                 "Rõ trách nhiệm (lãnh đạo chỉ đạo)",
                 "Clear responsibility (leader)",
             ),
-            missing: t.leader.is_none(),
+            missing: Clarity::Responsibility.lacking_in(t),
             value: t.leader.clone().unwrap_or_else(|| missing.into()),
             note: String::new(),
         },
         Clear {
             name: ctx.t("Rõ sản phẩm (kết quả)", "Clear product (result)"),
-            missing: t.product.is_none(),
+            missing: Clarity::Product.lacking_in(t),
             value: t.product.clone().unwrap_or_else(|| missing.into()),
             note: String::new(),
         },
         Clear {
             name: ctx.t("Rõ thẩm quyền (văn bản giao)", "Clear authority (document)"),
-            missing: false,
+            missing: Clarity::Authority.lacking_in(t),
             value: t
                 .source_citation
                 .clone()

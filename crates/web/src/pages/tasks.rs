@@ -5,6 +5,7 @@ use askama::Template;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use tiendo_core::clarity::{Clarity, Lacking};
 use tiendo_core::model::{FIELDS, Task};
 use tiendo_core::status::Status;
 use tiendo_core::text::{fold, nfc};
@@ -30,6 +31,8 @@ pub struct TaskParams {
     pub due_from_typed: String,
     pub due_to_typed: String,
     pub q: String,
+    /// Tasks lacking one of the "6 rõ" (`any` or a clarity's code).
+    pub lacking: Option<Lacking>,
     pub sort: String,
     pub page: i64,
     pub per_page: i64,
@@ -51,6 +54,7 @@ impl TaskParams {
             due_from_typed: q.get("due_from").map(str::trim).unwrap_or_default().into(),
             due_to_typed: q.get("due_to").map(str::trim).unwrap_or_default().into(),
             q: q.get("q").map(nfc).unwrap_or_default(),
+            lacking: q.get("lacking").and_then(Lacking::parse),
             sort: q
                 .get("sort")
                 .filter(|s| ["due", "-due", "created", "-created", "document"].contains(s))
@@ -88,6 +92,12 @@ impl TaskParams {
                 self.due_to.map(|d| d.to_string()).unwrap_or_default(),
             ),
             ("q".into(), self.q.clone()),
+            (
+                "lacking".into(),
+                self.lacking
+                    .map(|l| l.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
             ("sort".into(), self.sort.clone()),
         ];
         if self.per_page != 25 {
@@ -159,6 +169,7 @@ impl TaskParams {
                 .map(str::to_string)
                 .collect(),
             confined_to: None,
+            lacking: self.lacking,
             due_soon_days: 0,
             sort: match self.sort.as_str() {
                 "-due" => TaskSort::DueDesc,
@@ -186,6 +197,29 @@ pub struct TaskRow {
     pub badge: Badge,
     pub assignments: String,
     pub field: String,
+    /// What the task lacks of the "6 rõ", in words; empty when nothing.
+    pub unclear: String,
+}
+
+/// "Thiếu 2/6: rõ trách nhiệm, rõ sản phẩm"; empty when the task lacks nothing.
+pub fn unclear_label(lang: Lang, t: &Task) -> String {
+    let gaps = tiendo_core::clarity::lacking(t);
+    if gaps.is_empty() {
+        return String::new();
+    }
+    let names = gaps
+        .iter()
+        .map(|c| clarity_label(lang, *c).to_lowercase())
+        .collect::<Vec<_>>()
+        .join(", ");
+    match lang {
+        Lang::Vi => format!("Thiếu {}/6: {names}", gaps.len()),
+        Lang::En => format!("Lacks {}/6: {names}", gaps.len()),
+    }
+}
+
+pub fn clarity_label(lang: Lang, c: Clarity) -> &'static str {
+    lang.t(c.label_vi(), c.label_en())
 }
 
 /// A task as a row; `words` (folded) are those searched for: a long text shows
@@ -211,6 +245,7 @@ pub fn task_row(ctx: &Ctx, t: &Task, words: &[String]) -> TaskRow {
             .as_deref()
             .map(|f| i18n::field_label(ctx.lang, f))
             .unwrap_or_default(),
+        unclear: unclear_label(ctx.lang, t),
     }
 }
 
@@ -252,6 +287,7 @@ struct TasksPage {
     documents: Vec<Opt>,
     statuses: Vec<Opt>,
     fields: Vec<Opt>,
+    lackings: Vec<Opt>,
     sorts: Vec<Opt>,
     per_pages: Vec<Opt>,
     agencies: Vec<String>,
@@ -359,6 +395,25 @@ pub async fn list(web: Web, q: QueryPairs) -> Out {
             value: (*c).into(),
             label: i18n::field_label(ctx.lang, c),
             selected: p.field == *c,
+        }))
+        .collect(),
+        lackings: std::iter::once(Opt {
+            value: String::new(),
+            label: ctx.t("Không lọc", "No filter").into(),
+            selected: p.lacking.is_none(),
+        })
+        .chain(std::iter::once(Opt {
+            value: "any".into(),
+            label: ctx.t("Thiếu ít nhất một", "Lacking any").into(),
+            selected: p.lacking == Some(Lacking::Any),
+        }))
+        .chain(Clarity::ALL.iter().map(|c| Opt {
+            value: c.as_str().into(),
+            label: match ctx.lang {
+                Lang::Vi => format!("Thiếu {}", c.label_vi().to_lowercase()),
+                Lang::En => format!("Lacking {}", c.label_en().to_lowercase()),
+            },
+            selected: p.lacking == Some(Lacking::One(*c)),
         }))
         .collect(),
         sorts: [
