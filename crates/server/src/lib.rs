@@ -9,6 +9,7 @@ pub mod api_drafts;
 pub mod api_evidence;
 pub mod api_indicators;
 pub mod api_notify;
+pub mod api_parts;
 pub mod api_reports;
 pub mod api_scores;
 pub mod api_search;
@@ -56,6 +57,7 @@ pub fn router(service: Service) -> Router {
                 .merge(api_audit::router())
                 .merge(api_notify::router())
                 .merge(api_comments::router())
+                .merge(api_parts::router())
                 .merge(api_search::router())
                 // database quality assessment
                 .merge(api_databases::router()),

@@ -633,6 +633,7 @@ fn registered_routes() -> Vec<(String, String)> {
         include_str!("../src/api.rs"),
         include_str!("../src/api_audit.rs"),
         include_str!("../src/api_comments.rs"),
+        include_str!("../src/api_parts.rs"),
         include_str!("../src/api_databases.rs"),
         include_str!("../src/api_drafts.rs"),
         include_str!("../src/api_evidence.rs"),

@@ -12,7 +12,7 @@ use crate::input::{AssignmentInput, AssignmentPatchInput};
 use crate::{PageRequest, Result, Service, ServiceError, deadline_from, page, require};
 
 impl Service {
-    fn assignment_view(&self, row: AssignmentRow, as_of: NaiveDate) -> Assignment {
+    pub(crate) fn assignment_view(&self, row: AssignmentRow, as_of: NaiveDate) -> Assignment {
         let status = status_on(&row.state, as_of, self.config.due_soon_days);
         Assignment {
             id: row.id,

@@ -16,6 +16,7 @@ pub mod import;
 pub mod indicators;
 pub mod input;
 pub mod notify;
+pub mod parts;
 pub mod passwords;
 pub mod reports;
 pub mod scoring;

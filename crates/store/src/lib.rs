@@ -81,6 +81,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/0020_assignment_comments.sql"),
     ),
+    // what coordinating agencies did of a task led by another (issue 14 part 7)
+    (
+        21,
+        include_str!("../migrations/0021_coordination_parts.sql"),
+    ),
 ];
 
 /// The migration that starts the audit chain (0015_audit_chain.sql): databases
@@ -544,4 +549,10 @@ forward! {
 forward! {
     write fn add_comment(assignment_id: i64, author_id: i64, body: &str, stamp: &Stamp) -> i64;
     read fn list_comments(assignment_id: i64, known_by: Option<Micros>) -> Vec<CommentRow>;
+
+
+    // What coordinating agencies did of a task led by another (repo/parts.rs).
+    write fn add_part(p: &NewPart, stamp: &Stamp) -> i64;
+    read fn list_parts(assignment_id: i64, known_by: Option<Micros>) -> Vec<PartRow>;
+    read fn coordinated_assignments(agency_ids: &[i64], groups: &[String], limit: i64) -> Vec<i64>;
 }

@@ -321,5 +321,7 @@ include!("repo/notices.rs");
 pub use notices::*;
 include!("repo/comments.rs");
 pub use comments::*;
+include!("repo/parts.rs");
+pub use parts::*;
 include!("repo/search.rs");
 pub use search::*;

@@ -838,6 +838,31 @@ pub struct CommentRow {
     pub created_at: Micros,
 }
 
+/// A coordinating agency's part, to be written.
+#[derive(Debug, Clone)]
+pub struct NewPart {
+    pub assignment_id: i64,
+    pub agency_id: i64,
+    pub author_id: i64,
+    pub reported_on: NaiveDate,
+    pub percent: Option<i32>,
+    pub narrative: String,
+}
+
+/// A coordinating agency's part, with its author.
+#[derive(Debug, Clone)]
+pub struct PartRow {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub agency_id: i64,
+    pub author_username: String,
+    pub author_name: Option<String>,
+    pub reported_on: NaiveDate,
+    pub percent: Option<i32>,
+    pub narrative: String,
+    pub created_at: Micros,
+}
+
 /// What the site search looks for in one section (issue 14): folded words, each
 /// of which must occur in the folded key; who asks; as of when; how many to list.
 #[derive(Debug, Clone, Default)]
