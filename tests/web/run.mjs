@@ -355,6 +355,23 @@ try {
     assert(page.url().endsWith('/van-ban/nhap'), page.url());
   });
 
+  await check('office: "Người dùng" in the main menu; the user pages do not scroll sideways on a phone', async () => {
+    const { page } = sessions.admin;
+    await page.goto(`${base}/`);
+    const menu = page.getByRole('navigation', { name: 'Điều hướng chính' });
+    await Promise.all([page.waitForNavigation(), menu.getByRole('link', { name: 'Người dùng' }).click()]);
+    assert(page.url().endsWith('/nguoi-dung'), page.url());
+    const account = await page.locator('#users tbody a').first().getAttribute('href');
+    const phone = await signIn('vanphong', { width: 390, height: 844 });
+    for (const path of ['/nguoi-dung', '/nguoi-dung/moi', account]) {
+      await phone.page.goto(`${base}${path}`);
+      const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
+      assert(width <= 400, `${path} scrolls sideways on a phone (${width}px)`);
+    }
+    await shot(phone.page, '20-nguoi-dung-dien-thoai');
+    await phone.context.close();
+  });
+
   await check('sign out', async () => {
     const { page } = sessions.viewer;
     await page.goto(`${base}/`);

@@ -55,8 +55,9 @@ const DEMO_ACCOUNTS: [(&str, &str, Option<&str>, &str); 3] = [
 const PASSWORD_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 
 /// A random password of four groups of five ("k7mqa-…"): 23 characters, about 98
-/// bits.
-fn generated_password() -> Result<String> {
+/// bits. Also the one-time password the office's user pages give a new or reset
+/// account (shown once, never stored in clear).
+pub(crate) fn generated_password() -> Result<String> {
     let mut bytes = [0u8; 20];
     getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let mut out = String::with_capacity(23);

@@ -20,6 +20,34 @@ impl Service {
     /// Creates a user. `actor` is `None` only for the command line on the server
     /// itself (whoever can run it owns the database).
     pub async fn create_user(&self, actor: Option<&Actor>, input: &UserInput) -> Result<User> {
+        self.make_user(actor, input, false).await
+    }
+
+    /// Creates a user with a generated one-time password (the office's user
+    /// pages): `input.password` is ignored; the password is given back, to be
+    /// shown once, and only its hash is kept. The user must choose their own
+    /// password at the first sign-in.
+    pub async fn create_user_with_one_time_password(
+        &self,
+        actor: &Actor,
+        input: &UserInput,
+    ) -> Result<(User, String)> {
+        require(actor, Write::ManageUsers)?;
+        let password = crate::setup::generated_password()?;
+        let input = UserInput {
+            password: password.clone(),
+            ..input.clone()
+        };
+        let user = self.make_user(Some(actor), &input, true).await?;
+        Ok((user, password))
+    }
+
+    async fn make_user(
+        &self,
+        actor: Option<&Actor>,
+        input: &UserInput,
+        must_change_password: bool,
+    ) -> Result<User> {
         if let Some(actor) = actor {
             require(actor, Write::ManageUsers)?;
         }
@@ -68,6 +96,7 @@ impl Service {
                         Some(e) if !e.trim().is_empty() => Some(email_address(e)?),
                         _ => None,
                     },
+                    must_change_password,
                 },
                 &Stamp::now(actor.map(|a| a.user_id)),
             )
@@ -158,6 +187,19 @@ impl Service {
             Some(e) => Some(Some(email_address(e)?)),
             None => None,
         };
+        // A focal point speaks for an agency: the rule of `create_user` holds for
+        // changes too (making someone a focal point, or taking their agency away).
+        let role_after = role.as_deref().unwrap_or(&target.role);
+        let agency_after = agency.unwrap_or(target.agency_id);
+        if (role.is_some() || agency.is_some())
+            && role_after == Role::Focal.as_str()
+            && agency_after.is_none()
+        {
+            return Err(ServiceError::invalid(
+                "agency",
+                "a focal point needs an agency",
+            ));
+        }
         let patch = UserPatch {
             display_name: display,
             role,
@@ -211,6 +253,24 @@ impl Service {
             .await?;
         self.forget_sessions();
         Ok(user)
+    }
+
+    /// Resets user `id`'s password to a generated one-time password (the
+    /// office's user pages), given back to be shown once: as
+    /// [`Service::reset_password`], the user is signed out everywhere and must
+    /// choose a new password at the next sign-in.
+    pub async fn reset_to_one_time_password(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(User, String)> {
+        require(actor, Write::ManageUsers)?;
+        let user = self.get_user(actor, id).await?;
+        let password = crate::setup::generated_password()?;
+        let user = self
+            .reset_password(actor, &user.username, &password)
+            .await?;
+        Ok((user, password))
     }
 
     /// Checks the password a signed-in user gives to change it, under the same
@@ -274,6 +334,58 @@ impl Service {
             .get_user(id)
             .await?
             .ok_or(ServiceError::NotFound("user".into()))
+    }
+
+    /// The accounts the office manages (`/nguoi-dung`): all but the system user,
+    /// oldest first, those whose username, name, email or agency contain every
+    /// word of `query` folded (accents, đ and case do not matter). The office's only.
+    pub async fn find_users(
+        &self,
+        actor: &Actor,
+        query: &str,
+        p: PageRequest,
+    ) -> Result<Page<User>> {
+        if actor.role != Role::Admin {
+            return Err(ServiceError::Forbidden(
+                "only the standing office manages users".into(),
+            ));
+        }
+        let key = fold(query);
+        let words: Vec<&str> = key.split_whitespace().collect();
+        let mut all = Vec::new();
+        for n in 1.. {
+            let (items, total) = self.store.list_users(n, 1000, None).await?;
+            let got = items.len();
+            all.extend(items);
+            if got == 0 || all.len() as i64 >= total {
+                break;
+            }
+        }
+        let found: Vec<User> = all
+            .into_iter()
+            .filter(|u| u.id != self.system.user_id)
+            .filter(|u| {
+                words.is_empty() || {
+                    let hay = fold(&format!(
+                        "{} {} {} {}",
+                        u.username,
+                        u.display_name.as_deref().unwrap_or(""),
+                        u.email.as_deref().unwrap_or(""),
+                        u.agency_id.map(|a| self.agency_name(a)).unwrap_or_default()
+                    ));
+                    words.iter().all(|w| hay.contains(w))
+                }
+            })
+            .collect();
+        let total = found.len() as i64;
+        let per = p.per_page.clamp(1, 1000);
+        let skip = (p.page.max(1) - 1).saturating_mul(per);
+        let items = found
+            .into_iter()
+            .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+            .take(per as usize)
+            .collect();
+        Ok(page(items, total, p))
     }
 
     pub async fn list_users(&self, actor: &Actor, p: PageRequest) -> Result<Page<User>> {

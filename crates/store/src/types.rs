@@ -372,6 +372,9 @@ pub struct NewUser {
     pub agency_id: Option<i64>,
     /// Where emailed notices go.
     pub email: Option<String>,
+    /// The password is a one-time one: the user must choose their own at the
+    /// first sign-in.
+    pub must_change_password: bool,
 }
 
 /// The changes to a user; `None` leaves a field as it is.

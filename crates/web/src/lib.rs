@@ -129,6 +129,21 @@ pub fn router() -> Router<Service> {
             "/co-so-du-lieu/{code}/tham-dinh",
             get(pages::databases::review_form).post(pages::databases::review_submit),
         )
+        // the office manages accounts (issue 14.4, docs/web.md)
+        .route(
+            "/nguoi-dung",
+            get(pages::users::list).post(pages::users::create),
+        )
+        .route("/nguoi-dung/moi", get(pages::users::new_form))
+        .route(
+            "/nguoi-dung/{id}",
+            get(pages::user::page).post(pages::user::save),
+        )
+        .route("/nguoi-dung/{id}/trang-thai", post(pages::user::set_active))
+        .route(
+            "/nguoi-dung/{id}/mat-khau",
+            post(pages::user::reset_password),
+        )
         .route("/tai-bao-cao/{kind}", get(pages::printed::download))
         .route("/cong-van-don-doc", post(pages::urging::post))
         .route("/xep-hang", get(pages::rankings::page))

@@ -26,7 +26,7 @@ pub mod users {
         let (_guard, mut tx) = backend.begin().await?;
         let mut sql = Sql::default();
         sql.push_args(
-            "INSERT INTO users (username, display_name, password_hash, role, agency_id, email, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, ?) RETURNING id",
+            "INSERT INTO users (username, display_name, password_hash, role, agency_id, email, must_change_password, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, TRUE, ?, ?) RETURNING id",
             [
                 Arg::Text(u.username.clone()),
                 Arg::OptText(u.display_name.clone()),
@@ -34,6 +34,7 @@ pub mod users {
                 Arg::Text(u.role.clone()),
                 Arg::OptI64(u.agency_id),
                 Arg::OptText(u.email.clone()),
+                Arg::Bool(u.must_change_password),
                 Arg::I64(stamp.recorded_at),
                 Arg::I64(stamp.recorded_at),
             ],
@@ -46,7 +47,7 @@ pub mod users {
                 entity: "user",
                 entity_id: id,
                 action: "create".into(),
-                changes: serde_json::json!({"username": u.username, "display_name": u.display_name, "role": u.role, "agency_id": u.agency_id, "email": u.email}),
+                changes: serde_json::json!({"username": u.username, "display_name": u.display_name, "role": u.role, "agency_id": u.agency_id, "email": u.email, "must_change_password": u.must_change_password}),
             },
         )
         .await?;

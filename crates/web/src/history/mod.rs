@@ -140,6 +140,8 @@ pub fn what(lang: Lang, e: &Event, names: &dyn Names) -> String {
         ("extension", "refuse") => extension_decided(lang, e, names, false),
         ("commitment", "create") => commitment_created(lang, e, names),
         ("commitment", "update") => commitment_updated(lang, e, names),
+        ("user", "create") => user_created(lang, c, names),
+        ("user", "update") => user_updated(lang, c, names),
         _ => unknown(lang, e),
     };
     finish(text)
@@ -278,9 +280,11 @@ fn note_clause(lang: Lang, v: &Value, vi: &str, en: &str) -> String {
 mod reports;
 mod requests;
 mod tasks;
+mod users;
 pub use reports::*;
 pub use requests::*;
 pub use tasks::*;
+pub use users::*;
 
 fn or_empty(lang: Lang, s: String) -> String {
     if s.is_empty() {

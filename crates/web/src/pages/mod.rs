@@ -22,6 +22,8 @@ pub mod sheets;
 pub mod task;
 pub mod tasks;
 pub mod urging;
+pub mod user;
+pub mod users;
 pub mod work;
 
 use tiendo_core::status::Status;
