@@ -17,6 +17,7 @@ pub mod indicators;
 pub mod input;
 pub mod notify;
 pub mod passwords;
+pub mod rankings;
 pub mod reports;
 pub mod scoring;
 pub mod search;
