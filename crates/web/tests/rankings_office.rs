@@ -195,6 +195,10 @@ async fn the_office_previews_then_publishes_a_month() {
         );
         assert!(preview.body.contains("chưa được công bố"), "[{backend}]");
         assert_eq!(ranks(&preview.body), ["1", "1", "3"], "[{backend}]");
+        assert!(
+            preview.body.contains("biết đến hết ngày 31/10/2025"),
+            "[{backend}] the month is read as known at its end"
+        );
         let runs = service
             .list_score_runs(&service.system_actor(), None)
             .await

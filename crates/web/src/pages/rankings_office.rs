@@ -96,7 +96,10 @@ fn view(ctx: &Ctx, p: &ScorePreview) -> PreviewView {
         label: month_label(&p.month),
         hash: p.content_hash.clone(),
         rules_version: p.rules_version,
-        knowledge_at: i18n::instant(&p.knowledge_at),
+        // The history is read as of the end of the month's last day.
+        knowledge_at: tiendo_core::scoring::Month::parse(&p.month)
+            .map(|m| i18n::date(m.last_day()))
+            .unwrap_or_else(|| i18n::instant(&p.knowledge_at)),
         scored: p.scored_agencies,
         published_run: p.published_run_id,
         same_as_published: p.published_hash.as_deref() == Some(p.content_hash.as_str()),
