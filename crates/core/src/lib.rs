@@ -13,6 +13,7 @@ pub mod model;
 pub mod notify;
 pub mod policy;
 pub mod printed;
+pub mod ranking;
 pub mod repeat;
 pub mod report;
 pub mod scoring;

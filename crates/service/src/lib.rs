@@ -18,6 +18,7 @@ pub mod input;
 pub mod notify;
 pub mod parts;
 pub mod passwords;
+pub mod rankings;
 pub mod reports;
 pub mod scoring;
 pub mod search;

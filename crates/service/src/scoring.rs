@@ -32,7 +32,7 @@ pub fn group_of(kind: &str) -> &'static str {
     }
 }
 
-fn group_label(group: &str) -> &'static str {
+pub(crate) fn group_label(group: &str) -> &'static str {
     match group {
         "central" => "Bộ, cơ quan trung ương",
         "provinces" => "Tỉnh, thành phố",
@@ -41,7 +41,7 @@ fn group_label(group: &str) -> &'static str {
     }
 }
 
-fn x100(v: i64) -> f64 {
+pub(crate) fn x100(v: i64) -> f64 {
     v as f64 / 100.0
 }
 
@@ -222,7 +222,7 @@ pub struct Computed {
     pub assignments_scanned: usize,
 }
 
-fn parse_month(text: &str) -> Result<Month> {
+pub(crate) fn parse_month(text: &str) -> Result<Month> {
     let month = Month::parse(text).ok_or_else(|| {
         ServiceError::invalid("month", "must be a month written YYYY-MM, e.g. 2025-10")
     })?;
@@ -230,7 +230,7 @@ fn parse_month(text: &str) -> Result<Month> {
     Ok(month)
 }
 
-fn no_run(month: &str) -> ServiceError {
+pub(crate) fn no_run(month: &str) -> ServiceError {
     ServiceError::NotFound(format!("published score run for {month}"))
 }
 
@@ -452,6 +452,20 @@ impl Service {
             view.audit_head = Some(self.audit_head().await?);
             return Ok(view);
         }
+        self.publish_run(actor, month, input.replaces, input.reason.as_deref(), None)
+            .await
+    }
+
+    /// Publishes (or corrects) a month's run (admin); with `expected_hash`, only
+    /// when the month still computes to the results that were previewed.
+    pub(crate) async fn publish_run(
+        &self,
+        actor: &Actor,
+        month: Month,
+        replaces: Option<i64>,
+        reason: Option<&str>,
+        expected_hash: Option<&str>,
+    ) -> Result<ScoreRunView> {
         if actor.role != Role::Admin {
             return Err(ServiceError::Forbidden(
                 "only the standing office publishes scores".into(),
@@ -463,13 +477,9 @@ impl Service {
                 "a month can be published only after it has ended",
             ));
         }
-        let reason = input
-            .reason
-            .as_deref()
-            .map(|r| nfc(r.trim()))
-            .filter(|r| !r.is_empty());
+        let reason = reason.map(|r| nfc(r.trim())).filter(|r| !r.is_empty());
         let head = self.store.head_score_run(&month.to_string()).await?;
-        match (input.replaces, &head) {
+        match (replaces, &head) {
             (None, Some(h)) => {
                 return Err(ServiceError::Conflict(format!(
                     "{month} already has a published run ({}); a correction is a new run with \"replaces\": {} and a reason",
@@ -494,6 +504,11 @@ impl Service {
             _ => {}
         }
         let computed = self.compute_month(month).await?;
+        if expected_hash.is_some_and(|h| h != computed.content_hash) {
+            return Err(ServiceError::Conflict(format!(
+                "the scores of {month} changed since the preview; preview the month again before publishing"
+            )));
+        }
         let id = self
             .store
             .create_score_run(
@@ -502,7 +517,7 @@ impl Service {
                     knowledge_at: computed.knowledge_at,
                     rules_version: computed.rules_version,
                     rules_body: computed.rules_body.clone(),
-                    replaces: input.replaces,
+                    replaces,
                     reason,
                     content_hash: computed.content_hash.clone(),
                     results: computed.results,
@@ -674,82 +689,6 @@ impl Service {
             content_hash: run.content_hash,
             score,
             breakdown: lines.iter().map(LineView::from).collect(),
-        })
-    }
-
-    /// The ranking of a group in the run in force for a month, with each agency's
-    /// movement since the previous month's run in force.
-    pub async fn ranking(&self, _actor: &Actor, month: &str, group: &str) -> Result<Ranking> {
-        let m = parse_month(month)?;
-        if !GROUPS.contains(&group) {
-            return Err(ServiceError::invalid(
-                "group",
-                "must be central, provinces or others",
-            ));
-        }
-        let run = self
-            .store
-            .head_score_run(month)
-            .await?
-            .ok_or_else(|| no_run(month))?;
-        let previous_month = m.prev().to_string();
-        let previous = self.store.head_score_run(&previous_month).await?;
-        let mut before: HashMap<i64, (i64, i64)> = HashMap::new();
-        if let Some(p) = &previous {
-            for r in self.store.score_results(p.id, false, None).await? {
-                if let (Some(a), Some(rank), Some(score), true) =
-                    (r.agency_id, r.rank_in_group, r.score_x100, r.grp == group)
-                {
-                    before.insert(a, (rank, score));
-                }
-            }
-        }
-        let mut rows = Vec::new();
-        let mut unscored = Vec::new();
-        for r in self.store.score_results(run.id, false, None).await? {
-            if r.subject != "agency" || r.grp != group {
-                continue;
-            }
-            let Some(agency_id) = r.agency_id else {
-                continue;
-            };
-            let agency = self.agency(agency_id);
-            let name = agency.as_ref().map(|a| a.name.clone()).unwrap_or_default();
-            match (r.rank_in_group, r.score_x100) {
-                (Some(rank), Some(score)) => {
-                    let prev = before.get(&agency_id);
-                    rows.push(RankingRow {
-                        rank,
-                        agency_id,
-                        agency_code: agency.map(|a| a.code).unwrap_or_default(),
-                        agency_name: name,
-                        score: x100(score),
-                        previous_rank: prev.map(|p| p.0),
-                        previous_score: prev.map(|p| x100(p.1)),
-                        movement: prev.map(|p| p.0 - rank),
-                    });
-                }
-                _ => unscored.push(name),
-            }
-        }
-        rows.sort_by(|a, b| {
-            a.rank
-                .cmp(&b.rank)
-                .then_with(|| a.agency_name.cmp(&b.agency_name))
-        });
-        let best: Vec<RankingRow> = rows.iter().take(3).cloned().collect();
-        let worst: Vec<RankingRow> = rows.iter().rev().take(3).rev().cloned().collect();
-        Ok(Ranking {
-            month: month.into(),
-            group: group.into(),
-            group_label: group_label(group).into(),
-            run_id: run.id,
-            previous_month,
-            previous_run_id: previous.map(|p| p.id),
-            rows,
-            best,
-            worst,
-            unscored,
         })
     }
 }

@@ -271,6 +271,26 @@ pub fn message(lang: Lang, text: &str) -> String {
             "is already the name of an agency",
             "Đã có cơ quan mang tên này.",
         ),
+        (
+            "must be a month written YYYY-MM",
+            "Tháng viết chưa đúng: hãy ghi tháng/năm, ví dụ 11/2025.",
+        ),
+        (
+            "a month in the future cannot be scored yet",
+            "Tháng này chưa đến nên chưa thể tính điểm; hãy chọn tháng hiện tại hoặc một tháng đã qua.",
+        ),
+        (
+            "a month can be published only after it has ended",
+            "Chỉ công bố được điểm của tháng đã kết thúc.",
+        ),
+        (
+            "changed since the preview",
+            "Dữ liệu của tháng đã thay đổi sau khi xem trước; hãy tính lại bản xem trước rồi mới công bố.",
+        ),
+        (
+            "a correction must say why",
+            "Tháng này đã công bố; công bố lại là đính chính và cần ghi lý do.",
+        ),
     ];
     for (en, vi) in MAP {
         if text.contains(en) {

@@ -147,6 +147,14 @@ pub fn router() -> Router<Service> {
         .route("/tai-bao-cao/{kind}", get(pages::printed::download))
         .route("/cong-van-don-doc", post(pages::urging::post))
         .route("/xep-hang", get(pages::rankings::page))
+        .route(
+            "/xep-hang/tinh-diem",
+            get(pages::rankings_office::form).post(pages::rankings_office::compute),
+        )
+        .route(
+            "/xep-hang/tinh-diem/cong-bo",
+            post(pages::rankings_office::publish),
+        )
         .route("/xep-hang.csv", get(pages::rankings::export_csv))
         .route("/xep-hang.xlsx", get(pages::rankings::export_xlsx))
         // spreadsheets in (docs/spreadsheets.md)

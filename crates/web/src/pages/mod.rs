@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod notices;
 pub mod printed;
 pub mod rankings;
+pub mod rankings_office;
 pub mod review;
 pub mod search;
 pub mod security;

@@ -2,7 +2,10 @@
 //! month, the ranking of each group (ministries and central agencies, provinces
 //! and cities, others) with each agency's movement since the previous month, the
 //! best and the worst; a month picker. As of a past day, only the months published
-//! by then are offered.
+//! by then are offered. Places are the service's, tie-aware ("1, 1, 3"); movement
+//! is shown only when the agency had a place the month before. The run number and
+//! its hash are the office's (behind a details toggle); the office computes and
+//! publishes months in `rankings_office`.
 
 use askama::Template;
 use tiendo_service::scoring::{GROUPS, Ranking, RankingRow};
@@ -46,13 +49,15 @@ struct RankingsPage {
     month_label: String,
     months: Vec<MonthChoice>,
     groups: Vec<Group>,
+    /// The office sees the run number and hash (others do not).
+    office: bool,
     run_id: i64,
     hash: String,
     csv_href: String,
     xlsx_href: String,
 }
 
-fn group_label(ctx: &Ctx, key: &str) -> String {
+pub(crate) fn group_label(ctx: &Ctx, key: &str) -> String {
     match key {
         "central" => ctx.t("Bộ, cơ quan trung ương", "Ministries and central agencies"),
         "provinces" => ctx.t("Tỉnh, thành phố", "Provinces and cities"),
@@ -62,15 +67,23 @@ fn group_label(ctx: &Ctx, key: &str) -> String {
 }
 
 /// "2025-10" as 10/2025.
-fn month_label(month: &str) -> String {
+pub(crate) fn month_label(month: &str) -> String {
     match month.split_once('-') {
         Some((y, m)) => format!("{m}/{y}"),
         None => month.to_string(),
     }
 }
 
+/// Movement on the pages: nothing when there was no place the month before.
+pub(crate) fn rank_movement(ctx: &Ctx, m: Option<i64>) -> (String, &'static str) {
+    match m {
+        None => (String::new(), "move-none"),
+        Some(_) => movement(ctx, m),
+    }
+}
+
 fn line(ctx: &Ctx, r: &RankingRow) -> Line {
-    let (movement, movement_class) = movement(ctx, r.movement);
+    let (movement, movement_class) = rank_movement(ctx, r.movement);
     Line {
         rank: r.rank,
         name: r.agency_name.clone(),
@@ -85,7 +98,7 @@ fn line(ctx: &Ctx, r: &RankingRow) -> Line {
     }
 }
 
-fn group(ctx: &Ctx, r: &Ranking) -> Group {
+pub(crate) fn group(ctx: &Ctx, r: &Ranking) -> Group {
     Group {
         key: r.group.clone(),
         label: group_label(ctx, &r.group),
@@ -143,8 +156,19 @@ async fn choose(web: &Web, q: &QueryPairs) -> Result<Chosen, axum::response::Res
 
 /// `/xep-hang?month=YYYY-MM`: the month asked for, else the latest published.
 pub async fn page(web: Web, q: QueryPairs) -> Out {
-    let web = web.nav("rankings");
+    let mut web = web.nav("rankings");
+    if q.get("ok") == Some("cong-bo") {
+        web.ctx.notice = Some(
+            web.ctx
+                .t(
+                    "Đã công bố điểm của tháng.",
+                    "The month's scores are published.",
+                )
+                .to_string(),
+        );
+    }
     let ctx = &web.ctx;
+    let office = web.service.may_score_months(&web.actor).is_ok();
     let Chosen {
         runs,
         months,
@@ -170,8 +194,9 @@ pub async fn page(web: Web, q: QueryPairs) -> Out {
             })
             .collect(),
         groups,
-        run_id,
-        hash,
+        office,
+        run_id: if office { run_id } else { 0 },
+        hash: if office { hash } else { String::new() },
         csv_href: ctx.link(&format!(
             "/xep-hang.csv?month={}",
             month.as_deref().unwrap_or_default()
@@ -282,7 +307,7 @@ pub async fn score_block(web: &Web, agency_id: i64, kind: &str) -> Option<ScoreB
         .await
         .ok()?;
     let row = ranking.rows.iter().find(|r| r.agency_id == agency_id)?;
-    let (movement, movement_class) = movement(ctx, row.movement);
+    let (movement, movement_class) = rank_movement(ctx, row.movement);
     Some(ScoreBlock {
         month: month_label(&month),
         group: group_label(ctx, group_key),
