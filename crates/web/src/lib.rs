@@ -42,6 +42,7 @@ pub fn router() -> Router<Service> {
         .route("/dang-xuat", post(pages::auth::logout))
         .route("/tai-khoan", get(pages::account::page))
         .route("/phan-cong/{id}/y-kien", post(pages::comments::add))
+        .route("/phan-cong/{id}/phoi-hop", post(pages::parts::add))
         .route("/thong-bao", get(pages::notices::page))
         .route("/thong-bao/doc", post(pages::notices::mark_read))
         .route("/thong-bao/cai-dat", post(pages::notices::settings))

@@ -12,6 +12,7 @@ pub mod drafts;
 pub mod evidence;
 pub mod indicators;
 pub mod notices;
+pub mod parts;
 pub mod printed;
 pub mod rankings;
 pub mod rankings_office;

@@ -117,6 +117,8 @@ struct WorkPage {
     agency_href: String,
     groups: Vec<WorkGroup>,
     returned: Vec<ReturnedLine>,
+    /// Open work of other agencies on tasks that name this one as coordinating.
+    coordinated: Vec<super::parts::CoordLine>,
     for_focal: bool,
 }
 
@@ -166,6 +168,7 @@ pub async fn my_work(web: Web) -> Out {
             agency_href: String::new(),
             groups: Vec::new(),
             returned: Vec::new(),
+            coordinated: Vec::new(),
             for_focal: false,
         }));
     };
@@ -244,6 +247,13 @@ pub async fn my_work(web: Web) -> Out {
         agency_href: ctx.link(&format!("/co-quan/{agency}")),
         groups,
         returned: returned_lines,
+        coordinated: s
+            .coordinating(&web.actor, ctx.day, 100)
+            .await
+            .or_page(ctx)?
+            .iter()
+            .map(|a| super::parts::line(ctx, a))
+            .collect(),
         for_focal: true,
     }))
 }
@@ -290,6 +300,8 @@ struct AssignmentPage {
     raw_history: bool,
     comments: Vec<super::comments::CommentItem>,
     may_comment: bool,
+    /// What coordinating agencies reported of their part.
+    parts: Vec<super::parts::PartItem>,
     /// A comment refused: why, and the text as typed.
     comment_error: Option<String>,
     comment_typed: String,
@@ -311,6 +323,14 @@ pub(crate) async fn assignment_page(
     } else {
         "tasks"
     };
+    // A coordinating agency's focal point sees the lead's assignment its own way.
+    if web.actor.role == Role::Focal
+        && comment_error.is_none()
+        && let Ok(tiendo_service::parts::Standing::Coordinates) =
+            web.service.standing(&web.actor, id).await
+    {
+        return super::parts::coord_page(web, id, q.get("ok"), None).await;
+    }
     let mut web = web.nav(nav);
     web.ctx.notice = notice(&web.ctx, q.get("ok"));
     let ctx = &web.ctx;
@@ -378,6 +398,7 @@ pub(crate) async fn assignment_page(
     let history = super::task::history_lines(ctx, &events, &names);
     let open = !a.cancelled && a.completed_on.is_none();
     let (comments, may_comment) = super::comments::thread(&web, id, a.agency_id).await?;
+    let parts = super::parts::items(&web, id).await?;
     let status = if comment_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -388,6 +409,7 @@ pub(crate) async fn assignment_page(
         None => (None, String::new()),
     };
     let page = AssignmentPage {
+        parts,
         comments,
         may_comment,
         comment_error,
@@ -502,6 +524,10 @@ fn notice(ctx: &Ctx, ok: Option<&str>) -> Option<String> {
             "approved" => ctx.t("Đã chấp thuận gia hạn.", "The extension was approved."),
             "refused" => ctx.t("Đã từ chối gia hạn.", "The extension was refused."),
             "comment" => ctx.t("Đã gửi ý kiến.", "The comment has been sent."),
+            "part" => ctx.t(
+                "Đã ghi nhận phần phối hợp của đơn vị.",
+                "Your agency's part has been recorded.",
+            ),
             _ => return None,
         }
         .to_string(),
