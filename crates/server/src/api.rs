@@ -52,6 +52,7 @@ pub fn router() -> Router<Service> {
             get(get_report).patch(update_report),
         )
         .route("/progress-reports/{id}/review", post(review_report))
+        .route("/progress-reports/review", post(review_reports))
         .route("/extensions", get(list_extensions).post(create_extension))
         .route("/extensions/{id}", get(get_extension))
         .route("/extensions/{id}/decision", post(decide_extension))
@@ -636,6 +637,14 @@ async fn review_report(
     Body(input): Body<ReviewInput>,
 ) -> ApiResult<Json<ProgressReport>> {
     Ok(Json(s.review_report(&auth.actor, id, &input).await?))
+}
+
+async fn review_reports(
+    State(s): State<Service>,
+    Office(auth): Office,
+    Body(input): Body<BulkReviewInput>,
+) -> ApiResult<Json<Vec<ProgressReport>>> {
+    Ok(Json(s.review_reports(&auth.actor, &input).await?))
 }
 
 // ------------------------------------------------------------------ extensions

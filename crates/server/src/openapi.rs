@@ -35,6 +35,7 @@ use utoipa::OpenApi;
     tiendo_service::input::AssignmentPatchInput,
     tiendo_service::input::ReportInput,
     tiendo_service::input::ReviewInput,
+    tiendo_service::input::BulkReviewInput,
     tiendo_service::input::ExtensionInput,
     tiendo_service::input::DecisionInput,
     tiendo_service::input::CommitmentInput,
@@ -723,6 +724,14 @@ pub const OPERATIONS: &[Operation] = &[
         "Accept or return a report claiming completion (admin)",
         Some("ReviewInput"),
         "ProgressReport",
+        &[],
+    ),
+    (
+        "post",
+        "/api/v1/progress-reports/review",
+        "Accept (or return, with one reason) several reports at once (admin): all of them in one transaction, or none if one is no longer waiting for review (409 naming it)",
+        Some("BulkReviewInput"),
+        "list:ProgressReport",
         &[],
     ),
     (

@@ -40,7 +40,10 @@ impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => ServiceError::NotFound(what.to_string()),
-            StoreError::Conflict(detail) => ServiceError::Conflict(conflict_message(&detail)),
+            // The store's own sentences say what is wrong; a unique constraint's
+            // words are the database's, turned into a sentence here.
+            StoreError::Conflict(message) => ServiceError::Conflict(message),
+            StoreError::Duplicate(detail) => ServiceError::Conflict(conflict_message(&detail)),
             StoreError::Invalid(message) => ServiceError::invalid("request", message),
             StoreError::Open(m) => ServiceError::Internal(m),
             StoreError::Database(e) => ServiceError::Internal(e.to_string()),

@@ -187,6 +187,21 @@ pub struct ReportInput {
     pub evidence_number: Option<String>,
 }
 
+/// The most reports decided at once.
+pub const MAX_BULK_REVIEW: usize = 200;
+
+/// Several reports decided at once (the review queue's "accept the chosen").
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkReviewInput {
+    /// The reports, each waiting for review; at most 200.
+    pub ids: Vec<i64>,
+    /// true accepts them all; false returns them all with `note`.
+    pub accept: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewInput {

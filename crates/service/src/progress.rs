@@ -6,7 +6,7 @@ use tiendo_core::policy::{Actor, Role, Write};
 use tiendo_core::time::today;
 use tiendo_store::{NewReport, ReportFilter, Stamp};
 
-use crate::input::{ReportInput, ReviewInput};
+use crate::input::{BulkReviewInput, MAX_BULK_REVIEW, ReportInput, ReviewInput};
 use crate::{PageRequest, Result, Service, ServiceError, non_empty, optional, page, require};
 
 impl Service {
@@ -137,6 +137,48 @@ impl Service {
             )
             .await?;
         self.get_report(actor, id).await
+    }
+
+    /// Accepts (or returns, with one reason for all) several reports at once:
+    /// all of them, or none if one is not waiting for review any more.
+    pub async fn review_reports(
+        &self,
+        actor: &Actor,
+        input: &BulkReviewInput,
+    ) -> Result<Vec<ProgressReport>> {
+        require(actor, Write::ReviewReport)?;
+        let mut ids = input.ids.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Err(ServiceError::invalid("ids", "choose at least one report"));
+        }
+        if ids.len() > MAX_BULK_REVIEW {
+            return Err(ServiceError::invalid(
+                "ids",
+                format!("at most {MAX_BULK_REVIEW} reports at once"),
+            ));
+        }
+        let note = optional("note", input.note.as_deref(), 5000)?;
+        if !input.accept && note.is_none() {
+            return Err(ServiceError::invalid(
+                "note",
+                "give the reason for returning the report",
+            ));
+        }
+        self.store
+            .review_reports(
+                &ids,
+                input.accept,
+                note.as_deref(),
+                &Stamp::now(Some(actor.user_id)),
+            )
+            .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(self.get_report(actor, id).await?);
+        }
+        Ok(out)
     }
 
     pub async fn get_report(&self, actor: &Actor, id: i64) -> Result<ProgressReport> {

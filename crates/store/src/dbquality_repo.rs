@@ -50,7 +50,7 @@ pub mod dbquality {
             ],
         );
         let id = match tx_insert_id(&mut tx, &sql).await {
-            Err(StoreError::Conflict(_)) => return Err(StoreError::Conflict(format!("database code: '{}' is already registered", d.code))),
+            Err(StoreError::Duplicate(_)) => return Err(StoreError::Conflict(format!("database code: '{}' is already registered", d.code))),
             other => other?,
         };
         audit(&mut tx, stamp, &Audit { entity: "database", entity_id: id, action: "create".into(), changes: database_json(d) }).await?;
@@ -183,7 +183,7 @@ pub mod dbquality {
             ],
         );
         let id = match tx_insert_id(&mut tx, &sql).await {
-            Err(StoreError::Conflict(_)) => {
+            Err(StoreError::Duplicate(_)) => {
                 return Err(StoreError::Conflict(format!("round {} has already been replaced", r.replaces.unwrap_or_default())));
             }
             other => other?,

@@ -5,9 +5,14 @@
 pub enum StoreError {
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// A uniqueness rule was broken (the same number, username, task twice).
+    /// A write the current state refuses (a report already decided, a round
+    /// already published): the store's own sentence, shown as it is.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A unique constraint refused a row: the database's own words, which the
+    /// service turns into a sentence ("this username is taken").
+    #[error("{0}")]
+    Duplicate(String),
     #[error("{0}")]
     Invalid(String),
     #[error("cannot open the database: {0}")]
@@ -20,7 +25,7 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e {
             if db.is_unique_violation() {
-                return StoreError::Conflict(db.message().to_string());
+                return StoreError::Duplicate(db.message().to_string());
             }
             if db.is_foreign_key_violation() {
                 return StoreError::Invalid(format!(

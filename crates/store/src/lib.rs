@@ -340,6 +340,7 @@ forward! {
     write fn create_report(r: &NewReport, stamp: &Stamp) -> i64;
     write fn update_report(id: i64, r: &NewReport, stamp: &Stamp) -> ();
     write fn review_report(id: i64, accept: bool, note: Option<&str>, stamp: &Stamp) -> ();
+    write fn review_reports(ids: &[i64], accept: bool, note: Option<&str>, stamp: &Stamp) -> ();
     read fn get_report(id: i64) -> Option<ProgressReport>;
     read fn list_reports(f: &ReportFilter) -> (Vec<ProgressReport>, i64);
 

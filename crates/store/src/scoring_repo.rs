@@ -274,7 +274,7 @@ pub mod scoring {
             ],
         );
         let id = match tx_insert_id(&mut tx, &sql).await {
-            Err(StoreError::Conflict(_)) => {
+            Err(StoreError::Duplicate(_)) => {
                 return Err(StoreError::Conflict(match run.replaces {
                     None => format!("score run: {} already has a published run; a correction must say which run it replaces", run.month),
                     Some(r) => format!("score run: run {r} has already been replaced"),

@@ -130,50 +130,78 @@ pub mod reports {
         note: Option<&str>,
         stamp: &Stamp,
     ) -> Result<(), StoreError> {
-        let report = get_report(&backend.pool, id).await?.ok_or(StoreError::NotFound("progress report"))?;
-        if report.review_state != "pending" {
-            return Err(StoreError::Conflict(format!(
-                "report {id} is not waiting for review (its review state is `{}`)",
-                report.review_state
-            )));
-        }
+        review_reports(backend, &[id], accept, note, stamp).await
+    }
+
+    /// Accepts or returns several reports in one transaction: all of them, or
+    /// none when one is missing or no longer waiting for review. Each report is
+    /// read inside the transaction and updated only while still pending, so two
+    /// reviewers never decide the same report twice.
+    pub async fn review_reports(
+        backend: &Backend,
+        ids: &[i64],
+        accept: bool,
+        note: Option<&str>,
+        stamp: &Stamp,
+    ) -> Result<(), StoreError> {
         let (_guard, mut tx) = backend.begin().await?;
         let state = if accept { "accepted" } else { "returned" };
-        let mut sql = Sql::default();
-        sql.push_args(
-            "UPDATE progress_reports SET review_state = ?, review_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ? WHERE id = ?",
-            [
-                Arg::Text(state.into()),
-                Arg::OptText(note.map(str::to_string)),
-                Arg::OptI64(stamp.actor_id),
-                Arg::I64(stamp.recorded_at),
-                Arg::I64(stamp.recorded_at),
-                Arg::I64(id),
-            ],
-        );
-        tx_exec(&mut tx, &sql).await?;
-        audit(
-            &mut tx,
-            stamp,
-            &Audit {
-                entity: "progress_report",
-                entity_id: id,
-                action: if accept { "accept".into() } else { "return".into() },
-                changes: serde_json::json!({"review_state": state, "note": note}),
-            },
-        )
-        .await?;
-        if accept && report.claims_completion {
-            let on = report.completed_on.unwrap_or(report.reported_on);
-            change_assignment_in(
+        for &id in ids {
+            let mut read = Sql::new(&format!("SELECT {REPORT_COLS} FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id WHERE "));
+            read.push_args("r.id = ?", [Arg::I64(id)]);
+            let report = tx_optional(&mut tx, &read)
+                .await?
+                .as_ref()
+                .map(report_from)
+                .transpose()?
+                .ok_or(StoreError::NotFound("progress report"))?;
+            let not_pending = || {
+                StoreError::Conflict(format!(
+                    "report {id} is not waiting for review (its review state is `{}`)",
+                    report.review_state
+                ))
+            };
+            if report.review_state != "pending" {
+                return Err(not_pending());
+            }
+            let mut sql = Sql::default();
+            sql.push_args(
+                "UPDATE progress_reports SET review_state = ?, review_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ? WHERE id = ? AND review_state = 'pending'",
+                [
+                    Arg::Text(state.into()),
+                    Arg::OptText(note.map(str::to_string)),
+                    Arg::OptI64(stamp.actor_id),
+                    Arg::I64(stamp.recorded_at),
+                    Arg::I64(stamp.recorded_at),
+                    Arg::I64(id),
+                ],
+            );
+            if tx_exec(&mut tx, &sql).await? == 0 {
+                return Err(not_pending());
+            }
+            audit(
                 &mut tx,
-                report.assignment_id,
-                &StateChange::Completed { on },
-                "complete",
-                serde_json::json!({"report_id": id}),
                 stamp,
+                &Audit {
+                    entity: "progress_report",
+                    entity_id: id,
+                    action: if accept { "accept".into() } else { "return".into() },
+                    changes: serde_json::json!({"review_state": state, "note": note}),
+                },
             )
             .await?;
+            if accept && report.claims_completion {
+                let on = report.completed_on.unwrap_or(report.reported_on);
+                change_assignment_in(
+                    &mut tx,
+                    report.assignment_id,
+                    &StateChange::Completed { on },
+                    "complete",
+                    serde_json::json!({"report_id": id}),
+                    stamp,
+                )
+                .await?;
+            }
         }
         commit(tx).await?;
         Ok(())
