@@ -1,0 +1,131 @@
+//! Page polish (issue 14 item 12): the review cards say where the work stands,
+//! shares of nothing due are "—", the document list shows numbers, the agency
+//! card names the agency, a focal point's dashboard is its own agency's work,
+//! and the demo tasks carry their fields. On both backends.
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::Days;
+use common::*;
+use serde_json::{Value, json};
+use tiendo_core::time::today;
+use tiendo_service::Service;
+use tiendo_store::AssignmentFilter;
+
+fn iso(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// A document with a number (or none), recorded by the system actor.
+async fn document(service: &Service, number: Option<&str>, title: &str) -> i64 {
+    let mut v = json!({
+        "kind": "Thông báo", "title": title,
+        "issued_on": "2025-10-01", "issuer": "Văn phòng Chính phủ"
+    });
+    if let Some(n) = number {
+        v["number"] = json!(n);
+    }
+    let input: tiendo_service::input::DocumentInput = serde_json::from_value(v).unwrap();
+    service
+        .create_document(&service.system_actor(), &input)
+        .await
+        .expect("document")
+        .id
+}
+
+/// A task of the document led by an agency; returns (task id, its assignment id).
+async fn task(service: &Service, doc: i64, text: &str, lead: &str, deadline: Value) -> (i64, i64) {
+    let input: tiendo_service::input::TaskInput = serde_json::from_value(json!({
+        "document_id": doc, "text": text, "lead": [lead], "leader": "Phó Thủ tướng",
+        "product": "Báo cáo", "deadline": deadline
+    }))
+    .unwrap();
+    let system = service.system_actor();
+    let t = service.create_task(&system, &input).await.expect("task");
+    let page = service
+        .list_assignments(
+            &system,
+            AssignmentFilter {
+                task_id: Some(t.id),
+                agency_id: None,
+                document_id: None,
+                status: None,
+                as_of: today(),
+                due_soon_days: 0,
+                confined_to: None,
+                page: 1,
+                per_page: 5,
+            },
+        )
+        .await
+        .expect("assignments");
+    (t.id, page.items.first().expect("an assignment").id)
+}
+
+fn date_due(d: chrono::NaiveDate) -> Value {
+    json!({"kind": "date", "due": iso(d)})
+}
+
+#[tokio::test]
+async fn review_cards_show_deadline_days_late_percent_and_history_link() {
+    for (backend, service) in services().await {
+        let system = service.system_actor();
+        let doc = document(&service, Some("7/TB-PL"), "Kết luận về cải cách").await;
+        let due = today() - Days::new(10);
+        let (_, a) = task(
+            &service,
+            doc,
+            "Hoàn thiện hồ sơ thủ tục",
+            "Bộ Y tế",
+            date_due(due),
+        )
+        .await;
+        service
+            .create_report(
+                &system,
+                &serde_json::from_value(json!({
+                    "assignment_id": a, "claims_completion": true,
+                    "completed_on": iso(today()), "narrative": "Đã xong phần việc"
+                }))
+                .unwrap(),
+            )
+            .await
+            .expect("report");
+        let late = service
+            .get_assignment(&system, a, today())
+            .await
+            .expect("assignment")
+            .days_late;
+        assert!(late > 0, "[{backend}] the assignment is late");
+        let mut office = signed_in(&service, "vanphong", "admin", None).await;
+        let page = office.get("/duyet").await;
+        assert_eq!(page.status, StatusCode::OK, "[{backend}] {}", page.body);
+        let body = unescape(&page.body);
+        assert!(
+            body.contains(&format!(
+                "<strong>Thời hạn:</strong> {}",
+                due.format("%d/%m/%Y")
+            )),
+            "[{backend}] the deadline in force: {body}"
+        );
+        assert!(
+            body.contains(&format!("Quá hạn {late} ngày")),
+            "[{backend}] days late: {body}"
+        );
+        assert!(
+            body.contains("<strong>Tiến độ báo cáo:</strong> 100%"),
+            "[{backend}] the report's percent: {body}"
+        );
+        assert!(
+            body.contains(&format!("href=\"/phan-cong/{a}#h-history\"")),
+            "[{backend}] a link to the assignment's history: {body}"
+        );
+        // The anchor exists on the assignment page.
+        let page = office.get(&format!("/phan-cong/{a}")).await;
+        assert!(
+            page.body.contains("id=\"h-history\""),
+            "[{backend}] the history section's anchor"
+        );
+    }
+}
