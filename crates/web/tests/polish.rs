@@ -129,3 +129,50 @@ async fn review_cards_show_deadline_days_late_percent_and_history_link() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_document_with_nothing_due_shows_a_dash_for_its_shares() {
+    for (backend, service) in services().await {
+        let ahead = document(&service, Some("8/TB-PL"), "Việc chưa đến hạn").await;
+        task(
+            &service,
+            ahead,
+            "Xây dựng đề án mới",
+            "Bộ Y tế",
+            date_due(today() + Days::new(60)),
+        )
+        .await;
+        let empty = document(&service, Some("9/TB-PL"), "Văn bản chưa có nhiệm vụ").await;
+        let behind = document(&service, Some("10/TB-PL"), "Việc đã quá hạn").await;
+        task(
+            &service,
+            behind,
+            "Sửa đổi nghị định",
+            "Bộ Y tế",
+            date_due(today() - Days::new(5)),
+        )
+        .await;
+        let mut office = signed_in(&service, "vanphong", "admin", None).await;
+        let share = |body: &str| {
+            let at = body.find("Hoàn thành đúng hạn:").expect("the share line");
+            body[at..at + body[at..].find("</p>").unwrap()].to_string()
+        };
+        for doc in [ahead, empty] {
+            let page = office.get(&format!("/van-ban/{doc}")).await;
+            assert_eq!(page.status, StatusCode::OK, "[{backend}] {}", page.body);
+            let line = share(&page.body);
+            assert!(
+                line.contains("<span class=\"big\">—</span>")
+                    && line.contains("<strong>—</strong>")
+                    && !line.contains("0,0%"),
+                "[{backend}] nothing due, no share: {line}"
+            );
+        }
+        let page = office.get(&format!("/van-ban/{behind}")).await;
+        let line = share(&page.body);
+        assert!(
+            line.contains("<span class=\"big\">0,0%</span>"),
+            "[{backend}] an overdue task makes the share 0,0%: {line}"
+        );
+    }
+}

@@ -160,7 +160,14 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
     let cancelled = totals.get(&Status::Cancelled).copied().unwrap_or(0);
     let on_time = totals.get(&Status::CompletedOnTime).copied().unwrap_or(0);
     let late = totals.get(&Status::CompletedLate).copied().unwrap_or(0);
-    let live = all - cancelled;
+    let overdue = totals.get(&Status::Overdue).copied().unwrap_or(0);
+    // Shares only once something is due (completed, or past its deadline): with
+    // nothing due the denominator is 0 and `percent` answers "—", not "0,0%".
+    let live = if on_time + late + overdue > 0 {
+        all - cancelled
+    } else {
+        0
+    };
     let task_link = |status: &str| {
         ctx.link(&build(
             "/nhiem-vu",
