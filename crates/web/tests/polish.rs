@@ -176,3 +176,30 @@ async fn a_document_with_nothing_due_shows_a_dash_for_its_shares() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_document_list_shows_numbers_not_kinds() {
+    for (backend, service) in services().await {
+        let numbered = document(&service, Some("365/TB-VPCP"), "Kết luận có số").await;
+        let bare = document(&service, None, "Kết luận không số").await;
+        let mut office = signed_in(&service, "vanphong", "admin", None).await;
+        let page = office.get("/van-ban").await;
+        assert_eq!(page.status, StatusCode::OK, "[{backend}] {}", page.body);
+        let cell = |id: i64| {
+            let marker = format!("<a href=\"/van-ban/{id}\">");
+            let at = page.body.find(&marker).expect("the row") + marker.len();
+            page.body[at..at + page.body[at..].find("</a>").unwrap()].to_string()
+        };
+        assert_eq!(cell(numbered), "365/TB-VPCP", "[{backend}] the number");
+        assert_eq!(
+            cell(bare),
+            "Không số",
+            "[{backend}] no number, not the kind"
+        );
+        assert!(
+            page.body
+                .contains("<span class=\"tag\">Thông báo</span> Kết luận không số"),
+            "[{backend}] the kind stays by the title"
+        );
+    }
+}

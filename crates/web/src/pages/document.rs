@@ -63,7 +63,13 @@ pub async fn list(web: Web, q: QueryPairs) -> Out {
             .items
             .iter()
             .map(|d| DocLine {
-                citation: d.number.clone().unwrap_or_else(|| d.kind.clone()),
+                // The "Số, ký hiệu" column: the number, never the kind (the
+                // kind is the tag before the title).
+                citation: d
+                    .number
+                    .clone()
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| ctx.t("Không số", "Unnumbered").to_string()),
                 title: short(&d.title, 300),
                 href: ctx.link(&format!("/van-ban/{}", d.id)),
                 kind: d.kind.clone(),
