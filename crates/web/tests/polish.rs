@@ -203,3 +203,21 @@ async fn the_document_list_shows_numbers_not_kinds() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_agency_card_breadcrumb_names_the_agency() {
+    for (backend, service) in services().await {
+        let agency = service
+            .resolve_agency("agency", "Bộ Y tế", None)
+            .expect("agency");
+        let mut office = signed_in(&service, "vanphong", "admin", None).await;
+        let page = office.get(&format!("/co-quan/{}", agency.id)).await;
+        assert_eq!(page.status, StatusCode::OK, "[{backend}] {}", page.body);
+        let at = page.body.find("<nav class=\"crumbs\"").expect("crumbs");
+        let crumbs = &page.body[at..at + page.body[at..].find("</nav>").unwrap()];
+        assert!(
+            crumbs.contains(">Cơ quan</a> › <span aria-current=\"page\">Bộ Y tế</span>"),
+            "[{backend}] Cơ quan › the agency's name: {crumbs}"
+        );
+    }
+}
