@@ -221,3 +221,76 @@ async fn the_agency_card_breadcrumb_names_the_agency() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_focal_points_dashboard_shows_its_own_agencys_work() {
+    for (backend, service) in services().await {
+        let doc = document(&service, Some("11/TB-PL"), "Việc của các bộ").await;
+        let past = date_due(today() - Days::new(3));
+        let (_, own_late) = task(
+            &service,
+            doc,
+            "Ban hành quy chế dữ liệu y tế",
+            "Bộ Y tế",
+            past.clone(),
+        )
+        .await;
+        let soon = date_due(today() + Days::new(2));
+        let (_, own_soon) = task(
+            &service,
+            doc,
+            "Kết nối hồ sơ sức khỏe điện tử",
+            "Bộ Y tế",
+            soon,
+        )
+        .await;
+        task(
+            &service,
+            doc,
+            "Hoàn thiện cơ sở dữ liệu dân cư",
+            "Bộ Công an",
+            past,
+        )
+        .await;
+        let mut focal = signed_in(&service, "daumoi", "focal", Some("Bộ Y tế")).await;
+        let page = focal.get("/").await;
+        assert_eq!(page.status, StatusCode::OK, "[{backend}] {}", page.body);
+        let body = unescape(&page.body);
+        assert!(
+            body.contains("Công việc của <a href=\"/co-quan/") && body.contains(">Bộ Y tế</a>"),
+            "[{backend}] the page is its agency's: {body}"
+        );
+        let table = |id: &str| {
+            let at = body.find(&format!("id=\"{id}\"")).expect(id);
+            body[at..at + body[at..].find("</table>").unwrap()].to_string()
+        };
+        let late = table("own-overdue");
+        assert!(
+            late.contains(&format!("href=\"/phan-cong/{own_late}\"")),
+            "[{backend}] its overdue assignment: {late}"
+        );
+        assert!(
+            !body.contains("Hoàn thiện cơ sở dữ liệu dân cư"),
+            "[{backend}] never another agency's work"
+        );
+        assert!(
+            table("own-soon").contains(&format!("href=\"/phan-cong/{own_soon}\"")),
+            "[{backend}] its assignment due soon"
+        );
+        assert!(
+            body.contains("href=\"/viec-cua-toi\""),
+            "[{backend}] a link to its work"
+        );
+        assert!(
+            !body.contains("Quá hạn theo cơ quan") && !body.contains("Báo cáo tháng gửi Thủ tướng"),
+            "[{backend}] no national charts or reports"
+        );
+        // The office still sees the national overview.
+        let mut office = signed_in(&service, "vanphong", "admin", None).await;
+        let page = office.get("/").await;
+        assert!(
+            page.body.contains("Quá hạn theo cơ quan") && !page.body.contains("id=\"own-overdue\""),
+            "[{backend}] the office's dashboard is national"
+        );
+    }
+}
