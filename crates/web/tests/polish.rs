@@ -294,3 +294,26 @@ async fn a_focal_points_dashboard_shows_its_own_agencys_work() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_demo_tasks_have_fields_the_filter_finds() {
+    for (backend, service) in services().await {
+        service.load_demo().await.expect("demo");
+        let mut office = signed_in(&service, "vanphong", "admin", None).await;
+        let count = |body: &str| -> i64 {
+            let at = body.find("<p role=\"status\"><strong>").expect("the count") + 25;
+            let n = &body[at..at + body[at..].find("</strong>").unwrap()];
+            n.replace('.', "").parse().expect("a number")
+        };
+        let all = count(&office.get("/nhiem-vu").await.body);
+        let mut sum = 0;
+        for (field, _) in tiendo_core::model::FIELDS {
+            let page = office.get(&format!("/nhiem-vu?field={field}")).await;
+            assert_eq!(page.status, StatusCode::OK, "[{backend}] {}", page.body);
+            let n = count(&page.body);
+            assert!(n > 0, "[{backend}] the filter finds {field} tasks");
+            sum += n;
+        }
+        assert!(sum <= all, "[{backend}] one field a task: {sum} of {all}");
+    }
+}
