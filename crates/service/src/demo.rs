@@ -7,7 +7,8 @@
 //! task and the agency decides), so every start shows the same data.
 //!
 //! The gold files hold only each task's first words; the tasks carry their whole
-//! text, read from the document by the extractor (`whole_texts`).
+//! text, read from the document by the extractor (`whole_texts`), and a field
+//! (lĩnh vực) chosen from their words by a keyword rule (`demo_field`).
 
 use chrono::{Duration, NaiveDate};
 use tiendo_core::policy::Actor;
@@ -174,6 +175,68 @@ pub(crate) fn whole_texts(text: &str, gold: &[(usize, GoldTask)]) -> Result<Stri
     Ok(out)
 }
 
+/// The demo's keyword rule for a task's field (lĩnh vực, `model::FIELDS`), on
+/// the task's text without accents: the first of these rules whose words the
+/// text holds gives the field; none, no field. The more specific come first.
+///
+/// | field | words (any of) |
+/// |---|---|
+/// | da06 | đề án 06, định danh, căn cước, dữ liệu dân cư |
+/// | cchc | cải cách hành chính, thủ tục hành chính, dịch vụ công |
+/// | dmst | đổi mới sáng tạo, khởi nghiệp |
+/// | cds | chuyển đổi số, số hóa, dữ liệu, nền tảng số, hạ tầng số, trực tuyến |
+/// | khcn | khoa học, công nghệ, nghiên cứu |
+///
+/// Demo data only: imported and typed tasks keep the field they are given.
+pub(crate) fn demo_field(text: &str) -> Option<&'static str> {
+    const RULES: [(&str, &[&str]); 5] = [
+        (
+            "da06",
+            &["de an 06", "dinh danh", "can cuoc", "du lieu dan cu"],
+        ),
+        (
+            "cchc",
+            &["cai cach hanh chinh", "thu tuc hanh chinh", "dich vu cong"],
+        ),
+        ("dmst", &["doi moi sang tao", "khoi nghiep"]),
+        (
+            "cds",
+            &[
+                "chuyen doi so",
+                "so hoa",
+                "du lieu",
+                "nen tang so",
+                "ha tang so",
+                "truc tuyen",
+            ],
+        ),
+        ("khcn", &["khoa hoc", "cong nghe", "nghien cuu"]),
+    ];
+    let text = format!(" {} ", fold(text));
+    RULES
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| text.contains(&format!(" {w} "))))
+        .map(|(field, _)| *field)
+}
+
+/// The seed's task lines with the demo's field on each that has none.
+fn with_demo_fields(jsonl: &str) -> Result<String> {
+    let (_, lines) = parse_jsonl(jsonl)
+        .map_err(|_| ServiceError::Internal("seed task lines are valid".into()))?;
+    let mut out = String::new();
+    for (_, mut line) in lines {
+        if line.field.is_none() {
+            line.field = demo_field(&line.text).map(str::to_string);
+        }
+        out.push_str(
+            &serde_json::to_string(&line)
+                .map_err(|e| ServiceError::Internal(format!("seed task: {e}")))?,
+        );
+        out.push('\n');
+    }
+    Ok(out)
+}
+
 /// The gold's words up to where an extracted passage begins, then that passage
 /// on one line: for a task whose subject the extractor read as its lead. At
 /// least four of the gold's words must open the passage.
@@ -227,7 +290,7 @@ impl Service {
             };
             let (_, lines) = parse_jsonl(seed.gold)
                 .map_err(|_| ServiceError::Internal("seed gold file is valid".into()))?;
-            let whole = whole_texts(seed.text, &lines)?;
+            let whole = with_demo_fields(&whole_texts(seed.text, &lines)?)?;
             let imported = self.import_jsonl(&system, &whole, options).await?;
             summary.documents += 1;
             summary.tasks += imported.tasks_created;
@@ -588,6 +651,30 @@ impl Service {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn demo_fields_follow_the_keyword_rule() {
+        assert_eq!(
+            demo_field("Triển khai Đề án 06 tại địa phương"),
+            Some("da06")
+        );
+        assert_eq!(demo_field("Cắt giảm thủ tục hành chính"), Some("cchc"));
+        assert_eq!(
+            demo_field("Hỗ trợ khởi nghiệp đổi mới sáng tạo"),
+            Some("dmst")
+        );
+        assert_eq!(demo_field("Hoàn thành số hóa hồ sơ"), Some("cds"));
+        assert_eq!(demo_field("Đầu tư cho khoa học cơ bản"), Some("khcn"));
+        assert_eq!(demo_field("Tổ chức hội nghị sơ kết"), None);
+        // Whole words only: "dữ liệu" is not in "dữ liệuz".
+        assert_eq!(demo_field("dữ liệuz"), None);
+        // Every field is a known one.
+        assert!(
+            ["da06", "cchc", "dmst", "cds", "khcn"]
+                .iter()
+                .all(|f| tiendo_core::model::is_field(f))
+        );
+    }
 
     /// Every seed task gets its whole text from its document: the gold's first
     /// words, and what follows them there.

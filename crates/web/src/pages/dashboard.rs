@@ -4,7 +4,9 @@
 
 use askama::Template;
 use chrono::Duration;
-use tiendo_store::{ReportFilter, TaskFilter, TaskSort};
+use tiendo_core::policy::Role;
+use tiendo_core::status::Status;
+use tiendo_store::{AssignmentFilter, ReportFilter, TaskFilter, TaskSort};
 
 use super::tasks::{TaskRow, task_row};
 use super::{Badge, short};
@@ -36,10 +38,33 @@ pub struct ReportLine {
     pub state_class: &'static str,
 }
 
+/// One of a focal point's own assignments (overdue or due soon).
+pub struct OwnLine {
+    pub task: String,
+    pub href: String,
+    pub deadline: String,
+    pub days_late: String,
+}
+
+/// A focal point's dashboard: its own agency's work, not the national charts.
+pub struct FocalView {
+    pub agency: String,
+    pub agency_href: String,
+    pub overdue: Vec<OwnLine>,
+    pub overdue_total: String,
+    pub overdue_href: String,
+    pub soon: Vec<OwnLine>,
+    pub soon_total: String,
+    pub soon_href: String,
+    pub work_href: String,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     ctx: Ctx,
+    /// Set for a focal point: the page shows its agency's work instead.
+    focal: Option<FocalView>,
     counts: Vec<CountBox>,
     total: String,
     chart: String,
@@ -195,7 +220,12 @@ pub async fn dashboard(
             state_class,
         });
     }
+    let focal = match (actor.role, actor.agency_id) {
+        (Role::Focal, Some(agency)) => Some(focal_view(s, actor, ctx, agency).await?),
+        _ => None,
+    };
     let page = DashboardPage {
+        focal,
         counts: count_boxes,
         total: ctx.lang.int(total),
         chart,
@@ -213,4 +243,55 @@ pub async fn dashboard(
         ctx: ctx.clone(),
     };
     Ok(render(&page))
+}
+
+/// A focal point's own overdue and due-soon assignments (the first 20 of each).
+async fn focal_view(
+    s: &tiendo_service::Service,
+    actor: &tiendo_core::policy::Actor,
+    ctx: &Ctx,
+    agency: i64,
+) -> Result<FocalView, axum::response::Response> {
+    let filter = |status: Status| AssignmentFilter {
+        task_id: None,
+        agency_id: Some(agency),
+        document_id: None,
+        status: Some(status),
+        as_of: ctx.day,
+        due_soon_days: 0,
+        confined_to: None,
+        page: 1,
+        per_page: 20,
+    };
+    let (overdue, soon) = tokio::join!(
+        s.list_assignments(actor, filter(Status::Overdue)),
+        s.list_assignments(actor, filter(Status::DueSoon)),
+    );
+    let (overdue, soon) = (overdue.or_page(ctx)?, soon.or_page(ctx)?);
+    let lines = |items: &[tiendo_core::model::Assignment]| {
+        items
+            .iter()
+            .map(|a| OwnLine {
+                task: short(&a.task_text, 200),
+                href: ctx.link(&format!("/phan-cong/{}", a.id)),
+                deadline: super::tasks::deadline_label(ctx, &a.deadline),
+                days_late: if a.days_late > 0 {
+                    ctx.lang.int(a.days_late)
+                } else {
+                    String::new()
+                },
+            })
+            .collect()
+    };
+    Ok(FocalView {
+        agency: s.agency_name(agency),
+        agency_href: ctx.link(&format!("/co-quan/{agency}")),
+        overdue: lines(&overdue.items),
+        overdue_total: ctx.lang.int(overdue.total),
+        overdue_href: ctx.link("/nhiem-vu?status=overdue"),
+        soon: lines(&soon.items),
+        soon_total: ctx.lang.int(soon.total),
+        soon_href: ctx.link("/nhiem-vu?status=due_soon"),
+        work_href: ctx.link("/viec-cua-toi"),
+    })
 }

@@ -63,7 +63,13 @@ pub async fn list(web: Web, q: QueryPairs) -> Out {
             .items
             .iter()
             .map(|d| DocLine {
-                citation: d.number.clone().unwrap_or_else(|| d.kind.clone()),
+                // The "Số, ký hiệu" column: the number, never the kind (the
+                // kind is the tag before the title).
+                citation: d
+                    .number
+                    .clone()
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| ctx.t("Không số", "Unnumbered").to_string()),
                 title: short(&d.title, 300),
                 href: ctx.link(&format!("/van-ban/{}", d.id)),
                 kind: d.kind.clone(),
@@ -160,7 +166,14 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
     let cancelled = totals.get(&Status::Cancelled).copied().unwrap_or(0);
     let on_time = totals.get(&Status::CompletedOnTime).copied().unwrap_or(0);
     let late = totals.get(&Status::CompletedLate).copied().unwrap_or(0);
-    let live = all - cancelled;
+    let overdue = totals.get(&Status::Overdue).copied().unwrap_or(0);
+    // Shares only once something is due (completed, or past its deadline): with
+    // nothing due the denominator is 0 and `percent` answers "—", not "0,0%".
+    let live = if on_time + late + overdue > 0 {
+        all - cancelled
+    } else {
+        0
+    };
     let task_link = |status: &str| {
         ctx.link(&build(
             "/nhiem-vu",

@@ -23,6 +23,14 @@ pub struct PendingReport {
     pub agency: String,
     pub task: String,
     pub href: String,
+    /// The assignment's history section.
+    pub history_href: String,
+    /// The assignment's deadline in force on the day.
+    pub deadline: String,
+    /// Days late when the assignment is overdue on the day, else empty.
+    pub days_late: String,
+    /// The percent the report gives, or "—".
+    pub percent: String,
     pub date: String,
     pub completed_on: String,
     pub narrative: String,
@@ -101,11 +109,29 @@ async fn render_queue(web: &Web, again: Again) -> Out {
             .map(|t| short(&t.text, 300))
             .unwrap_or_default();
         let key = format!("r{}", r.id);
+        let assignment = s
+            .get_assignment(&web.actor, r.assignment_id, ctx.day)
+            .await
+            .ok();
         pr.push(PendingReport {
             id: r.id,
             agency: s.agency_name(r.agency_id),
             task,
-            href: format!("/phan-cong/{}", r.assignment_id),
+            href: ctx.link(&format!("/phan-cong/{}", r.assignment_id)),
+            history_href: ctx.link(&format!("/phan-cong/{}", r.assignment_id)) + "#h-history",
+            deadline: assignment
+                .as_ref()
+                .map(|a| deadline_label(ctx, &a.deadline))
+                .unwrap_or_default(),
+            days_late: assignment
+                .as_ref()
+                .filter(|a| a.status == tiendo_core::status::Status::Overdue && a.days_late > 0)
+                .map(|a| ctx.lang.int(a.days_late))
+                .unwrap_or_default(),
+            percent: r
+                .percent
+                .map(|p| format!("{p}%"))
+                .unwrap_or_else(|| "—".into()),
             date: i18n::date(r.reported_on),
             completed_on: i18n::opt_date(r.completed_on.or(Some(r.reported_on))),
             narrative: r.narrative.clone(),
