@@ -465,6 +465,15 @@ impl Form {
     pub fn checked(&self, key: &str) -> bool {
         matches!(self.get(key), Some("on" | "true" | "1"))
     }
+
+    /// Every value of a repeated key (checkboxes of one name), in order.
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
 }
 
 /// The query string of a page, leniently: unknown keys are ignored.

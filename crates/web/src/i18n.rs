@@ -287,6 +287,19 @@ pub fn message(lang: Lang, text: &str) -> String {
             "changed since the preview",
             "Dữ liệu của tháng đã thay đổi sau khi xem trước; hãy tính lại bản xem trước rồi mới công bố.",
         ),
+        ("choose at least one report", "Chưa chọn báo cáo nào."),
+        (
+            "is not waiting for review",
+            "Một báo cáo đã chọn đã được quyết định trước đó; hãy tải lại hàng chờ và chọn lại.",
+        ),
+        (
+            "only a focal point of an agency the task names as coordinating",
+            "Chỉ đầu mối của cơ quan phối hợp được báo cáo phần phối hợp.",
+        ),
+        (
+            "no part can be added",
+            "Nhiệm vụ đã hoàn thành hoặc đã hủy: không thêm phần phối hợp.",
+        ),
         (
             "a correction must say why",
             "Tháng này đã công bố; công bố lại là đính chính và cần ghi lý do.",

@@ -99,6 +99,7 @@ pub fn router() -> Router<Service> {
         .route("/duyet", get(pages::review::queue))
         .route("/nhat-ky-an-ninh", get(pages::security::page))
         .route("/bao-cao/{id}/duyet", post(pages::review::review_report))
+        .route("/duyet/chap-nhan", post(pages::review::accept_many))
         .route(
             "/gia-han/{id}/quyet-dinh",
             post(pages::review::decide_extension),

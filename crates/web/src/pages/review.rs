@@ -66,6 +66,7 @@ struct ReviewPage {
     extensions_total: String,
     /// Imported documents with proposed tasks: (review link, citation, waiting, all).
     imports: Vec<(String, String, i64, i64)>,
+    bulk_error: Option<String>,
 }
 
 /// Errors and typed notes to show again, by item key ("r12", "x3").
@@ -73,6 +74,8 @@ struct ReviewPage {
 struct Again {
     notes: HashMap<String, String>,
     errors: HashMap<String, String>,
+    /// Why the reports chosen were not accepted together.
+    bulk: Option<String>,
 }
 
 async fn render_queue(web: &Web, again: Again) -> Out {
@@ -191,6 +194,7 @@ async fn render_queue(web: &Web, again: Again) -> Out {
             extensions_total: ctx.lang.int(exts.total),
             extensions: px,
             imports: super::drafts::pending_documents(web).await,
+            bulk_error: again.bulk.clone(),
         },
     ))
 }
@@ -217,6 +221,51 @@ fn problem(
             Ok(again)
         }
         other => Err(error_page(&web.ctx, other)),
+    }
+}
+
+/// POST /duyet/chap-nhan: accepts the reports ticked in the queue, all of them
+/// or none (one transaction); nothing ticked, or one decided meanwhile, is said
+/// above the list.
+pub async fn accept_many(web: Web, body: Bytes) -> Out {
+    let web = web.nav("review");
+    let form = Form::parse(&body);
+    web.check_csrf(&form)?;
+    let mut ids = Vec::new();
+    for v in form.all("ids") {
+        match v.parse::<i64>() {
+            Ok(id) => ids.push(id),
+            Err(_) => {
+                return Err(error_page(
+                    &web.ctx,
+                    ServiceError::invalid("ids", "not a report"),
+                ));
+            }
+        }
+    }
+    let input = tiendo_service::input::BulkReviewInput {
+        ids,
+        accept: true,
+        note: None,
+    };
+    match web.service.review_reports(&web.actor, &input).await {
+        Ok(done) => Ok(see_other(&format!(
+            "/duyet?ok=accepted_many&n={}",
+            done.len()
+        ))),
+        Err(ServiceError::Invalid { message, .. } | ServiceError::Conflict(message)) => {
+            let again = Again {
+                bulk: Some(format!(
+                    "{} {}",
+                    web.ctx
+                        .t("Chưa chấp nhận báo cáo nào:", "No report was accepted:"),
+                    i18n::message(web.ctx.lang, &message)
+                )),
+                ..Default::default()
+            };
+            render_queue(&web, again).await
+        }
+        Err(e) => Err(error_page(&web.ctx, e)),
     }
 }
 

@@ -520,6 +520,10 @@ fn notice(ctx: &Ctx, ok: Option<&str>) -> Option<String> {
                 "The extension request has been sent.",
             ),
             "accepted" => ctx.t("Đã chấp nhận báo cáo.", "The report was accepted."),
+            "accepted_many" => ctx.t(
+                "Đã chấp nhận các báo cáo đã chọn và xác nhận hoàn thành.",
+                "The reports chosen were accepted and their completion confirmed.",
+            ),
             "returned" => ctx.t("Đã trả lại báo cáo.", "The report was returned."),
             "approved" => ctx.t("Đã chấp thuận gia hạn.", "The extension was approved."),
             "refused" => ctx.t("Đã từ chối gia hạn.", "The extension was refused."),
