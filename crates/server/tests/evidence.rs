@@ -249,8 +249,16 @@ async fn kinds_and_sizes_are_checked_before_anything_is_stored() {
         // Exactly the limit: accepted.
         let (s, e) = upload(&w.api, &w.focal, r, "vua.pdf", &big[..4096]).await;
         assert_eq!(s, StatusCode::CREATED, "{e}");
-        // Beyond the route's body limit (2 × limit + 1 MiB): 413 before reading it.
-        let huge = [PDF, &vec![b' '; 2 * 4096 + 1024 * 1024 + 10]].concat();
+        // Beyond the route's body limit ((files + 1) × limit + 1 MiB): 413
+        // before reading it.
+        let huge = [
+            PDF,
+            &vec![
+                b' ';
+                (tiendo_service::evidence::MAX_FILES_PER_REQUEST + 1) * 4096 + 1024 * 1024 + 10
+            ],
+        ]
+        .concat();
         let (s, e) = upload(&w.api, &w.focal, r, "qua-lon.pdf", &huge).await;
         assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{e}");
         // Only the accepted file is stored.

@@ -38,15 +38,19 @@ pub const ALLOWED: &[(&str, &str, &str)] = &[
     ("image/png", "png", "PNG"),
 ];
 
+/// The most evidence files one request may carry (a report with its decision,
+/// its table and its photos).
+pub const MAX_FILES_PER_REQUEST: usize = 5;
+
 impl Config {
-    /// How many bytes a request carrying an evidence file may have: twice the
-    /// largest file and 1 MiB for the form's text. A file larger than the limit
-    /// but within this is read to its end (and thrown away) so that the form can
-    /// come back with the error next to the field and everything typed kept;
-    /// beyond this the request is cut (413).
+    /// How many bytes a request carrying evidence files may have: as many
+    /// largest files as one request may carry, one more, and 1 MiB for the
+    /// form's text. A file larger than the limit but within this is read to its
+    /// end (and thrown away) so that the form can come back with the error next
+    /// to the field and everything typed kept; beyond this the request is cut (413).
     pub fn upload_body_limit(&self) -> usize {
         self.max_evidence_bytes
-            .saturating_mul(2)
+            .saturating_mul(MAX_FILES_PER_REQUEST + 1)
             .saturating_add(1024 * 1024)
     }
 }
@@ -291,6 +295,12 @@ impl Service {
     }
 
     fn checked_uploads(&self, field: &str, uploads: &[Upload]) -> Result<Vec<NewEvidence>> {
+        if uploads.len() > MAX_FILES_PER_REQUEST {
+            return Err(ServiceError::invalid(
+                field,
+                format!("at most {MAX_FILES_PER_REQUEST} files at once"),
+            ));
+        }
         uploads
             .iter()
             .map(|u| {

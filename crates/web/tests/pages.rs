@@ -885,6 +885,10 @@ async fn an_evidence_file_goes_with_the_report_to_the_queue_and_only_its_agency_
         assert!(form.body.contains("enctype=\"multipart/form-data\""));
         assert!(form.body.contains("<label for=\"file\">"));
         assert!(form.body.contains("tối đa 10 MB"), "{}", form.body);
+        assert!(
+            form.body.contains("type=\"file\" multiple"),
+            "[{backend}] several files can be chosen"
+        );
         let csrf = form.csrf();
         let a = post_multipart(
             &mut focal,
@@ -896,17 +900,22 @@ async fn an_evidence_file_goes_with_the_report_to_the_queue_and_only_its_agency_
                 ("narrative", "Đã hoàn thành, biên bản kèm theo"),
                 ("evidence_number", "99/BC-BCA"),
             ],
-            &[("file", "Biên bản nghiệm thu.pdf", PDF)],
+            &[
+                ("file", "Biên bản nghiệm thu.pdf", PDF),
+                ("file", "Bảng tổng hợp.pdf", PDF),
+            ],
         )
         .await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "[{backend}] {}", a.body);
         let reports = reports_of(&service, mine).await;
         assert_eq!(reports.len(), 1);
-        let files = service
+        let mut files = service
             .report_evidence(&office(), &[reports[0].id])
             .await
             .unwrap();
-        assert_eq!(files.len(), 1, "[{backend}]");
+        files.sort_by(|a, b| a.file_name.cmp(&b.file_name));
+        assert_eq!(files.len(), 2, "[{backend}] both files go with the report");
+        assert_eq!(files[1].file_name, "Bảng tổng hợp.pdf");
         assert_eq!(files[0].file_name, "Biên bản nghiệm thu.pdf");
         let href = format!("/minh-chung/{}", files[0].id);
         // On the assignment page, the task page's timeline and the office's queue.
@@ -967,7 +976,14 @@ async fn an_oversized_or_refused_file_is_an_error_by_the_field_and_nothing_typed
         ];
         let big = [PDF, &vec![b' '; 2048]].concat();
         let exe: &[u8] = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00";
-        let beyond = [PDF, &vec![b' '; 2 * 2048 + 1024 * 1024 + 1]].concat();
+        let beyond = [
+            PDF,
+            &vec![
+                b' ';
+                (tiendo_service::evidence::MAX_FILES_PER_REQUEST + 1) * 2048 + 1024 * 1024 + 1
+            ],
+        ]
+        .concat();
         for (name, bytes, expect) in [
             ("lon.pdf", &big[..], "Tệp lớn hơn mức cho phép (2 KB)."),
             ("chuong-trinh.pdf", exe, "Chỉ nhận các loại tệp: PDF"),
@@ -1001,6 +1017,16 @@ async fn an_oversized_or_refused_file_is_an_error_by_the_field_and_nothing_typed
             reports_of(&service, mine).await.is_empty(),
             "[{backend}] nothing stored"
         );
+        // More files than one request carries: said by the field, nothing stored.
+        let six: Vec<(&str, &str, &[u8])> = (0..6).map(|_| ("file", "ok.pdf", PDF)).collect();
+        let a = post_multipart(&mut focal, &path, &typed, &six).await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
+        assert!(
+            a.body.contains("Chọn tối đa 5 tệp mỗi lần gửi."),
+            "[{backend}] {}",
+            a.body
+        );
+        assert!(reports_of(&service, mine).await.is_empty(), "[{backend}]");
         // A report refused by its own fields stores no file either.
         let a = post_multipart(
             &mut focal,

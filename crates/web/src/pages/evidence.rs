@@ -47,6 +47,17 @@ pub fn check_files(web: &Web, f: &mut Fields, uploads: &[Upload], cut: bool) -> 
         );
         return Vec::new();
     }
+    let most = tiendo_service::evidence::MAX_FILES_PER_REQUEST;
+    if uploads.len() > most {
+        f.err(
+            "file",
+            match lang {
+                Lang::Vi => format!("Chọn tối đa {most} tệp mỗi lần gửi."),
+                Lang::En => format!("Choose at most {most} files at once."),
+            },
+        );
+        return Vec::new();
+    }
     for u in uploads {
         if let Err(p) = web.service.check_upload(u) {
             f.err("file", problem_text(lang, &p));
