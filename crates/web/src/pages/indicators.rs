@@ -332,11 +332,13 @@ async fn render_page(
     Ok(render(&IndicatorPage {
         line: line(ctx, &detail.summary),
         source: detail.summary.source.clone().unwrap_or_default(),
-        projected: detail
-            .summary
-            .projected
-            .map(|v| value(ctx, v, &unit))
-            .unwrap_or_else(|| "—".into()),
+        projected: match (&detail.summary.target, detail.summary.projected) {
+            (None, _) => "—".into(),
+            (Some(_), Some(v)) => value(ctx, v, &unit),
+            (Some(_), None) => ctx
+                .t("chưa đủ số liệu để dự báo", "not enough data to forecast")
+                .into(),
+        },
         chart: chart(&detail, &detail.summary.name),
         period: period.unwrap_or_default(),
         national: table
