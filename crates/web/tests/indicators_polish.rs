@@ -114,6 +114,22 @@ async fn the_forecast_follows_a_rising_series() {
             f > 30.0 && (f - 40.0).abs() < 1.0,
             "[{backend}] forecast {forecast} should follow the trend above 30 %"
         );
+        // The chart's value axis carries the unit and round ticks (0 to 100 by 20).
+        assert!(
+            page.body.contains("class=\"axis-unit\"") && page.body.contains(">%</text>"),
+            "[{backend}] the unit on the value axis"
+        );
+        assert!(page.body.contains("class=\"tick\""), "[{backend}] ticks");
+        for tick in ["0", "20", "40", "60", "80", "100"] {
+            assert!(
+                page.body.contains(&format!("fill=\"#333\">{tick}</text>")),
+                "[{backend}] tick {tick}"
+            );
+        }
+        assert!(
+            page.body.contains("Kỳ (quý)"),
+            "[{backend}] the time axis names the period"
+        );
         let one = c.get("/chi-tieu/mot-diem").await;
         assert_eq!(
             figure_after(&one.body, "Dự báo đến hạn").as_deref(),

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::Path;
-use tiendo_core::indicator::IndicatorStatus;
+use tiendo_core::indicator::{IndicatorStatus, Periodicity};
 use tiendo_core::policy::Role;
 use tiendo_service::ServiceError;
 use tiendo_service::indicators::{
@@ -127,9 +127,12 @@ pub struct EntryForm {
 
 /// Measured values (dots joined by a line), the straight trajectory from the
 /// baseline (or first value) to the target, and the target, as an inline SVG.
-fn chart(d: &IndicatorDetail, title: &str) -> String {
+/// The value axis has round ticks (1, 2 or 5 × 10^k, [`tiendo_core::axis`]) in
+/// the page's notation and carries the unit; the time axis names the period.
+fn chart(ctx: &Ctx, d: &IndicatorDetail, title: &str) -> String {
     let series = &d.series;
     let target = d.summary.target.as_ref();
+    let unit = &d.summary.unit;
     if series.is_empty() {
         return String::new();
     }
@@ -147,31 +150,59 @@ fn chart(d: &IndicatorDetail, title: &str) -> String {
         values.push(t.value);
         values.extend(t.baseline_value);
     }
-    let max = values.iter().cloned().fold(0.0_f64, f64::max).max(1.0) * 1.1;
-    let (w, h, left, bottom) = (640.0, 260.0, 48.0, 30.0);
+    let low = values.iter().cloned().fold(0.0_f64, f64::min);
+    let high = values.iter().cloned().fold(f64::MIN, f64::max);
+    let ticks = tiendo_core::axis::ticks(low, high, 5);
+    let (lo, hi) = match (ticks.first(), ticks.last()) {
+        (Some(a), Some(b)) if b > a => (*a, *b),
+        _ => (0.0, 1.0),
+    };
+    let places = tiendo_core::axis::step_decimals(ticks.get(1).map_or(1.0, |t| t - lo));
+    let (w, h, left, top, bottom) = (640.0, 284.0, 56.0, 24.0, 46.0);
     let x = |day: chrono::NaiveDate| {
         left + (day - first_day).num_days() as f64 / span * (w - left - 16.0)
     };
-    let y = |v: f64| (h - bottom) - v / max * (h - bottom - 16.0);
+    let y = |v: f64| (h - bottom) - (v - lo) / (hi - lo) * (h - bottom - top);
     let mut svg = format!(
         "<svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\">",
         esc(title)
     );
+    // The value axis: its unit on top, a gridline and a label per round tick.
     svg.push_str(&format!(
-        "<line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#555\"/>",
-        h - bottom,
-        w - 8.0,
-        h - bottom
+        "<text class=\"axis-unit\" x=\"{:.1}\" y=\"14\" font-size=\"12\" text-anchor=\"end\" fill=\"#333\">{}</text>",
+        left - 6.0,
+        esc(unit)
     ));
-    for k in 0..=4 {
-        let v = max / 1.1 * k as f64 / 4.0;
+    for v in &ticks {
         svg.push_str(&format!(
-            "<text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#333\">{:.0}</text>",
+            "<line x1=\"{left}\" y1=\"{:.1}\" x2=\"{}\" y2=\"{:.1}\" stroke=\"#ddd\"/><text class=\"tick\" x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#333\">{}</text>",
+            y(*v),
+            w - 8.0,
+            y(*v),
             left - 6.0,
-            y(v) + 4.0,
-            v
+            y(*v) + 4.0,
+            esc(&ctx.lang.dec(*v, places))
         ));
     }
+    svg.push_str(&format!(
+        "<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{}\" stroke=\"#555\"/><line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#555\"/>",
+        h - bottom,
+        y(lo.max(0.0).min(hi)),
+        w - 8.0,
+        y(lo.max(0.0).min(hi))
+    ));
+    // The time axis: what its labels are.
+    let period_word = match d.summary.periodicity {
+        Periodicity::Month => ctx.t("Kỳ (tháng)", "Period (month)"),
+        Periodicity::Quarter => ctx.t("Kỳ (quý)", "Period (quarter)"),
+        Periodicity::Year => ctx.t("Kỳ (năm)", "Period (year)"),
+    };
+    svg.push_str(&format!(
+        "<text class=\"axis-unit\" x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" fill=\"#333\">{}</text>",
+        w - 8.0,
+        h - 6.0,
+        esc(period_word)
+    ));
     if let Some(t) = target {
         let start_day = t.baseline_on.unwrap_or(series[0].day);
         let start_value = t.baseline_value.unwrap_or(series[0].value);
@@ -188,7 +219,7 @@ fn chart(d: &IndicatorDetail, title: &str) -> String {
             y(t.value),
             x(t.due) - 8.0,
             y(t.value) - 8.0,
-            esc(&format!("{} {}", t.value, d.summary.unit))
+            esc(&value(ctx, t.value, unit))
         ));
     }
     let points: Vec<String> = series
@@ -201,11 +232,11 @@ fn chart(d: &IndicatorDetail, title: &str) -> String {
     ));
     for p in series {
         svg.push_str(&format!(
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#b3261e\"><title>{} {}</title></circle><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#b3261e\"><title>{}: {}</title></circle><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
             x(p.day),
             y(p.value),
             esc(&p.period),
-            p.value,
+            esc(&value(ctx, p.value, unit)),
             x(p.day),
             h - bottom + 16.0,
             esc(&p.period)
@@ -339,7 +370,7 @@ async fn render_page(
                 .t("chưa đủ số liệu để dự báo", "not enough data to forecast")
                 .into(),
         },
-        chart: chart(&detail, &detail.summary.name),
+        chart: chart(ctx, &detail, &detail.summary.name),
         period: period.unwrap_or_default(),
         national: table
             .as_ref()
