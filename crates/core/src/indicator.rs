@@ -7,6 +7,7 @@
 //!
 //! The status rule ([`evaluate`]) follows Open SDG's idea (observed pace against
 //! the pace needed) in its simplest robust form, documented in docs/indicators.md:
+//! - `no_target`: no target to judge against (whether measured or not);
 //! - `no_data`: no measurement;
 //! - `on_track`: the target is met, or the projection of the measured trend to the
 //!   target date meets it;
@@ -225,6 +226,8 @@ pub enum IndicatorStatus {
     AtRisk,
     OffTrack,
     NoData,
+    /// No target to judge against: measured, but neither on nor off track.
+    NoTarget,
 }
 
 impl IndicatorStatus {
@@ -234,6 +237,7 @@ impl IndicatorStatus {
             IndicatorStatus::AtRisk => "at_risk",
             IndicatorStatus::OffTrack => "off_track",
             IndicatorStatus::NoData => "no_data",
+            IndicatorStatus::NoTarget => "no_target",
         }
     }
 
@@ -243,6 +247,7 @@ impl IndicatorStatus {
             IndicatorStatus::AtRisk => "Có nguy cơ chậm",
             IndicatorStatus::OffTrack => "Chậm tiến độ",
             IndicatorStatus::NoData => "Chưa có số liệu",
+            IndicatorStatus::NoTarget => "Chưa có chỉ tiêu mục tiêu",
         }
     }
 }
@@ -310,19 +315,20 @@ pub fn evaluate(
 ) -> Evaluation {
     let known: Vec<Point> = points.iter().copied().filter(|p| p.day <= day).collect();
     let latest = known.last().copied();
-    let Some(latest_point) = latest else {
+    let Some(target) = target else {
+        // Nothing to judge against: never "on track" for want of a target.
         return Evaluation {
-            status: IndicatorStatus::NoData,
-            latest: None,
+            status: IndicatorStatus::NoTarget,
+            latest,
             projected: None,
             expected_now: None,
             projected_share: None,
         };
     };
-    let Some(target) = target else {
+    let Some(latest_point) = latest else {
         return Evaluation {
-            status: IndicatorStatus::OnTrack,
-            latest,
+            status: IndicatorStatus::NoData,
+            latest: None,
             projected: None,
             expected_now: None,
             projected_share: None,
@@ -431,6 +437,18 @@ mod tests {
         assert_eq!(
             evaluate(&[], Some(&target), Direction::Increase, d("2026-07-01")).status,
             IndicatorStatus::NoData
+        );
+        // Without a target: neither on nor off track, measured or not.
+        let e = evaluate(&on, None, Direction::Increase, d("2026-07-01"));
+        assert_eq!(e.status, IndicatorStatus::NoTarget);
+        assert_eq!(e.latest, Some(p("2026-06-30", 60.0)));
+        assert_eq!(
+            evaluate(&[], None, Direction::Increase, d("2026-07-01")).status,
+            IndicatorStatus::NoTarget
+        );
+        assert_eq!(
+            IndicatorStatus::NoTarget.label_vi(),
+            "Chưa có chỉ tiêu mục tiêu"
         );
         // Met early.
         let met = [p("2026-03-31", 100.0)];

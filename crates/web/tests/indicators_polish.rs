@@ -138,3 +138,58 @@ async fn the_forecast_follows_a_rising_series() {
         );
     }
 }
+
+/// The table row (`<tr>…</tr>`) that holds a text.
+fn row_with<'a>(body: &'a str, text: &str) -> Option<&'a str> {
+    let at = body.find(text)?;
+    let start = body[..at].rfind("<tr")?;
+    let end = at + body[at..].find("</tr>")?;
+    Some(&body[start..end])
+}
+
+/// An indicator measured but without a target is "Chưa có chỉ tiêu mục tiêu" on
+/// the list and on its page, never "Đúng tiến độ"; one with a target still is
+/// judged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_indicator_without_a_target_says_so() {
+    for (backend, service) in services().await {
+        service.load_demo().await.expect("demo");
+        indicator(
+            &service,
+            "khong-muc-tieu",
+            &[("2025-Q1", 10.0), ("2025-Q2", 20.0)],
+            None,
+        )
+        .await;
+        indicator(
+            &service,
+            "da-dat",
+            &[("2025-Q1", 95.0), ("2025-Q2", 96.0)],
+            Some(90.0),
+        )
+        .await;
+        let mut c = signed_in(&service, "lanhdao", "viewer", None).await;
+        let list = c.get("/chi-tieu").await;
+        assert_eq!(list.status, StatusCode::OK, "[{backend}]");
+        let row = row_with(&list.body, "Chỉ tiêu thử khong-muc-tieu").expect("row");
+        assert!(
+            row.contains("Chưa có chỉ tiêu mục tiêu") && !row.contains("Đúng tiến độ"),
+            "[{backend}] {row}"
+        );
+        let met = row_with(&list.body, "Chỉ tiêu thử da-dat").expect("row");
+        assert!(met.contains("Đúng tiến độ"), "[{backend}] {met}");
+        let page = c.get("/chi-tieu/khong-muc-tieu").await;
+        assert_eq!(page.status, StatusCode::OK, "[{backend}]");
+        let badge = page
+            .body
+            .split("class=\"badge")
+            .nth(1)
+            .and_then(|b| b.split("</span>").next())
+            .unwrap_or_default();
+        assert!(
+            badge.contains("Chưa có chỉ tiêu mục tiêu"),
+            "[{backend}] {badge}"
+        );
+        assert!(!page.body.contains("Đúng tiến độ"), "[{backend}]");
+    }
+}

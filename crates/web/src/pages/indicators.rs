@@ -31,6 +31,7 @@ fn status_view(ctx: &Ctx, s: IndicatorStatus) -> (&'static str, &'static str) {
         IndicatorStatus::AtRisk => ("due_soon", ctx.t("Có nguy cơ chậm", "At risk")),
         IndicatorStatus::OffTrack => ("overdue", ctx.t("Chậm tiến độ", "Off track")),
         IndicatorStatus::NoData => ("none", ctx.t("Chưa có số liệu", "No data")),
+        IndicatorStatus::NoTarget => ("none", ctx.t("Chưa có chỉ tiêu mục tiêu", "No target set")),
     }
 }
 
