@@ -193,3 +193,192 @@ async fn an_indicator_without_a_target_says_so() {
         assert!(!page.body.contains("Đúng tiến độ"), "[{backend}]");
     }
 }
+
+/// The options of the agency select: (value, label).
+fn agency_options(body: &str) -> Vec<(String, String)> {
+    let Some(at) = body.find("<select id=\"m-agency\"") else {
+        return Vec::new();
+    };
+    let end = at + body[at..].find("</select>").unwrap_or(0);
+    body[at..end]
+        .split("<option")
+        .skip(1)
+        .map(|o| {
+            let value = common::tag_attr(o, "value").unwrap_or_default();
+            let label = o
+                .split_once('>')
+                .map(|(_, l)| l.split('<').next().unwrap_or_default().trim().to_string())
+                .unwrap_or_default();
+            (value, label)
+        })
+        .collect()
+}
+
+/// The entry form: the agency from the register (a focal point sees its own
+/// only; the office any current agency or the nation), the period in the
+/// indicator's periodicity, errors by field in Vietnamese with 422 and what was
+/// typed kept; good entries are recorded, national ones by the office.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_entry_form_checks_by_field_and_offers_the_register() {
+    for (backend, service) in services().await {
+        service.load_demo().await.expect("demo");
+        indicator(&service, "nhap-lieu", &[("2025-Q1", 10.0)], Some(90.0)).await;
+        let path = "/chi-tieu/nhap-lieu";
+        let post = format!("{path}/so-lieu");
+        let mut focal = signed_in(&service, "daumoi.bca", "focal", Some("Bộ Công an")).await;
+        let page = focal.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "[{backend}]");
+        let options = agency_options(&page.body);
+        assert_eq!(options.len(), 1, "[{backend}] {options:?}");
+        assert_eq!(options[0].1, "Bộ Công an", "[{backend}]");
+        let own = options[0].0.clone();
+        assert!(!own.is_empty(), "[{backend}] the agency by its code");
+        assert!(
+            page.body
+                .contains("<label for=\"m-period\">Kỳ (quý, ví dụ 20")
+                && page
+                    .body
+                    .contains("<datalist id=\"m-periods\"><option value=\"20"),
+            "[{backend}] the period in the indicator's periodicity"
+        );
+        let csrf = page.csrf();
+        // A period not in quarters and a value that is no number: both errors, 422.
+        let bad = focal
+            .post(
+                &post,
+                &[
+                    ("csrf", &csrf),
+                    ("agency", &own),
+                    ("period", "2025-13"),
+                    ("value", "nhiều"),
+                    ("source", "Báo cáo BCA"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
+        assert!(
+            bad.body.contains("id=\"m-period-err\">Kỳ phải theo quý"),
+            "[{backend}] the period error by its field"
+        );
+        assert!(
+            bad.body.contains("id=\"m-value-err\">Nhập một số"),
+            "[{backend}] the value error by its field"
+        );
+        for kept in [
+            "value=\"2025-13\"",
+            "value=\"nhiều\"",
+            "value=\"Báo cáo BCA\"",
+        ] {
+            assert!(bad.body.contains(kept), "[{backend}] {kept} kept");
+        }
+        // Out of the valid range: the service's check, in Vietnamese.
+        let high = focal
+            .post(
+                &post,
+                &[
+                    ("csrf", &csrf),
+                    ("agency", &own),
+                    ("period", "2025-Q2"),
+                    ("value", "150"),
+                ],
+            )
+            .await;
+        assert_eq!(high.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
+        assert!(
+            high.body
+                .contains("id=\"m-value-err\">Giá trị vượt mức tối đa cho phép (100 %)")
+                && high.body.contains("value=\"150\"")
+                && high.body.contains("value=\"2025-Q2\""),
+            "[{backend}] range error kept by the value"
+        );
+        // Another agency than its own: refused on the agency field.
+        let mut office = signed_in(&service, "vanphong", "admin", None).await;
+        let office_page = office.get(path).await;
+        let all = agency_options(&office_page.body);
+        assert_eq!(
+            all.first().map(|o| o.0.as_str()),
+            Some(""),
+            "[{backend}] the office may enter the national figure"
+        );
+        assert!(all[0].1.starts_with("Cả nước"), "[{backend}]");
+        assert!(
+            all.len() > 20,
+            "[{backend}] the office chooses among the agencies"
+        );
+        let other = all
+            .iter()
+            .find(|(c, l)| !c.is_empty() && *c != own && l != "Bộ Công an")
+            .expect("another agency")
+            .0
+            .clone();
+        let wrong = focal
+            .post(
+                &post,
+                &[
+                    ("csrf", &csrf),
+                    ("agency", &other),
+                    ("period", "2025-Q2"),
+                    ("value", "12,5"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            wrong.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{backend}]"
+        );
+        assert!(
+            wrong
+                .body
+                .contains("id=\"m-agency-err\">Đầu mối chỉ nhập số liệu của cơ quan mình"),
+            "[{backend}] a focal point enters for its own agency only"
+        );
+        // A good entry is recorded and shows in the period's table.
+        let good = focal
+            .post(
+                &post,
+                &[
+                    ("csrf", &csrf),
+                    ("agency", &own),
+                    ("period", "2025-Q2"),
+                    ("value", "12,5"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            good.status,
+            StatusCode::SEE_OTHER,
+            "[{backend}] {}",
+            good.body
+        );
+        let after = focal.get(&format!("{path}?period=2025-Q2")).await;
+        assert!(
+            after.body.contains("Bộ Công an") && after.body.contains("12,5 %"),
+            "[{backend}] the figure shows in the period's table"
+        );
+        // The office enters the national figure (agency: the nation).
+        let csrf = office_page.csrf();
+        let national = office
+            .post(
+                &post,
+                &[
+                    ("csrf", &csrf),
+                    ("agency", ""),
+                    ("period", "2025-Q3"),
+                    ("value", "33,5"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            national.status,
+            StatusCode::SEE_OTHER,
+            "[{backend}] {}",
+            national.body
+        );
+        let after = office.get(&format!("{path}?period=2025-Q3")).await;
+        assert!(
+            after.body.contains("cả nước 33,5 %"),
+            "[{backend}] the national figure"
+        );
+    }
+}
