@@ -7,6 +7,7 @@
 //!
 //! The status rule ([`evaluate`]) follows Open SDG's idea (observed pace against
 //! the pace needed) in its simplest robust form, documented in docs/indicators.md:
+//! - `no_target`: no target to judge against (whether measured or not);
 //! - `no_data`: no measurement;
 //! - `on_track`: the target is met, or the projection of the measured trend to the
 //!   target date meets it;
@@ -225,6 +226,8 @@ pub enum IndicatorStatus {
     AtRisk,
     OffTrack,
     NoData,
+    /// No target to judge against: measured, but neither on nor off track.
+    NoTarget,
 }
 
 impl IndicatorStatus {
@@ -234,6 +237,7 @@ impl IndicatorStatus {
             IndicatorStatus::AtRisk => "at_risk",
             IndicatorStatus::OffTrack => "off_track",
             IndicatorStatus::NoData => "no_data",
+            IndicatorStatus::NoTarget => "no_target",
         }
     }
 
@@ -243,6 +247,7 @@ impl IndicatorStatus {
             IndicatorStatus::AtRisk => "Có nguy cơ chậm",
             IndicatorStatus::OffTrack => "Chậm tiến độ",
             IndicatorStatus::NoData => "Chưa có số liệu",
+            IndicatorStatus::NoTarget => "Chưa có chỉ tiêu mục tiêu",
         }
     }
 }
@@ -252,11 +257,13 @@ impl IndicatorStatus {
 pub struct Evaluation {
     pub status: IndicatorStatus,
     pub latest: Option<Point>,
-    /// The value the measured trend projects for the target day.
+    /// The value the measured trend (least squares) projects for the target day,
+    /// also once that day has passed; `None` with fewer than two points.
     pub projected: Option<f64>,
     /// Where the straight line from the baseline to the target stands on the day.
     pub expected_now: Option<f64>,
-    /// Share of the baseline-to-target distance covered by the projection.
+    /// Share of the baseline-to-target distance covered by the projection (by the
+    /// latest value once the target day has passed).
     pub projected_share: Option<f64>,
 }
 
@@ -264,8 +271,10 @@ fn days(a: NaiveDate, b: NaiveDate) -> f64 {
     (b - a).num_days() as f64
 }
 
-/// The least-squares line through the points, projected to a day. With one point
-/// and a baseline, the line through both; with one point alone, flat.
+/// The least-squares line through the measured points, projected to a day (the
+/// target's day). With one point and a baseline, the line through both. A trend
+/// needs two points on different days: with fewer, `None` ("chưa đủ số liệu để
+/// dự báo"), never the latest value repeated.
 pub fn project(points: &[Point], baseline: Option<Point>, to: NaiveDate) -> Option<f64> {
     let mut pts: Vec<Point> = points.to_vec();
     if pts.len() < 2
@@ -274,27 +283,26 @@ pub fn project(points: &[Point], baseline: Option<Point>, to: NaiveDate) -> Opti
     {
         pts.push(b);
     }
-    match pts.len() {
-        0 => None,
-        1 => Some(pts[0].value),
-        n => {
-            let origin = pts[0].day;
-            let xs: Vec<f64> = pts.iter().map(|p| days(origin, p.day)).collect();
-            let mean_x = xs.iter().sum::<f64>() / n as f64;
-            let mean_y = pts.iter().map(|p| p.value).sum::<f64>() / n as f64;
-            let sxx: f64 = xs.iter().map(|x| (x - mean_x).powi(2)).sum();
-            if sxx == 0.0 {
-                return Some(mean_y);
-            }
-            let sxy: f64 = xs
-                .iter()
-                .zip(&pts)
-                .map(|(x, p)| (x - mean_x) * (p.value - mean_y))
-                .sum();
-            let slope = sxy / sxx;
-            Some(mean_y + slope * (days(origin, to) - mean_x))
-        }
+    let n = pts.len();
+    if n < 2 {
+        return None;
     }
+    let origin = pts[0].day;
+    let xs: Vec<f64> = pts.iter().map(|p| days(origin, p.day)).collect();
+    let mean_x = xs.iter().sum::<f64>() / n as f64;
+    let mean_y = pts.iter().map(|p| p.value).sum::<f64>() / n as f64;
+    let sxx: f64 = xs.iter().map(|x| (x - mean_x).powi(2)).sum();
+    if sxx == 0.0 {
+        // Every point on one day: no trend to draw.
+        return None;
+    }
+    let sxy: f64 = xs
+        .iter()
+        .zip(&pts)
+        .map(|(x, p)| (x - mean_x) * (p.value - mean_y))
+        .sum();
+    let slope = sxy / sxx;
+    Some(mean_y + slope * (days(origin, to) - mean_x))
 }
 
 /// Evaluates measured points (oldest first, only those known on `day`) against a
@@ -307,19 +315,20 @@ pub fn evaluate(
 ) -> Evaluation {
     let known: Vec<Point> = points.iter().copied().filter(|p| p.day <= day).collect();
     let latest = known.last().copied();
-    let Some(latest_point) = latest else {
+    let Some(target) = target else {
+        // Nothing to judge against: never "on track" for want of a target.
         return Evaluation {
-            status: IndicatorStatus::NoData,
-            latest: None,
+            status: IndicatorStatus::NoTarget,
+            latest,
             projected: None,
             expected_now: None,
             projected_share: None,
         };
     };
-    let Some(target) = target else {
+    let Some(latest_point) = latest else {
         return Evaluation {
-            status: IndicatorStatus::OnTrack,
-            latest,
+            status: IndicatorStatus::NoData,
+            latest: None,
             projected: None,
             expected_now: None,
             projected_share: None,
@@ -338,15 +347,17 @@ pub fn evaluate(
             b.value + (target.value - b.value) * t
         }
     });
-    // Past the target day, the latest value is what counts.
-    let projected = if day >= target.by {
+    // The forecast is always the trend at the target day; but past the target
+    // day, the latest value is what the status is judged on.
+    let projected = project(&known, target.baseline, target.by);
+    let judged = if day >= target.by {
         Some(latest_point.value)
     } else {
-        project(&known, target.baseline, target.by)
+        projected
     };
     let start = target.baseline.map(|b| b.value).unwrap_or(known[0].value);
     let distance = target.value - start;
-    let share = projected.map(|p| {
+    let share = judged.map(|p| {
         if distance == 0.0 {
             1.0
         } else {
@@ -354,7 +365,7 @@ pub fn evaluate(
         }
     });
     let status = if better_or_equal(latest_point.value, target.value)
-        || projected.is_some_and(|p| better_or_equal(p, target.value))
+        || judged.is_some_and(|p| better_or_equal(p, target.value))
     {
         IndicatorStatus::OnTrack
     } else if day > target.by {
@@ -427,6 +438,18 @@ mod tests {
             evaluate(&[], Some(&target), Direction::Increase, d("2026-07-01")).status,
             IndicatorStatus::NoData
         );
+        // Without a target: neither on nor off track, measured or not.
+        let e = evaluate(&on, None, Direction::Increase, d("2026-07-01"));
+        assert_eq!(e.status, IndicatorStatus::NoTarget);
+        assert_eq!(e.latest, Some(p("2026-06-30", 60.0)));
+        assert_eq!(
+            evaluate(&[], None, Direction::Increase, d("2026-07-01")).status,
+            IndicatorStatus::NoTarget
+        );
+        assert_eq!(
+            IndicatorStatus::NoTarget.label_vi(),
+            "Chưa có chỉ tiêu mục tiêu"
+        );
         // Met early.
         let met = [p("2026-03-31", 100.0)];
         assert_eq!(
@@ -465,6 +488,64 @@ mod tests {
         // Points after the day are not known on the day.
         let e = evaluate(&on, Some(&target), Direction::Increase, d("2026-04-15"));
         assert_eq!(e.latest, Some(p("2026-03-31", 30.0)));
+    }
+
+    #[test]
+    fn the_forecast_follows_the_trend() {
+        let by = d("2026-12-31");
+        // Rising 10 a quarter: 10, 20, 30 → 60 at the end of 2026, above the latest.
+        let rising = [
+            p("2026-03-31", 10.0),
+            p("2026-06-30", 20.0),
+            p("2026-09-30", 30.0),
+        ];
+        let f = project(&rising, None, by).unwrap();
+        assert!(f > 30.0 && (f - 40.1).abs() < 0.5, "{f}");
+        // Falling 5 a quarter: 50, 45, 40 → about 35.
+        let falling = [
+            p("2026-03-31", 50.0),
+            p("2026-06-30", 45.0),
+            p("2026-09-30", 40.0),
+        ];
+        let f = project(&falling, None, by).unwrap();
+        assert!(f < 40.0 && (f - 34.95).abs() < 0.3, "{f}");
+        // Flat: stays.
+        let flat = [p("2026-03-31", 7.0), p("2026-06-30", 7.0)];
+        assert!((project(&flat, None, by).unwrap() - 7.0).abs() < 1e-9);
+        // Least squares, not the last two points: 0, 10, 5 over equal steps.
+        let noisy = [
+            p("2026-01-01", 0.0),
+            p("2026-01-11", 10.0),
+            p("2026-01-21", 5.0),
+        ];
+        let f = project(&noisy, None, d("2026-01-31")).unwrap();
+        assert!((f - 10.0).abs() < 1e-9, "{f}");
+        // Too few points: no forecast, not the latest value repeated.
+        assert_eq!(project(&[p("2026-03-31", 7.0)], None, by), None);
+        assert_eq!(project(&[], None, by), None);
+        let same_day = [p("2026-03-31", 7.0), p("2026-03-31", 9.0)];
+        assert_eq!(project(&same_day, None, by), None);
+        // One point and a baseline make two.
+        let base = Some(p("2025-12-31", 0.0));
+        let f = project(&[p("2026-06-30", 50.0)], base, by).unwrap();
+        assert!((f - 100.8).abs() < 0.1, "{f}");
+        // Past the target day the forecast is still the trend, not the latest.
+        let target = Target {
+            value: 90.0,
+            by: d("2025-12-31"),
+            baseline: None,
+        };
+        let five_g = [p("2025-09-24", 26.0), p("2025-11-16", 39.5)];
+        let e = evaluate(&five_g, Some(&target), Direction::Increase, d("2026-12-05"));
+        assert_eq!(e.status, IndicatorStatus::OffTrack);
+        assert!((e.projected.unwrap() - 50.962).abs() < 0.01, "{e:?}");
+        let e = evaluate(
+            &five_g[..1],
+            Some(&target),
+            Direction::Increase,
+            d("2026-12-05"),
+        );
+        assert_eq!(e.projected, None);
     }
 
     #[test]

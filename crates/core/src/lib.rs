@@ -3,6 +3,7 @@
 //! database, no HTTP. Every rule lives here once, with its tests.
 
 pub mod agency;
+pub mod axis;
 pub mod chain;
 pub mod clarity;
 pub mod dbquality;

@@ -29,6 +29,19 @@ impl Service {
         names
     }
 
+    /// The agencies that exist today, sorted by name (for a select: code and name).
+    pub fn current_agencies(&self) -> Vec<Agency> {
+        let mut all: Vec<Agency> = self.with_agencies(|c| {
+            c.all
+                .iter()
+                .filter(|a| a.valid_to.is_none())
+                .cloned()
+                .collect()
+        });
+        all.sort_by_key(|a| fold(&a.name));
+        all
+    }
+
     pub fn agency_name(&self, id: i64) -> String {
         self.agency(id)
             .map(|a| a.name)

@@ -5,7 +5,8 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::Path;
-use tiendo_core::indicator::IndicatorStatus;
+use axum::http::StatusCode;
+use tiendo_core::indicator::{IndicatorStatus, Periodicity};
 use tiendo_core::policy::Role;
 use tiendo_service::ServiceError;
 use tiendo_service::indicators::{
@@ -31,6 +32,7 @@ fn status_view(ctx: &Ctx, s: IndicatorStatus) -> (&'static str, &'static str) {
         IndicatorStatus::AtRisk => ("due_soon", ctx.t("Có nguy cơ chậm", "At risk")),
         IndicatorStatus::OffTrack => ("overdue", ctx.t("Chậm tiến độ", "Off track")),
         IndicatorStatus::NoData => ("none", ctx.t("Chưa có số liệu", "No data")),
+        IndicatorStatus::NoTarget => ("none", ctx.t("Chưa có chỉ tiêu mục tiêu", "No target set")),
     }
 }
 
@@ -112,24 +114,112 @@ struct IndicatorPage {
     entry: Option<EntryForm>,
 }
 
-/// The measurement entry form: what was typed, and the error by its field.
+/// The measurement entry form: the agencies the user may enter for, what was
+/// typed, and the errors by field.
 #[derive(Default)]
 pub struct EntryForm {
-    /// A focal point enters its own agency's figures only: its name, fixed.
-    pub own_agency: Option<String>,
+    /// The agencies of the select, (code, name): a focal point's own only; every
+    /// current agency for the office.
+    pub agencies: Vec<(String, String)>,
+    /// Whether "Cả nước" (the national figure) is offered: the office only.
+    pub national: bool,
+    /// The periodicity's word ("quý") and an example key ("2025-Q4").
+    pub period_word: String,
+    pub period_example: String,
+    /// Recent periods of the indicator's periodicity, newest first (a datalist).
+    pub periods: Vec<String>,
     pub agency: String,
     pub period: String,
     pub value: String,
     pub source: String,
-    pub error_field: String,
+    pub agency_error: String,
+    pub period_error: String,
+    pub value_error: String,
+    /// An error that belongs to no field.
     pub error: String,
+}
+
+impl EntryForm {
+    fn has_errors(&self) -> bool {
+        !(self.agency_error.is_empty()
+            && self.period_error.is_empty()
+            && self.value_error.is_empty()
+            && self.error.is_empty())
+    }
+}
+
+/// The periodicity's word in the page's language.
+fn period_word(ctx: &Ctx, p: Periodicity) -> &'static str {
+    match p {
+        Periodicity::Month => ctx.t("tháng", "month"),
+        Periodicity::Quarter => ctx.t("quý", "quarter"),
+        Periodicity::Year => ctx.t("năm", "year"),
+    }
+}
+
+/// The `n` periods up to the one containing `day`, newest first.
+fn recent_periods(p: Periodicity, day: chrono::NaiveDate, n: usize) -> Vec<String> {
+    use chrono::Datelike;
+    let mut out = Vec::with_capacity(n);
+    let mut d = day;
+    for _ in 0..n {
+        out.push(p.key_of(d));
+        let first = match p {
+            Periodicity::Month => d.with_day(1),
+            Periodicity::Quarter => {
+                chrono::NaiveDate::from_ymd_opt(d.year(), d.month0() / 3 * 3 + 1, 1)
+            }
+            Periodicity::Year => chrono::NaiveDate::from_ymd_opt(d.year(), 1, 1),
+        };
+        match first.and_then(|f| f.pred_opt()) {
+            Some(prev) => d = prev,
+            None => break,
+        }
+    }
+    out
+}
+
+/// A message about one field of the form (from the service's, in English), in
+/// the page's language, Vietnamese first.
+fn field_message(ctx: &Ctx, field: &str, text: &str, unit: &str, entry: &EntryForm) -> String {
+    let (word, example) = (&entry.period_word, &entry.period_example);
+    let (vi, en) = match field {
+        "period" => (
+            format!("Kỳ phải theo {word}, ví dụ {example}, từ năm 2000 đến 2100."),
+            format!("The period must be a {word}, like {example}, from 2000 to 2100."),
+        ),
+        "value" => {
+            if let Some((_, max)) = text.split_once("largest valid value, ") {
+                (
+                    format!("Giá trị vượt mức tối đa cho phép ({max} {unit})."),
+                    text.to_string(),
+                )
+            } else if let Some((_, min)) = text.split_once("smallest valid value, ") {
+                (
+                    format!("Giá trị nhỏ hơn mức tối thiểu cho phép ({min} {unit})."),
+                    text.to_string(),
+                )
+            } else {
+                ("Nhập một số, ví dụ 39,5.".into(), text.to_string())
+            }
+        }
+        "agency" => (
+            "Không có cơ quan này trong danh mục hiện hành.".into(),
+            text.to_string(),
+        ),
+        _ => (i18n::message(ctx.lang, text), text.to_string()),
+    };
+    ctx.t(&vi, &en).to_string()
 }
 
 /// Measured values (dots joined by a line), the straight trajectory from the
 /// baseline (or first value) to the target, and the target, as an inline SVG.
-fn chart(d: &IndicatorDetail, title: &str) -> String {
+/// The value axis has round ticks (1, 2 or 5 × 10^k, [`tiendo_core::axis`]) in
+/// the page's notation and carries the unit; the time axis names the period.
+fn chart(ctx: &Ctx, d: &IndicatorDetail, title: &str) -> String {
     let series = &d.series;
     let target = d.summary.target.as_ref();
+    let unit = &d.summary.unit;
     if series.is_empty() {
         return String::new();
     }
@@ -147,31 +237,59 @@ fn chart(d: &IndicatorDetail, title: &str) -> String {
         values.push(t.value);
         values.extend(t.baseline_value);
     }
-    let max = values.iter().cloned().fold(0.0_f64, f64::max).max(1.0) * 1.1;
-    let (w, h, left, bottom) = (640.0, 260.0, 48.0, 30.0);
+    let low = values.iter().cloned().fold(0.0_f64, f64::min);
+    let high = values.iter().cloned().fold(f64::MIN, f64::max);
+    let ticks = tiendo_core::axis::ticks(low, high, 5);
+    let (lo, hi) = match (ticks.first(), ticks.last()) {
+        (Some(a), Some(b)) if b > a => (*a, *b),
+        _ => (0.0, 1.0),
+    };
+    let places = tiendo_core::axis::step_decimals(ticks.get(1).map_or(1.0, |t| t - lo));
+    let (w, h, left, top, bottom) = (640.0, 284.0, 56.0, 24.0, 46.0);
     let x = |day: chrono::NaiveDate| {
         left + (day - first_day).num_days() as f64 / span * (w - left - 16.0)
     };
-    let y = |v: f64| (h - bottom) - v / max * (h - bottom - 16.0);
+    let y = |v: f64| (h - bottom) - (v - lo) / (hi - lo) * (h - bottom - top);
     let mut svg = format!(
         "<svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\">",
         esc(title)
     );
+    // The value axis: its unit on top, a gridline and a label per round tick.
     svg.push_str(&format!(
-        "<line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#555\"/>",
-        h - bottom,
-        w - 8.0,
-        h - bottom
+        "<text class=\"axis-unit\" x=\"{:.1}\" y=\"14\" font-size=\"12\" text-anchor=\"end\" fill=\"#333\">{}</text>",
+        left - 6.0,
+        esc(unit)
     ));
-    for k in 0..=4 {
-        let v = max / 1.1 * k as f64 / 4.0;
+    for v in &ticks {
         svg.push_str(&format!(
-            "<text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#333\">{:.0}</text>",
+            "<line x1=\"{left}\" y1=\"{:.1}\" x2=\"{}\" y2=\"{:.1}\" stroke=\"#ddd\"/><text class=\"tick\" x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#333\">{}</text>",
+            y(*v),
+            w - 8.0,
+            y(*v),
             left - 6.0,
-            y(v) + 4.0,
-            v
+            y(*v) + 4.0,
+            esc(&ctx.lang.dec(*v, places))
         ));
     }
+    svg.push_str(&format!(
+        "<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{}\" stroke=\"#555\"/><line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#555\"/>",
+        h - bottom,
+        y(lo.max(0.0).min(hi)),
+        w - 8.0,
+        y(lo.max(0.0).min(hi))
+    ));
+    // The time axis: what its labels are.
+    let period_word = match d.summary.periodicity {
+        Periodicity::Month => ctx.t("Kỳ (tháng)", "Period (month)"),
+        Periodicity::Quarter => ctx.t("Kỳ (quý)", "Period (quarter)"),
+        Periodicity::Year => ctx.t("Kỳ (năm)", "Period (year)"),
+    };
+    svg.push_str(&format!(
+        "<text class=\"axis-unit\" x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" fill=\"#333\">{}</text>",
+        w - 8.0,
+        h - 6.0,
+        esc(period_word)
+    ));
     if let Some(t) = target {
         let start_day = t.baseline_on.unwrap_or(series[0].day);
         let start_value = t.baseline_value.unwrap_or(series[0].value);
@@ -188,7 +306,7 @@ fn chart(d: &IndicatorDetail, title: &str) -> String {
             y(t.value),
             x(t.due) - 8.0,
             y(t.value) - 8.0,
-            esc(&format!("{} {}", t.value, d.summary.unit))
+            esc(&value(ctx, t.value, unit))
         ));
     }
     let points: Vec<String> = series
@@ -201,11 +319,11 @@ fn chart(d: &IndicatorDetail, title: &str) -> String {
     ));
     for p in series {
         svg.push_str(&format!(
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#b3261e\"><title>{} {}</title></circle><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#b3261e\"><title>{}: {}</title></circle><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
             x(p.day),
             y(p.value),
             esc(&p.period),
-            p.value,
+            esc(&value(ctx, p.value, unit)),
             x(p.day),
             h - bottom + 16.0,
             esc(&p.period)
@@ -225,26 +343,48 @@ pub async fn page(web: Web, Path(code): Path<String>, q: QueryPairs) -> Out {
         );
     }
     let entry = blank_entry(&web);
-    render_page(&web, &code, q.get("period").map(str::to_string), entry).await
+    render_page(
+        &web,
+        &code,
+        q.get("period").map(str::to_string),
+        entry,
+        StatusCode::OK,
+    )
+    .await
 }
 
-/// An empty entry form for those who may enter figures, on today's view.
+/// An empty entry form for those who may enter figures, on today's view: the
+/// office chooses any current agency or the nation, a focal point its own agency.
 fn blank_entry(web: &Web) -> Option<EntryForm> {
     if web.ctx.as_of.is_some() {
         return None;
     }
     match web.actor.role {
-        Role::Admin => Some(EntryForm::default()),
+        Role::Admin => Some(EntryForm {
+            agencies: web
+                .service
+                .current_agencies()
+                .into_iter()
+                .map(|a| (a.code, a.name))
+                .collect(),
+            national: true,
+            ..EntryForm::default()
+        }),
         Role::Focal => Some(EntryForm {
-            own_agency: web.actor.agency_id.map(|id| web.service.agency_name(id)),
+            agencies: web
+                .actor
+                .agency_id
+                .and_then(|id| web.service.agency(id))
+                .map(|a| vec![(a.code, a.name)])
+                .unwrap_or_default(),
             ..EntryForm::default()
         }),
         Role::Viewer => None,
     }
 }
 
-/// Records one figure typed in the indicator page's form; on a bad value the page
-/// comes back with the error by its field and everything typed kept.
+/// Records one figure typed in the indicator page's form; on a bad entry the page
+/// comes back (422) with each error by its field and everything typed kept.
 pub async fn record(web: Web, Path(code): Path<String>, body: Bytes) -> Out {
     let web = web.nav("indicators");
     let form = Form::parse(&body);
@@ -255,27 +395,78 @@ pub async fn record(web: Web, Path(code): Path<String>, body: Bytes) -> Out {
             ServiceError::Forbidden("viewers enter no figures".into()),
         ));
     };
-    entry.agency = form.raw("agency");
-    entry.period = form.raw("period");
+    let ctx = &web.ctx;
+    let summary = web
+        .service
+        .indicator_summary(&code, tiendo_core::time::today())
+        .await
+        .or_page(ctx)?;
+    let periodicity = summary.periodicity;
+    entry.period_word = period_word(ctx, periodicity).into();
+    entry.period_example = periodicity.key_of(tiendo_core::time::today());
+    entry.agency = form.raw("agency").trim().to_string();
+    entry.period = form.raw("period").trim().to_string();
     entry.value = form.raw("value");
     entry.source = form.raw("source");
-    let agency = match (&entry.own_agency, web.actor.agency_id) {
-        (Some(_), Some(id)) => web.service.agency(id).map(|a| a.code),
-        _ => form.text("agency"),
+    // The agency: one of the select's; empty is the nation for the office and
+    // the focal point's own agency for a focal point.
+    let agency = if entry.agency.is_empty() {
+        if entry.national {
+            None
+        } else {
+            entry.agencies.first().map(|(c, _)| c.clone())
+        }
+    } else if entry.agencies.iter().any(|(c, _)| *c == entry.agency) {
+        Some(entry.agency.clone())
+    } else {
+        entry.agency_error = if entry.national {
+            ctx.t(
+                "Chọn một cơ quan trong danh mục hiện hành, hoặc Cả nước.",
+                "Choose a current agency, or the nation.",
+            )
+        } else {
+            ctx.t(
+                "Đầu mối chỉ nhập số liệu của cơ quan mình.",
+                "A focal point enters its own agency's figures only.",
+            )
+        }
+        .into();
+        None
     };
+    if entry.period.is_empty() || periodicity.end_of(&entry.period).is_none() {
+        entry.period_error = field_message(ctx, "period", "", &summary.unit, &entry);
+        if entry.period.is_empty() {
+            entry.period_error = format!(
+                "{} {}",
+                ctx.t("Chọn hoặc nhập kỳ.", "Choose or type the period."),
+                entry.period_error
+            );
+        }
+    }
     // Accept a decimal comma as typed in Vietnamese ("39,5").
     let value = form.text("value").map(|v| v.replace(',', "."));
-    let Some(value) = value.as_deref().and_then(|v| v.parse::<f64>().ok()) else {
-        entry.error_field = "value".into();
-        entry.error = web
-            .ctx
-            .t("Nhập một số, ví dụ 39,5.", "Type a number, like 39.5.")
-            .into();
-        return render_page(&web, &code, None, Some(entry)).await;
+    let value = value.as_deref().and_then(|v| v.parse::<f64>().ok());
+    if value.is_none() {
+        entry.value_error = if entry.value.trim().is_empty() {
+            ctx.t("Nhập giá trị, ví dụ 39,5.", "Type the value, like 39.5.")
+        } else {
+            ctx.t("Nhập một số, ví dụ 39,5.", "Type a number, like 39.5.")
+        }
+        .into();
+    }
+    let Some(value) = value.filter(|_| !entry.has_errors()) else {
+        return render_page(
+            &web,
+            &code,
+            None,
+            Some(entry),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let input = MeasurementInput {
         agency,
-        period: form.raw("period").trim().to_string(),
+        period: entry.period.clone(),
         value,
         source: form.text("source"),
         note: None,
@@ -298,12 +489,24 @@ pub async fn record(web: Web, Path(code): Path<String>, body: Bytes) -> Out {
             let (field, text) = line
                 .strip_prefix("measurements[0].")
                 .and_then(|l| l.split_once(": "))
-                .unwrap_or(("value", line));
-            entry.error_field = field.to_string();
-            entry.error = i18n::message(web.ctx.lang, text);
-            render_page(&web, &code, None, Some(entry)).await
+                .unwrap_or(("", line));
+            let shown = field_message(ctx, field, text, &summary.unit, &entry);
+            match field {
+                "agency" => entry.agency_error = shown,
+                "period" => entry.period_error = shown,
+                "value" => entry.value_error = shown,
+                _ => entry.error = shown,
+            }
+            render_page(
+                &web,
+                &code,
+                None,
+                Some(entry),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
-        Err(e) => Err(error_page(&web.ctx, e)),
+        Err(e) => Err(error_page(ctx, e)),
     }
 }
 
@@ -311,7 +514,8 @@ async fn render_page(
     web: &Web,
     code: &str,
     period: Option<String>,
-    entry: Option<EntryForm>,
+    mut entry: Option<EntryForm>,
+    status: StatusCode,
 ) -> Out {
     let ctx = &web.ctx;
     let day = ctx.as_of.unwrap_or_else(tiendo_core::time::today);
@@ -329,41 +533,52 @@ async fn render_page(
         None => None,
     };
     let unit = detail.summary.unit.clone();
-    Ok(render(&IndicatorPage {
-        line: line(ctx, &detail.summary),
-        source: detail.summary.source.clone().unwrap_or_default(),
-        projected: detail
-            .summary
-            .projected
-            .map(|v| value(ctx, v, &unit))
-            .unwrap_or_else(|| "—".into()),
-        chart: chart(&detail, &detail.summary.name),
-        period: period.unwrap_or_default(),
-        national: table
-            .as_ref()
-            .and_then(|t| t.national)
-            .map(|v| value(ctx, v, &unit))
-            .unwrap_or_else(|| "—".into()),
-        agencies: table
-            .as_ref()
-            .map(|t| {
-                t.rows
-                    .iter()
-                    .map(|r| AgencyLine {
-                        name: r.agency_name.clone(),
-                        value: r
-                            .value
-                            .map(|v| value(ctx, v, &unit))
-                            .unwrap_or_else(|| "—".into()),
-                        computed: r.computed,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        missing: table.as_ref().map_or(0, |t| t.missing.len()),
-        entry,
-        action: ctx.link(&format!("/chi-tieu/{code}/so-lieu")),
-        unit,
-        ctx: ctx.clone(),
-    }))
+    if let Some(f) = entry.as_mut() {
+        let p = detail.summary.periodicity;
+        f.period_word = period_word(ctx, p).into();
+        f.period_example = p.key_of(tiendo_core::time::today());
+        f.periods = recent_periods(p, tiendo_core::time::today(), 8);
+    }
+    Ok(render_status(
+        status,
+        &IndicatorPage {
+            line: line(ctx, &detail.summary),
+            source: detail.summary.source.clone().unwrap_or_default(),
+            projected: match (&detail.summary.target, detail.summary.projected) {
+                (None, _) => "—".into(),
+                (Some(_), Some(v)) => value(ctx, v, &unit),
+                (Some(_), None) => ctx
+                    .t("chưa đủ số liệu để dự báo", "not enough data to forecast")
+                    .into(),
+            },
+            chart: chart(ctx, &detail, &detail.summary.name),
+            period: period.unwrap_or_default(),
+            national: table
+                .as_ref()
+                .and_then(|t| t.national)
+                .map(|v| value(ctx, v, &unit))
+                .unwrap_or_else(|| "—".into()),
+            agencies: table
+                .as_ref()
+                .map(|t| {
+                    t.rows
+                        .iter()
+                        .map(|r| AgencyLine {
+                            name: r.agency_name.clone(),
+                            value: r
+                                .value
+                                .map(|v| value(ctx, v, &unit))
+                                .unwrap_or_else(|| "—".into()),
+                            computed: r.computed,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            missing: table.as_ref().map_or(0, |t| t.missing.len()),
+            entry,
+            action: ctx.link(&format!("/chi-tieu/{code}/so-lieu")),
+            unit,
+            ctx: ctx.clone(),
+        },
+    ))
 }
