@@ -53,9 +53,11 @@ pub fn router() -> Router<Service> {
         )
         .route("/progress-reports/{id}/review", post(review_report))
         .route("/progress-reports/review", post(review_reports))
+        .route("/progress-reports/{id}/withdraw", post(withdraw_report))
         .route("/extensions", get(list_extensions).post(create_extension))
         .route("/extensions/{id}", get(get_extension))
         .route("/extensions/{id}/decision", post(decide_extension))
+        .route("/extensions/{id}/withdraw", post(withdraw_extension))
         .route(
             "/commitments",
             get(list_commitments).post(create_commitment),
@@ -704,6 +706,22 @@ async fn decide_extension(
     Body(input): Body<DecisionInput>,
 ) -> ApiResult<Json<Extension>> {
     Ok(Json(s.decide_extension(&auth.actor, id, &input).await?))
+}
+
+async fn withdraw_extension(
+    State(s): State<Service>,
+    Writer(auth): Writer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Extension>> {
+    Ok(Json(s.withdraw_extension(&auth.actor, id).await?))
+}
+
+async fn withdraw_report(
+    State(s): State<Service>,
+    Writer(auth): Writer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ProgressReport>> {
+    Ok(Json(s.withdraw_report(&auth.actor, id).await?))
 }
 
 // ------------------------------------------------------------------ commitments

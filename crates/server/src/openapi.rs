@@ -728,6 +728,22 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     (
         "post",
+        "/api/v1/progress-reports/{id}/withdraw",
+        "Withdraw a report waiting for review (its author, or the office): it stays in the history as withdrawn and decides nothing; 409 once decided",
+        None,
+        "ProgressReport",
+        &[],
+    ),
+    (
+        "post",
+        "/api/v1/extensions/{id}/withdraw",
+        "Withdraw an extension request not decided yet (the person who asked, or the office): the deadline does not move; 409 once decided",
+        None,
+        "Extension",
+        &[],
+    ),
+    (
+        "post",
         "/api/v1/progress-reports/review",
         "Accept (or return, with one reason) several reports at once (admin): all of them in one transaction, or none if one is no longer waiting for review (409 naming it)",
         Some("BulkReviewInput"),

@@ -1,7 +1,7 @@
 //! Requests to extend an assignment's deadline, and their decisions.
 
 use tiendo_core::model::Page;
-use tiendo_core::policy::{Actor, Write};
+use tiendo_core::policy::{Actor, Role, Write};
 use tiendo_store::{ExtensionFilter, NewExtension, Stamp};
 
 use crate::input::{DecisionInput, ExtensionInput};
@@ -65,6 +65,31 @@ impl Service {
                 note.as_deref(),
                 &Stamp::now(Some(actor.user_id)),
             )
+            .await?;
+        self.get_extension(actor, id).await
+    }
+
+    /// Withdraws a request not decided yet: the focal point who asked, or the
+    /// office. The deadline does not move; the request stays in the history.
+    pub async fn withdraw_extension(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<tiendo_core::model::Extension> {
+        let x = self.get_extension(actor, id).await?;
+        require(
+            actor,
+            Write::RequestExtension {
+                agency: x.agency_id,
+            },
+        )?;
+        if actor.role == Role::Focal && x.requested_by != actor.user_id {
+            return Err(ServiceError::Forbidden(
+                "only the person who asked can withdraw an extension request".into(),
+            ));
+        }
+        self.store
+            .withdraw_extension(id, &Stamp::now(Some(actor.user_id)))
             .await?;
         self.get_extension(actor, id).await
     }

@@ -181,6 +181,27 @@ impl Service {
         Ok(out)
     }
 
+    /// Withdraws a report waiting for review: its author, or the office. It
+    /// stays in the history, marked withdrawn, and decides nothing.
+    pub async fn withdraw_report(&self, actor: &Actor, id: i64) -> Result<ProgressReport> {
+        let current = self.get_report(actor, id).await?;
+        require(
+            actor,
+            Write::Report {
+                agency: current.agency_id,
+            },
+        )?;
+        if actor.role == Role::Focal && current.author_id != actor.user_id {
+            return Err(ServiceError::Forbidden(
+                "only the author can withdraw a report".into(),
+            ));
+        }
+        self.store
+            .withdraw_report(id, &Stamp::now(Some(actor.user_id)))
+            .await?;
+        self.get_report(actor, id).await
+    }
+
     pub async fn get_report(&self, actor: &Actor, id: i64) -> Result<ProgressReport> {
         let r = self
             .store

@@ -341,11 +341,13 @@ forward! {
     write fn update_report(id: i64, r: &NewReport, stamp: &Stamp) -> ();
     write fn review_report(id: i64, accept: bool, note: Option<&str>, stamp: &Stamp) -> ();
     write fn review_reports(ids: &[i64], accept: bool, note: Option<&str>, stamp: &Stamp) -> ();
+    write fn withdraw_report(id: i64, stamp: &Stamp) -> ();
     read fn get_report(id: i64) -> Option<ProgressReport>;
     read fn list_reports(f: &ReportFilter) -> (Vec<ProgressReport>, i64);
 
     write fn create_extension(x: &NewExtension, previous: &AssignmentState, stamp: &Stamp) -> i64;
     write fn decide_extension(id: i64, approve: bool, note: Option<&str>, stamp: &Stamp) -> ();
+    write fn withdraw_extension(id: i64, stamp: &Stamp) -> ();
     read fn get_extension(id: i64) -> Option<tiendo_core::model::Extension>;
     read fn list_extensions(f: &ExtensionFilter) -> (Vec<tiendo_core::model::Extension>, i64);
 

@@ -289,8 +289,8 @@ pub fn message(lang: Lang, text: &str) -> String {
         ),
         ("choose at least one report", "Chưa chọn báo cáo nào."),
         (
-            "is not waiting for review",
-            "Một báo cáo đã chọn đã được quyết định trước đó; hãy tải lại hàng chờ và chọn lại.",
+            "only a request waiting for a decision can be withdrawn",
+            "Đề nghị gia hạn đã được quyết định hoặc đã rút lại.",
         ),
         (
             "only a focal point of an agency the task names as coordinating",

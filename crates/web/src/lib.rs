@@ -100,6 +100,8 @@ pub fn router() -> Router<Service> {
         .route("/nhat-ky-an-ninh", get(pages::security::page))
         .route("/bao-cao/{id}/duyet", post(pages::review::review_report))
         .route("/duyet/chap-nhan", post(pages::review::accept_many))
+        .route("/bao-cao/{id}/rut-lai", post(pages::withdraw::report))
+        .route("/gia-han/{id}/rut-lai", post(pages::withdraw::extension))
         .route(
             "/gia-han/{id}/quyet-dinh",
             post(pages::review::decide_extension),

@@ -123,6 +123,35 @@ pub mod extensions {
         Ok(())
     }
 
+    /// Withdraws a request not decided yet: it stays in the history, marked
+    /// withdrawn; the deadline does not move. As of a day before, it was waiting.
+    pub async fn withdraw_extension(backend: &Backend, id: i64, stamp: &Stamp) -> Result<(), StoreError> {
+        let (_guard, mut tx) = backend.begin().await?;
+        let mut sql = Sql::default();
+        sql.push_args(
+            "UPDATE extensions SET state = 'withdrawn', decided_by = ?, decided_at = ? WHERE id = ? AND state = 'requested'",
+            [Arg::OptI64(stamp.actor_id), Arg::I64(stamp.recorded_at), Arg::I64(id)],
+        );
+        if tx_exec(&mut tx, &sql).await? == 0 {
+            return Err(StoreError::Conflict(format!(
+                "extension {id} was already decided: only a request waiting for a decision can be withdrawn"
+            )));
+        }
+        audit(
+            &mut tx,
+            stamp,
+            &Audit {
+                entity: "extension",
+                entity_id: id,
+                action: "withdraw".into(),
+                changes: serde_json::json!({"state": "withdrawn"}),
+            },
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(())
+    }
+
     pub async fn get_extension(pool: &Pool, id: i64) -> Result<Option<tiendo_core::model::Extension>, StoreError> {
         let mut sql = Sql::new(&format!("SELECT {EXTENSION_COLS} FROM extensions x JOIN assignments a ON a.id = x.assignment_id WHERE "));
         sql.push_args("x.id = ?", [Arg::I64(id)]);

@@ -207,6 +207,36 @@ pub mod reports {
         Ok(())
     }
 
+    /// Withdraws a report waiting for review (its author changed their mind): it
+    /// stays in the history, marked withdrawn, and decides nothing. As of a day
+    /// before, it was waiting for review (`reviewed_at` is the withdrawal's time).
+    pub async fn withdraw_report(backend: &Backend, id: i64, stamp: &Stamp) -> Result<(), StoreError> {
+        let (_guard, mut tx) = backend.begin().await?;
+        let mut sql = Sql::default();
+        sql.push_args(
+            "UPDATE progress_reports SET review_state = 'withdrawn', reviewed_by = ?, reviewed_at = ?, updated_at = ? WHERE id = ? AND review_state = 'pending'",
+            [Arg::OptI64(stamp.actor_id), Arg::I64(stamp.recorded_at), Arg::I64(stamp.recorded_at), Arg::I64(id)],
+        );
+        if tx_exec(&mut tx, &sql).await? == 0 {
+            return Err(StoreError::Conflict(format!(
+                "report {id} is not waiting for review: only a report waiting for review can be withdrawn"
+            )));
+        }
+        audit(
+            &mut tx,
+            stamp,
+            &Audit {
+                entity: "progress_report",
+                entity_id: id,
+                action: "withdraw".into(),
+                changes: serde_json::json!({"review_state": "withdrawn"}),
+            },
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(())
+    }
+
     pub async fn get_report(pool: &Pool, id: i64) -> Result<Option<tiendo_core::model::ProgressReport>, StoreError> {
         let mut sql = Sql::new(&format!("SELECT {REPORT_COLS} FROM progress_reports r JOIN assignments a ON a.id = r.assignment_id WHERE "));
         sql.push_args("r.id = ?", [Arg::I64(id)]);

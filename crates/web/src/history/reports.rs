@@ -161,6 +161,15 @@ pub fn report_reviewed(lang: Lang, e: &Event, names: &dyn Names, accepted: bool)
     }
 }
 
+/// `progress_report/withdraw`: the report taken back before its review.
+pub fn report_withdrawn(lang: Lang, e: &Event, names: &dyn Names) -> String {
+    let whose = of(lang, names, "progress_report", e.entity_id);
+    match lang {
+        Lang::Vi => format!("rút lại báo cáo tiến độ{whose} trước khi được duyệt"),
+        Lang::En => format!("withdrew the progress report{whose} before its review"),
+    }
+}
+
 /// `progress_report/attach_evidence`: the file's name, kind and size.
 pub fn evidence_attached(lang: Lang, e: &Event, names: &dyn Names) -> String {
     let c = &e.changes;

@@ -48,6 +48,19 @@ pub fn extension_decided(lang: Lang, e: &Event, names: &dyn Names, approved: boo
     }
 }
 
+/// `extension/withdraw`: the request taken back before a decision.
+pub fn extension_withdrawn(lang: Lang, e: &Event, names: &dyn Names) -> String {
+    let whose = of(lang, names, "extension", e.entity_id);
+    match lang {
+        Lang::Vi => {
+            format!("rút lại đề nghị gia hạn{whose} trước khi được quyết định; thời hạn không đổi")
+        }
+        Lang::En => {
+            format!("withdrew the extension request{whose} before a decision; the deadline stays")
+        }
+    }
+}
+
 /// `commitment/create`: the committed day against the deadline then.
 pub fn commitment_created(lang: Lang, e: &Event, names: &dyn Names) -> String {
     let c = &e.changes;

@@ -88,6 +88,7 @@ pub fn review_state(ctx: &Ctx, s: &str) -> (String, &'static str) {
         "pending" => ctx.t("Chờ duyệt", "Awaiting review"),
         "accepted" => ctx.t("Đã chấp nhận", "Accepted"),
         "returned" => ctx.t("Trả lại", "Returned"),
+        "withdrawn" => ctx.t("Đã rút lại", "Withdrawn"),
         _ => ctx.t("Báo cáo định kỳ", "Progress update"),
     };
     let class = match s {

@@ -26,6 +26,7 @@ pub mod tasks;
 pub mod urging;
 pub mod user;
 pub mod users;
+pub mod withdraw;
 pub mod work;
 
 use tiendo_core::status::Status;

@@ -489,6 +489,7 @@ pub fn extension_state(ctx: &Ctx, s: &str) -> (String, &'static str) {
             "completed_on_time",
         ),
         "refused" => (ctx.t("Bị từ chối", "Refused").into(), "overdue"),
+        "withdrawn" => (ctx.t("Đã rút lại", "Withdrawn").into(), "none"),
         other => (other.to_string(), "none"),
     }
 }

@@ -259,6 +259,9 @@ pub async fn my_work(web: Web) -> Out {
 }
 
 pub struct ReportItem {
+    pub id: i64,
+    /// Whether the reader may withdraw it now (waiting for review, today's page).
+    pub withdraw: bool,
     pub date: String,
     pub percent: String,
     pub claims: bool,
@@ -273,6 +276,8 @@ pub struct ReportItem {
 }
 
 pub struct SimpleItem {
+    /// Where to withdraw it, when the reader may now; empty otherwise.
+    pub withdraw_href: String,
     pub date: String,
     pub text: String,
     pub state: String,
@@ -397,6 +402,11 @@ pub(crate) async fn assignment_page(
     let events = s.assignment_history(&web.actor, id).await.or_page(ctx)?;
     let history = super::task::history_lines(ctx, &events, &names);
     let open = !a.cancelled && a.completed_on.is_none();
+    // Withdrawing is for today's page, by the agency's focal point or the office.
+    let writable = ctx.as_of.is_none()
+        && web.actor.may(Write::Report {
+            agency: a.agency_id,
+        });
     let (comments, may_comment) = super::comments::thread(&web, id, a.agency_id).await?;
     let parts = super::parts::items(&web, id).await?;
     let status = if comment_error.is_some() {
@@ -431,6 +441,10 @@ pub(crate) async fn assignment_page(
             .map(|r| {
                 let (state, state_class) = review_state(ctx, &r.review_state);
                 ReportItem {
+                    id: r.id,
+                    withdraw: writable
+                        && r.review_state == "pending"
+                        && (web.actor.role == Role::Admin || r.author_id == web.actor.user_id),
                     date: i18n::date(r.reported_on),
                     percent: r.percent.map(|p| format!("{p}%")).unwrap_or_default(),
                     claims: r.claims_completion,
@@ -456,6 +470,14 @@ pub(crate) async fn assignment_page(
             .map(|x| {
                 let (state, state_class) = extension_state(ctx, &x.state);
                 SimpleItem {
+                    withdraw_href: if writable
+                        && x.state == "requested"
+                        && (web.actor.role == Role::Admin || x.requested_by == web.actor.user_id)
+                    {
+                        format!("/gia-han/{}/rut-lai", x.id)
+                    } else {
+                        String::new()
+                    },
                     date: i18n::instant(&x.created_at),
                     text: format!(
                         "{} → {}: {}{}",
@@ -478,6 +500,7 @@ pub(crate) async fn assignment_page(
             .map(|c| {
                 let (state, state_class) = commitment_outcome(ctx, &c.outcome);
                 SimpleItem {
+                    withdraw_href: String::new(),
                     date: i18n::instant(&c.created_at),
                     text: format!(
                         "{} {}{}{}",
@@ -528,6 +551,11 @@ fn notice(ctx: &Ctx, ok: Option<&str>) -> Option<String> {
             "approved" => ctx.t("Đã chấp thuận gia hạn.", "The extension was approved."),
             "refused" => ctx.t("Đã từ chối gia hạn.", "The extension was refused."),
             "comment" => ctx.t("Đã gửi ý kiến.", "The comment has been sent."),
+            "withdrawn_report" => ctx.t("Đã rút lại báo cáo.", "The report was withdrawn."),
+            "withdrawn_extension" => ctx.t(
+                "Đã rút lại đề nghị gia hạn.",
+                "The extension request was withdrawn.",
+            ),
             "part" => ctx.t(
                 "Đã ghi nhận phần phối hợp của đơn vị.",
                 "Your agency's part has been recorded.",
