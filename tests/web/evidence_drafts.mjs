@@ -10,6 +10,10 @@
 
 const MB = 1024 * 1024;
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 function pdf(size = 0) {
   const head = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n');
   return size > head.length ? Buffer.concat([head, Buffer.alloc(size - head.length, 0x20)]) : head;
@@ -57,8 +61,13 @@ export async function evidenceAndDrafts({ base, sessions, check, assert, shot })
     assert(await page.getByLabel('Số văn bản minh chứng').inputValue() === '321/BCA-MINHCHUNG', 'evidence number lost');
     assert(await page.getByLabel(/Đã hoàn thành nhiệm vụ/).isChecked(), 'completion claim lost');
     await shot(page, '19-bao-cao-tep-qua-lon');
-    // Far over (beyond the route's body limit of 2 × 10 MB + 1 MB): the 413 page.
-    await page.getByLabel('Tệp minh chứng').setInputFiles({ name: 'rất lớn.pdf', mimeType: 'application/pdf', buffer: pdf(24 * MB) });
+    // Far over (beyond the route's body limit of (5 files + 1) × 10 MB + 1 MB): the
+    // 413 page. Playwright passes a buffer this large only as a file on disk.
+    const hugeDir = mkdtempSync(join(tmpdir(), 'tiendo-huge-'));
+    const huge = join(hugeDir, 'rất lớn.pdf');
+    writeFileSync(huge, pdf(62 * MB));
+    await page.getByLabel('Tệp minh chứng').setInputFiles(huge);
+    rmSync(hugeDir, { recursive: true, force: true });
     const [resp] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Gửi' }).click()]);
     assert(resp && resp.status() === 413, `status ${resp && resp.status()}`);
     assert(await page.getByRole('heading', { name: 'Tệp quá lớn' }).isVisible(), 'no 413 page');
