@@ -134,6 +134,9 @@ pub struct TaskPatchInput {
     /// true cancels the task (all its assignments), false restores it.
     #[serde(default)]
     pub cancelled: Option<bool>,
+    /// Why the task is cancelled or restored, kept with each assignment's change.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]

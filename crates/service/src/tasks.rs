@@ -126,6 +126,28 @@ impl Service {
         id: i64,
         input: &TaskPatchInput,
     ) -> Result<Task> {
+        self.edit_task(actor, id, input, false).await
+    }
+
+    /// [`Service::update_task`] where every coordinating party must be in the
+    /// register (the pages' form): a name not found is an error of `coord[i]`
+    /// with the closest name suggested, rather than kept by name.
+    pub async fn update_task_strict(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &TaskPatchInput,
+    ) -> Result<Task> {
+        self.edit_task(actor, id, input, true).await
+    }
+
+    async fn edit_task(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &TaskPatchInput,
+        strict_coord: bool,
+    ) -> Result<Task> {
         require(actor, Write::ManageTasks)?;
         let current = self
             .store
@@ -173,12 +195,25 @@ impl Service {
                 None => None,
             },
             coord: match &input.coord {
+                Some(c) if strict_coord => Some(self.resolve_parties("coord", c, on)?.0),
                 Some(c) => Some(self.resolve_coordinators(c, on)?),
                 None => None,
             },
         };
+        let note = optional("note", input.note.as_deref(), 2000)?;
         let stamp = Stamp::now(Some(actor.user_id));
-        self.store.update_task(id, &patch, &stamp).await?;
+        let edits = patch.ref_.is_some()
+            || patch.text.is_some()
+            || patch.product.is_some()
+            || patch.field.is_some()
+            || patch.priority.is_some()
+            || patch.deadline.is_some()
+            || patch.leader.is_some()
+            || patch.coord.is_some();
+        // Only cancelling or restoring: no edit of the task to record.
+        if edits || input.cancelled.is_none() {
+            self.store.update_task(id, &patch, &stamp).await?;
+        }
         if let Some(cancel) = input.cancelled {
             let (rows, _) = self
                 .store
@@ -206,7 +241,7 @@ impl Service {
                         row.id,
                         &change,
                         action,
-                        serde_json::json!({"task_id": id}),
+                        serde_json::json!({"task_id": id, "note": note}),
                         &stamp,
                     )
                     .await?;

@@ -72,6 +72,20 @@ pub fn router() -> Router<Service> {
         .route("/nhiem-vu.csv", get(pages::tasks::export_csv))
         .route("/nhiem-vu.xlsx", get(pages::tasks::export_xlsx))
         .route("/nhiem-vu/{id}", get(pages::task::page))
+        // the office edits a task and its assignments (issue 14.4)
+        .route(
+            "/nhiem-vu/{id}/sua",
+            get(pages::task_edit::form).post(pages::task_edit::save),
+        )
+        .route("/nhiem-vu/{id}/huy", post(pages::task_edit::cancel))
+        .route(
+            "/nhiem-vu/{id}/phan-cong",
+            post(pages::task_edit::add_agency),
+        )
+        .route(
+            "/phan-cong/{id}/huy",
+            post(pages::task_edit::cancel_assignment),
+        )
         .route("/van-ban", get(pages::document::list))
         .route("/van-ban/{id}", get(pages::document::page))
         .route("/chi-tieu", get(pages::indicators::list))

@@ -22,6 +22,7 @@ pub mod security;
 pub mod setup;
 pub mod sheets;
 pub mod task;
+pub mod task_edit;
 pub mod tasks;
 pub mod urging;
 pub mod user;

@@ -73,6 +73,11 @@ struct TaskPage {
     /// The raw records behind each line (the office only).
     raw_history: bool,
     field: String,
+    /// Every assignment is cancelled.
+    cancelled: bool,
+    /// The office, today: the link to the edit page.
+    may_edit: bool,
+    done: Option<String>,
 }
 
 /// Finds the task in the document's text, ignoring accents, case, spacing and
@@ -268,7 +273,7 @@ pub fn clears(ctx: &Ctx, t: &Task) -> Vec<Clear> {
     ]
 }
 
-pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
+pub async fn page(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
     let web = web.nav("tasks");
     let ctx = &web.ctx;
     let s = &web.service;
@@ -472,6 +477,15 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
             .as_deref()
             .map(|f| i18n::field_label(ctx.lang, f))
             .unwrap_or_default(),
+        cancelled: task.status == Some(tiendo_core::status::Status::Cancelled),
+        may_edit: ctx.is_admin()
+            && ctx.as_of.is_none()
+            && web.actor.may(tiendo_core::policy::Write::ManageTasks),
+        done: match q.get("ok") {
+            Some("luu") => Some(ctx.t("Đã lưu thay đổi.", "The changes are saved.").into()),
+            Some("huy") => Some(ctx.t("Đã hủy nhiệm vụ.", "The task is cancelled.").into()),
+            _ => None,
+        },
         task,
         ctx: ctx.clone(),
     };
