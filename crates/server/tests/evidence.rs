@@ -404,8 +404,13 @@ async fn a_report_and_its_file_are_stored_together_or_not_at_all() {
 #[tokio::test]
 async fn a_request_over_the_upload_limit_gets_the_routes_own_413() {
     for (backend, service) in services().await {
-        // The default limit (10 MiB): a request declaring 25 MiB is answered by the
-        // route (JSON naming the field) before its body is read, not by the outer layer.
+        // The default limit (10 MiB): a request declaring more than the route's body
+        // limit ((5 files + 1) × 10 MiB + 1 MiB) is answered by the route (JSON
+        // naming the field) before its body is read, not by the outer layer.
+        let declared = (tiendo_service::evidence::MAX_FILES_PER_REQUEST + 1)
+            * tiendo_service::evidence::DEFAULT_MAX_EVIDENCE_BYTES
+            + 1024 * 1024
+            + 1;
         let w = world(
             backend,
             service,
@@ -422,7 +427,7 @@ async fn a_request_over_the_upload_limit_gets_the_routes_own_413() {
                 header::CONTENT_TYPE,
                 format!("multipart/form-data; boundary={boundary}"),
             )
-            .header(header::CONTENT_LENGTH, 25 * 1024 * 1024)
+            .header(header::CONTENT_LENGTH, declared)
             .body(Body::from(body))
             .unwrap();
         let res = w.api.router.clone().oneshot(req).await.unwrap();

@@ -257,7 +257,8 @@ async fn a_focal_points_dashboard_shows_its_own_agencys_work() {
         assert_eq!(page.status, StatusCode::OK, "[{backend}] {}", page.body);
         let body = unescape(&page.body);
         assert!(
-            body.contains("Tổng quan công việc của <a href=\"/co-quan/") && body.contains(">Bộ Y tế</a>"),
+            body.contains("Tổng quan công việc của <a href=\"/co-quan/")
+                && body.contains(">Bộ Y tế</a>"),
             "[{backend}] the page is its agency's: {body}"
         );
         let table = |id: &str| {
