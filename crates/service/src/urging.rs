@@ -105,7 +105,7 @@ impl Service {
                 .map(|a| format!(" của {}", a.name))
                 .unwrap_or_default();
             return Err(ServiceError::Conflict(format!(
-                "không có nhiệm vụ quá hạn{whose} đến hết ngày {}: không có gì để đôn đốc (no overdue assignment to urge)",
+                "không có nhiệm vụ quá hạn{whose} đến hết ngày {}: không có gì để đôn đốc",
                 vi_date(as_of)
             )));
         }
