@@ -115,7 +115,7 @@ async fn overdue_appendix_files_match_the_json_report() {
             x.content_type
         );
         assert!(
-            x.disposition.contains("bao-cao-overdue-2025-07-16.xlsx"),
+            x.disposition.contains("bao-cao-qua-han-16-07-2025.xlsx"),
             "{}",
             x.disposition
         );
@@ -172,7 +172,7 @@ async fn overdue_appendix_files_match_the_json_report() {
         let text = tiendo_extract::decode(Path::new("r.docx"), &d.bytes).unwrap();
         assert!(text.contains("DANH MỤC NHIỆM VỤ QUÁ HẠN"));
         assert!(text.contains("Bộ Khoa học và Công nghệ"), "[{b}]");
-        assert!(text.contains("ngày 16 tháng 07 năm 2025"));
+        assert!(text.contains("ngày 16 tháng 7 năm 2025"));
         let mut at = 0;
         for (i, r) in rows.iter().enumerate() {
             let task = r["task"].as_str().unwrap();

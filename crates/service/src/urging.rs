@@ -263,8 +263,12 @@ impl Service {
             }
         };
         let stem = match agency.and_then(|a| self.agency(a)) {
-            Some(a) => format!("cong-van-don-doc-{}-{as_of}", ascii_slug(&a.name)),
-            None => format!("cong-van-don-doc-{as_of}"),
+            Some(a) => format!(
+                "cong-van-don-doc-{}-{}",
+                ascii_slug(&a.name),
+                as_of.format("%d-%m-%Y")
+            ),
+            None => format!("cong-van-don-doc-{}", as_of.format("%d-%m-%Y")),
         };
         Letter {
             file_stem: stem,

@@ -106,3 +106,12 @@ mod tests {
         assert_eq!(&bytes[..2], b"PK");
     }
 }
+
+/// The `Content-Disposition` of a page's download: Vietnamese words without
+/// diacritics and the day as dd-mm-yyyy (`nhiem-vu-16-07-2025.csv`), through
+/// the one helper of printed reports (ASCII `filename=` and its RFC 5987 twin).
+pub fn disposition(name: &str, day: chrono::NaiveDate, ext: &str) -> axum::http::HeaderValue {
+    let file = format!("{name}-{}.{ext}", day.format("%d-%m-%Y"));
+    axum::http::HeaderValue::from_str(&tiendo_reports::attachment(&file))
+        .unwrap_or(axum::http::HeaderValue::from_static("attachment"))
+}

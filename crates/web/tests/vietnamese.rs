@@ -213,3 +213,52 @@ fn no_pages_point_to_docs_or_add_english_in_parentheses() {
         assert!(!shown, "{path}");
     }
 }
+
+#[tokio::test]
+async fn downloads_are_named_in_vietnamese_words() {
+    for (backend, service) in services().await {
+        service.load_demo().await.expect("demo");
+        let mut c = signed_in(&service, "vanphong", "admin", None).await;
+        let day = today().format("%d-%m-%Y").to_string();
+        for (path, name) in [
+            ("/nhiem-vu.csv", format!("danh-sach-nhiem-vu-{day}.csv")),
+            ("/nhiem-vu.xlsx", format!("danh-sach-nhiem-vu-{day}.xlsx")),
+            (
+                "/tai-bao-cao/overdue?format=xlsx&as_of=2025-07-16",
+                "bao-cao-qua-han-16-07-2025.xlsx".to_string(),
+            ),
+        ] {
+            let a = c.get(path).await;
+            assert_eq!(a.status, StatusCode::OK, "[{backend}] {path}: {}", a.body);
+            let cd = a
+                .headers
+                .get("content-disposition")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            assert!(
+                cd.contains(&format!("filename=\"{name}\"")),
+                "[{backend}] {path}: {cd}"
+            );
+            assert!(
+                cd.contains(&format!("filename*=UTF-8''{name}")),
+                "[{backend}] {path}: {cd}"
+            );
+            assert!(!cd.contains("overdue"), "[{backend}] {path}: {cd}");
+        }
+    }
+}
+
+#[test]
+fn printed_dates_are_written_the_administrative_way() {
+    use chrono::NaiveDate;
+    use tiendo_core::printed::vi_long_date;
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    // One formatter for letters and printed reports: no leading zero in the
+    // month from March on.
+    assert_eq!(vi_long_date(d(2025, 7, 16)), "ngày 16 tháng 7 năm 2025");
+    assert_eq!(
+        vi_long_date(d(2025, 11, 20)),
+        tiendo_core::letter::admin_long_date(d(2025, 11, 20))
+    );
+    assert_eq!(vi_long_date(d(2025, 11, 20)), "ngày 20 tháng 11 năm 2025");
+}
