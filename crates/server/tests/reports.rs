@@ -495,7 +495,7 @@ async fn the_urging_letter_is_issued_by_the_office_and_recorded_in_each_history(
         assert!(d.content_type.contains("wordprocessingml"));
         assert!(
             d.disposition.contains("cong-van-don-doc-")
-                && d.disposition.ends_with("-2025-07-16.docx"),
+                && d.disposition.ends_with("-16-07-2025.docx"),
             "{}",
             d.disposition
         );

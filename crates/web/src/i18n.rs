@@ -84,7 +84,13 @@ impl Lang {
         if whole <= 0 {
             return "—".into();
         }
-        format!("{}%", self.dec(part as f64 * 100.0 / whole as f64, 1))
+        self.quantity(part as f64 * 100.0 / whole as f64, 1, "%")
+    }
+
+    /// A figure with its unit: "39,5%" (no space before %, the way percentages
+    /// are written everywhere), "12,5 nghìn tỷ đồng" for other units.
+    pub fn quantity(self, x: f64, places: usize, unit: &str) -> String {
+        with_unit(self.dec(x, places), unit)
     }
 
     pub fn month(self, d: NaiveDate) -> String {
@@ -92,6 +98,16 @@ impl Lang {
             Lang::Vi => format!("{:02}/{}", d.month(), d.year()),
             Lang::En => format!("{:02}/{}", d.month(), d.year()),
         }
+    }
+}
+
+/// A written figure and its unit: "%" sticks to the number, other units follow
+/// a space, no unit adds nothing.
+pub fn with_unit(figure: String, unit: &str) -> String {
+    match unit.trim() {
+        "" => figure,
+        "%" => format!("{figure}%"),
+        u => format!("{figure} {u}"),
     }
 }
 

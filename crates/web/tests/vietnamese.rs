@@ -262,3 +262,19 @@ fn printed_dates_are_written_the_administrative_way() {
     );
     assert_eq!(vi_long_date(d(2025, 11, 20)), "ngày 20 tháng 11 năm 2025");
 }
+
+#[test]
+fn percentages_are_written_one_way() {
+    use tiendo_web::i18n::Lang;
+    // Decimal comma, no space before %: the share helper and figures with a unit.
+    assert_eq!(Lang::Vi.percent(79, 200), "39,5%");
+    assert_eq!(Lang::Vi.quantity(39.5, 1, "%"), "39,5%");
+    assert_eq!(
+        Lang::Vi.quantity(12.5, 1, "nghìn tỷ đồng"),
+        "12,5 nghìn tỷ đồng"
+    );
+    assert_eq!(
+        tiendo_core::printed::Cell::Percent(39.5).display(),
+        Lang::Vi.quantity(39.5, 1, "%")
+    );
+}
