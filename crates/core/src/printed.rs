@@ -4,9 +4,9 @@
 //! PDF, so four reports in three formats are four builders and three writers.
 //!
 //! Also the Vietnamese ways of writing numbers and dates on paper: `1.234,5`,
-//! `16/07/2025`, "ngày 16 tháng 07 năm 2025".
+//! `16/07/2025`, "ngày 16 tháng 7 năm 2025".
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// A report ready to render.
@@ -76,12 +76,30 @@ impl Cell {
 }
 
 impl Printed {
-    /// The file name without extension: `bao-cao-overdue-2025-07-16`.
+    /// The file name without extension: `bao-cao-qua-han-16-07-2025`.
     pub fn file_stem(&self) -> String {
-        format!("bao-cao-{}-{}", self.kind, self.as_of)
+        // Vietnamese words without diacritics (ASCII in `filename=`), the day as
+        // dd-mm-yyyy: `bao-cao-qua-han-16-07-2025`.
+        let kind = &self.kind;
+        let words = if kind == "overdue" {
+            "qua-han".to_string()
+        } else if let Some(month) = kind.strip_prefix("monthly-") {
+            // monthly-2025-11 → thang-11-2025
+            match month.split_once('-') {
+                Some((y, m)) => format!("thang-{m}-{y}"),
+                None => format!("thang-{month}"),
+            }
+        } else if let Some(code) = kind.strip_prefix("agency-") {
+            format!("co-quan-{code}")
+        } else if let Some(stem) = kind.strip_prefix("document-") {
+            format!("van-ban-{stem}")
+        } else {
+            kind.clone()
+        };
+        format!("bao-cao-{words}-{}", self.as_of.format("%d-%m-%Y"))
     }
 
-    /// "Hà Nội, ngày 16 tháng 07 năm 2025" under the issuer, as on the notices.
+    /// "Hà Nội, ngày 16 tháng 7 năm 2025" under the issuer, as on the notices.
     pub fn dateline(&self) -> String {
         format!("Hà Nội, {}", vi_long_date(self.as_of))
     }
@@ -137,14 +155,10 @@ pub fn vi_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-/// "ngày 16 tháng 07 năm 2025".
+/// "ngày 16 tháng 7 năm 2025" (the rule of `letter::admin_long_date`).
 pub fn vi_long_date(d: NaiveDate) -> String {
-    format!(
-        "ngày {:02} tháng {:02} năm {}",
-        d.day(),
-        d.month(),
-        d.year()
-    )
+    // One formatter for letters and printed reports.
+    crate::letter::admin_long_date(d)
 }
 
 #[cfg(test)]
@@ -163,7 +177,9 @@ mod tests {
         assert_eq!(vi_num(3.0, 0), "3");
         let d = NaiveDate::from_ymd_opt(2025, 7, 6).unwrap();
         assert_eq!(vi_date(d), "06/07/2025");
-        assert_eq!(vi_long_date(d), "ngày 06 tháng 07 năm 2025");
+        assert_eq!(vi_long_date(d), "ngày 06 tháng 7 năm 2025");
+        let d = NaiveDate::from_ymd_opt(2025, 7, 16).unwrap();
+        assert_eq!(vi_long_date(d), "ngày 16 tháng 7 năm 2025");
         assert_eq!(Cell::Percent(66.666).display(), "66,7%");
     }
 }

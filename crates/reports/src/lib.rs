@@ -81,7 +81,7 @@ pub fn render(report: &Printed, format: Format) -> Result<Vec<u8>, RenderError> 
     }
 }
 
-/// `bao-cao-overdue-2025-07-16.pdf`.
+/// `bao-cao-qua-han-16-07-2025.pdf`.
 pub fn file_name(report: &Printed, format: Format) -> String {
     format!("{}.{}", report.file_stem(), format.extension())
 }

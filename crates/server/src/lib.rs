@@ -159,13 +159,19 @@ async fn openapi_json() -> impl IntoResponse {
     Json(openapi::document())
 }
 
-async fn not_found() -> impl IntoResponse {
+/// No route: JSON under `/api/`, the 404 page (in the page's language) elsewhere.
+async fn not_found(request: axum::extract::Request) -> axum::response::Response {
+    let (parts, _) = request.into_parts();
+    if parts.uri.path() != "/api" && !parts.uri.path().starts_with("/api/") {
+        return tiendo_web::not_found_response(&parts);
+    }
     (
         StatusCode::NOT_FOUND,
         Json(
-            serde_json::json!({"error": "no such page or API route; the API is described at /api/openapi.json"}),
+            serde_json::json!({"error": "no such API route; the API is described at /api/openapi.json"}),
         ),
     )
+        .into_response()
 }
 
 /// Serves until Ctrl-C or SIGTERM.

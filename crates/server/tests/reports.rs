@@ -115,7 +115,7 @@ async fn overdue_appendix_files_match_the_json_report() {
             x.content_type
         );
         assert!(
-            x.disposition.contains("bao-cao-overdue-2025-07-16.xlsx"),
+            x.disposition.contains("bao-cao-qua-han-16-07-2025.xlsx"),
             "{}",
             x.disposition
         );
@@ -172,7 +172,7 @@ async fn overdue_appendix_files_match_the_json_report() {
         let text = tiendo_extract::decode(Path::new("r.docx"), &d.bytes).unwrap();
         assert!(text.contains("DANH MỤC NHIỆM VỤ QUÁ HẠN"));
         assert!(text.contains("Bộ Khoa học và Công nghệ"), "[{b}]");
-        assert!(text.contains("ngày 16 tháng 07 năm 2025"));
+        assert!(text.contains("ngày 16 tháng 7 năm 2025"));
         let mut at = 0;
         for (i, r) in rows.iter().enumerate() {
             let task = r["task"].as_str().unwrap();
@@ -495,7 +495,7 @@ async fn the_urging_letter_is_issued_by_the_office_and_recorded_in_each_history(
         assert!(d.content_type.contains("wordprocessingml"));
         assert!(
             d.disposition.contains("cong-van-don-doc-")
-                && d.disposition.ends_with("-2025-07-16.docx"),
+                && d.disposition.ends_with("-16-07-2025.docx"),
             "{}",
             d.disposition
         );

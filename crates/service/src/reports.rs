@@ -194,7 +194,7 @@ impl Service {
         let mut printed = self.build_report(actor, req).await?;
         let head = self.audit_head().await?;
         printed.sections.push(Section::Paragraph(format!(
-            "Mã kiểm chứng nhật ký khi lập báo cáo (audit chain head): sự kiện số {}, SHA-256 {}",
+            "Mã kiểm chứng nhật ký khi lập báo cáo: sự kiện số {}, SHA-256 {}",
             head.event_id, head.hash
         )));
         Ok(printed)
@@ -502,7 +502,7 @@ impl Service {
             return Ok(());
         }
         sections.push(Section::Paragraph(format!(
-            "Bản xem trước (preview): chưa có kết quả chấm điểm tháng {label} được công bố; \
+            "Bản xem trước: chưa có kết quả chấm điểm tháng {label} được công bố; \
              điểm dưới đây được tính từ dữ liệu đến hết tháng và có thể thay đổi."
         )));
         let computed = self.compute_month(month).await?;

@@ -105,7 +105,7 @@ impl Service {
                 .map(|a| format!(" của {}", a.name))
                 .unwrap_or_default();
             return Err(ServiceError::Conflict(format!(
-                "không có nhiệm vụ quá hạn{whose} đến hết ngày {}: không có gì để đôn đốc (no overdue assignment to urge)",
+                "không có nhiệm vụ quá hạn{whose} đến hết ngày {}: không có gì để đôn đốc",
                 vi_date(as_of)
             )));
         }
@@ -263,8 +263,12 @@ impl Service {
             }
         };
         let stem = match agency.and_then(|a| self.agency(a)) {
-            Some(a) => format!("cong-van-don-doc-{}-{as_of}", ascii_slug(&a.name)),
-            None => format!("cong-van-don-doc-{as_of}"),
+            Some(a) => format!(
+                "cong-van-don-doc-{}-{}",
+                ascii_slug(&a.name),
+                as_of.format("%d-%m-%Y")
+            ),
+            None => format!("cong-van-don-doc-{}", as_of.format("%d-%m-%Y")),
         };
         Letter {
             file_stem: stem,

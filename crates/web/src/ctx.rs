@@ -584,12 +584,23 @@ pub fn error_page(ctx: &Ctx, e: ServiceError) -> Response {
     match e {
         ServiceError::Forbidden(m) => {
             let detail = match ctx.lang {
-                Lang::Vi => {
-                    format!("Tài khoản của bạn không được xem hoặc thực hiện thao tác này. ({m})")
-                }
+                Lang::Vi => match i18n::forbidden_vi(&m) {
+                    Some(why) => format!(
+                        "Tài khoản của bạn không được xem hoặc thực hiện thao tác này. {why}"
+                    ),
+                    None => {
+                        // The English reason stays in the server log (and the
+                        // security log), never raw on a Vietnamese page.
+                        tracing::info!(reason = %m, "refusal without a Vietnamese reason");
+                        "Tài khoản của bạn không được xem hoặc thực hiện thao tác này.".to_string()
+                    }
+                },
                 Lang::En => format!("Your account may not see or do this. ({m})"),
             };
-            forbidden_page(ctx, &detail)
+            let mut r = forbidden_page(ctx, &detail);
+            r.extensions_mut()
+                .insert(tiendo_service::security::Refusal(m));
+            r
         }
         ServiceError::NotFound(what) if what.contains("did not exist") => not_yet_page(
             ctx,
@@ -604,7 +615,7 @@ pub fn error_page(ctx: &Ctx, e: ServiceError) -> Response {
         ServiceError::NotFound(what) => not_found_page(
             ctx,
             &match ctx.lang {
-                Lang::Vi => format!("Không có dữ liệu này ({what})."),
+                Lang::Vi => i18n::not_found_vi(&what),
                 Lang::En => format!("{what} not found."),
             },
         ),

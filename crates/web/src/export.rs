@@ -77,6 +77,15 @@ pub fn to_xlsx(t: &Table, sheet: &str) -> Result<Vec<u8>, String> {
     wb.save_to_buffer().map_err(|e| e.to_string())
 }
 
+/// The `Content-Disposition` of a page's download: Vietnamese words without
+/// diacritics and the day as dd-mm-yyyy (`nhiem-vu-16-07-2025.csv`), through
+/// the one helper of printed reports (ASCII `filename=` and its RFC 5987 twin).
+pub fn disposition(name: &str, day: chrono::NaiveDate, ext: &str) -> axum::http::HeaderValue {
+    let file = format!("{name}-{}.{ext}", day.format("%d-%m-%Y"));
+    axum::http::HeaderValue::from_str(&tiendo_reports::attachment(&file))
+        .unwrap_or(axum::http::HeaderValue::from_static("attachment"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,7 +84,13 @@ impl Lang {
         if whole <= 0 {
             return "—".into();
         }
-        format!("{}%", self.dec(part as f64 * 100.0 / whole as f64, 1))
+        self.quantity(part as f64 * 100.0 / whole as f64, 1, "%")
+    }
+
+    /// A figure with its unit: "39,5%" (no space before %, the way percentages
+    /// are written everywhere), "12,5 nghìn tỷ đồng" for other units.
+    pub fn quantity(self, x: f64, places: usize, unit: &str) -> String {
+        with_unit(self.dec(x, places), unit)
     }
 
     pub fn month(self, d: NaiveDate) -> String {
@@ -92,6 +98,16 @@ impl Lang {
             Lang::Vi => format!("{:02}/{}", d.month(), d.year()),
             Lang::En => format!("{:02}/{}", d.month(), d.year()),
         }
+    }
+}
+
+/// A written figure and its unit: "%" sticks to the number, other units follow
+/// a space, no unit adds nothing.
+pub fn with_unit(figure: String, unit: &str) -> String {
+    match unit.trim() {
+        "" => figure,
+        "%" => format!("{figure}%"),
+        u => format!("{figure} {u}"),
     }
 }
 
@@ -311,6 +327,197 @@ pub fn message(lang: Lang, text: &str) -> String {
         }
     }
     text.to_string()
+}
+
+/// What a use case could not find (`ServiceError::NotFound`), as a Vietnamese
+/// sentence; a subject not in the table gives a general sentence (the English
+/// never reaches a Vietnamese page).
+pub fn not_found_vi(what: &str) -> String {
+    // Longest first: "published score run" before "score run".
+    const SUBJECTS: &[(&str, &str)] = &[
+        (
+            "published database assessment round",
+            "đợt đánh giá cơ sở dữ liệu đã công bố",
+        ),
+        ("published score run", "kết quả chấm điểm đã công bố"),
+        ("assessment round", "đợt đánh giá"),
+        ("score run", "lần tính điểm"),
+        ("progress report", "báo cáo tiến độ"),
+        ("evidence file", "tệp minh chứng"),
+        ("assignment", "phân công nhiệm vụ"),
+        ("task", "nhiệm vụ"),
+        ("agency", "cơ quan"),
+        ("indicator", "chỉ tiêu"),
+        ("user", "người dùng"),
+        ("database", "cơ sở dữ liệu"),
+        ("document", "văn bản"),
+        ("draft", "bản dự thảo"),
+        ("token", "khóa API"),
+        ("commitment", "cam kết"),
+        ("extension", "đề nghị gia hạn"),
+        ("notice", "thông báo"),
+        ("page", "trang"),
+    ];
+    let w = what.trim();
+    match SUBJECTS.iter().find(|(en, _)| w.starts_with(en)) {
+        Some((_, vi)) => format!(
+            "Không tìm thấy {vi} này. Có thể địa chỉ trang bị gõ nhầm hoặc dữ liệu không còn."
+        ),
+        None => {
+            tracing::info!(what = %w, "not found without a Vietnamese subject");
+            NOT_FOUND_VI.to_string()
+        }
+    }
+}
+
+/// The general sentence of a 404 in Vietnamese.
+pub const NOT_FOUND_VI: &str =
+    "Không tìm thấy trang hoặc dữ liệu được yêu cầu. Có thể địa chỉ trang bị gõ nhầm.";
+
+/// Why a use case refused (`ServiceError::Forbidden`), in Vietnamese, when the
+/// reason is known; `None` for a reason not in the table (it is then logged,
+/// not shown).
+pub fn forbidden_vi(reason: &str) -> Option<String> {
+    // Longer reasons first where one contains another.
+    const REASONS: &[(&str, &str)] = &[
+        (
+            "this assignment belongs to another agency, and the task does not name yours as coordinating",
+            "Phân công này thuộc cơ quan khác và nhiệm vụ không giao cơ quan của bạn phối hợp.",
+        ),
+        (
+            "this assignment belongs to another agency",
+            "Phân công này thuộc cơ quan khác.",
+        ),
+        (
+            "this task is not assigned to your agency",
+            "Nhiệm vụ này không giao cho cơ quan của bạn.",
+        ),
+        (
+            "this document assigns nothing to your agency",
+            "Văn bản này không giao nhiệm vụ nào cho cơ quan của bạn.",
+        ),
+        (
+            "this commitment belongs to another agency",
+            "Cam kết này thuộc cơ quan khác.",
+        ),
+        (
+            "this extension belongs to another agency",
+            "Đề nghị gia hạn này thuộc cơ quan khác.",
+        ),
+        (
+            "this file belongs to another agency's report",
+            "Tệp này thuộc báo cáo của cơ quan khác.",
+        ),
+        (
+            "this report belongs to another agency",
+            "Báo cáo này thuộc cơ quan khác.",
+        ),
+        (
+            "only the author can add files to a report",
+            "Chỉ người lập báo cáo mới được thêm tệp vào báo cáo.",
+        ),
+        (
+            "only the author can change a report",
+            "Chỉ người lập báo cáo mới được sửa báo cáo.",
+        ),
+        (
+            "viewers can read but not change anything",
+            "Tài khoản lãnh đạo chỉ được xem, không được thay đổi dữ liệu.",
+        ),
+        (
+            "a focal point can only report on, commit to and ask extensions for its own agency's assignments",
+            "Đầu mối chỉ được báo cáo, cam kết và đề nghị gia hạn cho nhiệm vụ của cơ quan mình.",
+        ),
+        (
+            "a focal point enters only its own agency's figures",
+            "Đầu mối chỉ được nhập số liệu của cơ quan mình; chưa ghi nhận số liệu nào.",
+        ),
+        (
+            "a focal point sees its own agency's published score, not whole runs",
+            "Đầu mối chỉ xem điểm đã công bố của cơ quan mình.",
+        ),
+        (
+            "a focal point sees only its own agency's report card",
+            "Đầu mối chỉ xem phiếu kết quả của cơ quan mình.",
+        ),
+        (
+            "a focal point sees only its own agency's score",
+            "Đầu mối chỉ xem điểm của cơ quan mình.",
+        ),
+        (
+            "a focal point without an agency",
+            "Tài khoản đầu mối chưa gắn với cơ quan nào; hãy liên hệ cơ quan thường trực.",
+        ),
+        (
+            "an open round's ranking is a preview for the standing office",
+            "Xếp hạng của đợt đang mở là bản xem trước dành cho cơ quan thường trực; đầu mối xem các đợt đã công bố.",
+        ),
+        (
+            "only a focal point of an agency the task names as coordinating",
+            "Chỉ đầu mối của cơ quan phối hợp được báo cáo phần phối hợp; cơ quan chủ trì báo cáo tiến độ.",
+        ),
+        (
+            "the reviewing agency does not reassess its own database",
+            "Cơ quan thẩm định không tự đánh giá lại cơ sở dữ liệu của mình; việc này do cơ quan thường trực thực hiện.",
+        ),
+        (
+            "(the owner) or the standing office assesses",
+            "Chỉ đầu mối của cơ quan sở hữu hoặc cơ quan thường trực được đánh giá cơ sở dữ liệu này.",
+        ),
+        (
+            "only the standing office and the agency's focal points write in an assignment's thread",
+            "Chỉ cơ quan thường trực và đầu mối của cơ quan được ghi ý kiến trong phân công này.",
+        ),
+        (
+            "only the standing office changes the scoring rules",
+            "Chỉ cơ quan thường trực được thay đổi quy tắc chấm điểm.",
+        ),
+        (
+            "only the standing office computes and publishes monthly scores",
+            "Chỉ cơ quan thường trực được tính và công bố điểm hằng tháng.",
+        ),
+        (
+            "only the standing office publishes scores",
+            "Chỉ cơ quan thường trực được công bố điểm.",
+        ),
+        (
+            "only the standing office manages users",
+            "Chỉ cơ quan thường trực được quản lý người dùng.",
+        ),
+        (
+            "only the standing office sees other users' tokens",
+            "Chỉ cơ quan thường trực được xem khóa API của người dùng khác.",
+        ),
+        (
+            "only the standing office sees other users",
+            "Chỉ cơ quan thường trực được xem người dùng khác.",
+        ),
+        (
+            "is the standing office's",
+            "Mục này chỉ dành cho cơ quan thường trực.",
+        ),
+        (
+            "the system user cannot be changed",
+            "Không thể thay đổi người dùng hệ thống: tài khoản này hành động thay hệ thống, không ai đăng nhập bằng nó.",
+        ),
+        (
+            "the system user has no password",
+            "Người dùng hệ thống không có mật khẩu: không ai đăng nhập bằng tài khoản này.",
+        ),
+        (
+            "this role enters no measurements",
+            "Vai trò của bạn không nhập số liệu.",
+        ),
+        (
+            "this setup link is not valid",
+            "Liên kết khởi tạo không còn hiệu lực (đã dùng, hoặc từ lần khởi động trước của máy chủ): hãy khởi động lại tiendo serve để có liên kết mới, hoặc đề nghị quản trị viên cấp tài khoản.",
+        ),
+    ];
+    if let Some((_, vi)) = REASONS.iter().find(|(en, _)| reason.contains(en)) {
+        return Some((*vi).to_string());
+    }
+    let known = message(Lang::Vi, reason);
+    (known != reason).then_some(known)
 }
 
 #[cfg(test)]

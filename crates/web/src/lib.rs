@@ -275,6 +275,73 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
+/// The page for a path that is no page (a mistyped address): the 404 page in
+/// the request's language, for the server's fallback outside `/api/`.
+pub fn not_found_response(parts: &axum::http::request::Parts) -> Response {
+    let c = ctx::base_ctx(parts);
+    let detail = match c.lang {
+        i18n::Lang::Vi => i18n::NOT_FOUND_VI,
+        i18n::Lang::En => "There is no such page; the address may be mistyped.",
+    };
+    ctx::not_found_page(&c, detail)
+}
+
+/// An answer axum or a layer wrote as text (a path that does not parse, such as
+/// `/nhiem-vu/abc`, a wrong method) becomes the error page in the page's
+/// language; the English text goes to the server log only. Pages' own answers
+/// (HTML), downloads and redirects pass unchanged.
+async fn plain_error_as_page(c: &ctx::Ctx, res: Response) -> Response {
+    let status = res.status();
+    let typed = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| !t.starts_with("text/plain"));
+    if !status.is_client_error() || typed {
+        return res;
+    }
+    let text = axum::body::to_bytes(res.into_body(), 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    tracing::info!(%status, detail = %text, "plain error answered as a page");
+    let (code, title, detail) = match status {
+        axum::http::StatusCode::BAD_REQUEST | axum::http::StatusCode::NOT_FOUND => (
+            axum::http::StatusCode::NOT_FOUND,
+            c.t("Không tìm thấy", "Not found"),
+            c.t(
+                i18n::NOT_FOUND_VI,
+                "There is no such page; the address may be mistyped.",
+            ),
+        ),
+        axum::http::StatusCode::METHOD_NOT_ALLOWED => (
+            status,
+            c.t("Thao tác không hợp lệ", "Method not allowed"),
+            c.t(
+                "Trang này không nhận thao tác vừa gửi. Hãy mở lại trang từ đường dẫn trong ứng dụng.",
+                "This page does not take that request. Open it again from a link in the app.",
+            ),
+        ),
+        _ => (
+            status,
+            c.t("Yêu cầu không hợp lệ", "Invalid request"),
+            c.t(
+                "Yêu cầu gửi lên không hợp lệ. Hãy tải lại trang và thử lại.",
+                "The request is not valid. Reload the page and try again.",
+            ),
+        ),
+    };
+    ctx::render_status(
+        code,
+        &ctx::ErrorPage {
+            ctx: c.clone(),
+            code: code.as_u16(),
+            title: title.to_string(),
+            detail: detail.to_string(),
+        },
+    )
+}
+
 /// Headers of every page: a strict content security policy (nothing from
 /// elsewhere, no script), and the language cookie when `?lang=` picks one.
 async fn web_headers(req: Request, next: Next) -> Response {
@@ -285,7 +352,9 @@ async fn web_headers(req: Request, next: Next) -> Response {
         .query()
         .is_some_and(|q| q.split('&').any(|kv| kv.starts_with("lang=")));
     let secure = ctx::is_https(&parts);
-    let mut res = next.run(Request::from_parts(parts, body)).await;
+    let page_ctx = ctx::base_ctx(&parts);
+    let res = next.run(Request::from_parts(parts, body)).await;
+    let mut res = plain_error_as_page(&page_ctx, res).await;
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,

@@ -68,7 +68,7 @@ async fn indicator(service: &Service, code: &str, values: &[(&str, f64)], target
     }
 }
 
-/// The number in `<strong>` after a label on the page ("39,5 %" → 39.5).
+/// The number in `<strong>` after a label on the page ("39,5%" → 39.5).
 fn figure_after(body: &str, label: &str) -> Option<String> {
     let at = body.find(label)?;
     let rest = &body[at..];
@@ -107,12 +107,12 @@ async fn the_forecast_follows_a_rising_series() {
         assert_eq!(page.status, StatusCode::OK, "[{backend}]");
         let latest = figure_after(&page.body, "Mới nhất").expect("latest");
         let forecast = figure_after(&page.body, "Dự báo đến hạn").expect("forecast");
-        assert!(latest.starts_with("30 %"), "[{backend}] latest {latest}");
+        assert!(latest.starts_with("30%"), "[{backend}] latest {latest}");
         // 10 a quarter: about 40 % at 31/12/2025.
         let f = number(&forecast);
         assert!(
             f > 30.0 && (f - 40.0).abs() < 1.0,
-            "[{backend}] forecast {forecast} should follow the trend above 30 %"
+            "[{backend}] forecast {forecast} should follow the trend above 30%"
         );
         // The chart's value axis carries the unit and round ticks (0 to 100 by 20).
         assert!(
@@ -286,7 +286,7 @@ async fn the_entry_form_checks_by_field_and_offers_the_register() {
         assert_eq!(high.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
         assert!(
             high.body
-                .contains("id=\"m-value-err\">Giá trị vượt mức tối đa cho phép (100 %)")
+                .contains("id=\"m-value-err\">Giá trị vượt mức tối đa cho phép (100%)")
                 && high.body.contains("value=\"150\"")
                 && high.body.contains("value=\"2025-Q2\""),
             "[{backend}] range error kept by the value"
@@ -353,7 +353,7 @@ async fn the_entry_form_checks_by_field_and_offers_the_register() {
         );
         let after = focal.get(&format!("{path}?period=2025-Q2")).await;
         assert!(
-            after.body.contains("Bộ Công an") && after.body.contains("12,5 %"),
+            after.body.contains("Bộ Công an") && after.body.contains("12,5%"),
             "[{backend}] the figure shows in the period's table"
         );
         // The office enters the national figure (agency: the nation).
@@ -377,7 +377,7 @@ async fn the_entry_form_checks_by_field_and_offers_the_register() {
         );
         let after = office.get(&format!("{path}?period=2025-Q3")).await;
         assert!(
-            after.body.contains("cả nước 33,5 %"),
+            after.body.contains("cả nước 33,5%"),
             "[{backend}] the national figure"
         );
     }

@@ -718,7 +718,7 @@ async fn indicator_pages_show_five_g_off_track_with_its_chart() {
             "[{backend}] chart"
         );
         assert!(
-            page.body.contains("39,5 %"),
+            page.body.contains("39,5%"),
             "[{backend}] latest value in Vietnamese notation"
         );
         let missing = c.get("/chi-tieu/khong-co").await;
@@ -782,7 +782,7 @@ async fn a_focal_point_enters_a_figure_on_the_indicator_page() {
         );
         let after = focal.get(&format!("{path}?period=2025")).await;
         assert!(
-            after.body.contains("Bộ Công an") && after.body.contains("12,5 %"),
+            after.body.contains("Bộ Công an") && after.body.contains("12,5%"),
             "[{backend}] the figure shows in the period's table"
         );
         let mut viewer = signed_in(&service, "lanhdao", "viewer", None).await;

@@ -36,7 +36,7 @@ async fn pages_link_their_reports_as_files_of_the_pages_day() {
             let ct = f.headers["content-type"].to_str().unwrap();
             assert!(ct.contains(kind), "[{backend}] {link}: {ct}");
             let cd = f.headers["content-disposition"].to_str().unwrap();
-            assert!(cd.contains("2025-07-16"), "[{backend}] {cd}");
+            assert!(cd.contains("16-07-2025"), "[{backend}] {cd}");
         }
         let bkhcn = service
             .resolve_agency("agency", "bo-khcn", None)
@@ -124,7 +124,7 @@ async fn the_office_issues_an_urging_letter_from_the_pages_and_no_one_else_can()
         assert!(
             cd.starts_with("attachment")
                 && cd.contains("cong-van-don-doc-")
-                && cd.contains(&format!("{iso}.docx")),
+                && cd.contains(&format!("{}.docx", day.format("%d-%m-%Y"))),
             "[{backend}] {cd}"
         );
         assert_ne!(f.headers["x-urged-assignments"], "0", "[{backend}]");

@@ -144,12 +144,7 @@ fn build(
         help.write_string(r, 5, c.example)?;
     }
     let ex = top + 2 + columns.len() as u32;
-    help.write_string_with_format(
-        ex,
-        0,
-        "Dòng ví dụ (example row):",
-        &Format::new().set_bold(),
-    )?;
+    help.write_string_with_format(ex, 0, "Dòng ví dụ:", &Format::new().set_bold())?;
     for (i, c) in columns.iter().enumerate() {
         help.write_string_with_format(ex + 1, i as u16, c.vi, &bold)?;
         help.write_string(ex + 2, i as u16, c.example)?;

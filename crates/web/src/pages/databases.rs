@@ -699,7 +699,7 @@ pub async fn review_submit(web: Web, Path(code): Path<String>, body: Bytes) -> O
 
 // ---------------------------------------------------------------- exports
 
-/// A table as a CSV or XLSX download named `{name}_{day}.{ext}`.
+/// A table as a CSV or XLSX download named `{name}-{dd-mm-yyyy}.{ext}`.
 pub fn download(ctx: &Ctx, table: &Table, ext: &str, name: &str, sheet: &str) -> Out {
     let (content_type, bytes) = match ext {
         "csv" => ("text/csv; charset=utf-8", to_csv(table)),
@@ -713,11 +713,7 @@ pub fn download(ctx: &Ctx, table: &Table, ext: &str, name: &str, sheet: &str) ->
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!(
-                    "attachment; filename=\"{name}_{}.{ext}\"",
-                    ctx.day
-                ))
-                .unwrap_or(HeaderValue::from_static("attachment")),
+                crate::export::disposition(name, ctx.day, ext),
             ),
         ],
         bytes,

@@ -38,7 +38,7 @@ fn status_view(ctx: &Ctx, s: IndicatorStatus) -> (&'static str, &'static str) {
 
 fn value(ctx: &Ctx, v: f64, unit: &str) -> String {
     let places = if v.fract() == 0.0 { 0 } else { 1 };
-    format!("{} {unit}", ctx.lang.dec(v, places))
+    ctx.lang.quantity(v, places, unit)
 }
 
 fn line(ctx: &Ctx, i: &IndicatorSummary) -> IndicatorLine {
@@ -191,12 +191,18 @@ fn field_message(ctx: &Ctx, field: &str, text: &str, unit: &str, entry: &EntryFo
         "value" => {
             if let Some((_, max)) = text.split_once("largest valid value, ") {
                 (
-                    format!("Giá trị vượt mức tối đa cho phép ({max} {unit})."),
+                    format!(
+                        "Giá trị vượt mức tối đa cho phép ({}).",
+                        i18n::with_unit(max.trim_end_matches('.').to_string(), unit)
+                    ),
                     text.to_string(),
                 )
             } else if let Some((_, min)) = text.split_once("smallest valid value, ") {
                 (
-                    format!("Giá trị nhỏ hơn mức tối thiểu cho phép ({min} {unit})."),
+                    format!(
+                        "Giá trị nhỏ hơn mức tối thiểu cho phép ({}).",
+                        i18n::with_unit(min.trim_end_matches('.').to_string(), unit)
+                    ),
                     text.to_string(),
                 )
             } else {

@@ -563,10 +563,6 @@ async fn export_table(web: &Web, q: &QueryPairs) -> Result<Table, Response> {
     Ok(table)
 }
 
-fn file_name(ctx: &Ctx, ext: &str) -> String {
-    format!("nhiem-vu_{}.{ext}", ctx.day)
-}
-
 pub async fn export_csv(web: Web, q: QueryPairs) -> Out {
     let table = export_table(&web, &q).await?;
     Ok((
@@ -577,11 +573,7 @@ pub async fn export_csv(web: Web, q: QueryPairs) -> Out {
             ),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!(
-                    "attachment; filename=\"{}\"",
-                    file_name(&web.ctx, "csv")
-                ))
-                .unwrap_or(HeaderValue::from_static("attachment")),
+                crate::export::disposition("danh-sach-nhiem-vu", web.ctx.day, "csv"),
             ),
         ],
         to_csv(&table),
@@ -603,11 +595,7 @@ pub async fn export_xlsx(web: Web, q: QueryPairs) -> Out {
             ),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!(
-                    "attachment; filename=\"{}\"",
-                    file_name(&web.ctx, "xlsx")
-                ))
-                .unwrap_or(HeaderValue::from_static("attachment")),
+                crate::export::disposition("danh-sach-nhiem-vu", web.ctx.day, "xlsx"),
             ),
         ],
         bytes,
