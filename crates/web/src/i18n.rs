@@ -389,6 +389,14 @@ pub fn forbidden_vi(reason: &str) -> Option<String> {
             "Phân công này thuộc cơ quan khác.",
         ),
         (
+            "only the author can withdraw a report",
+            "Chỉ người lập báo cáo được rút lại báo cáo.",
+        ),
+        (
+            "only the person who asked can withdraw an extension request",
+            "Chỉ người đề nghị được rút lại đề nghị gia hạn.",
+        ),
+        (
             "this task is not assigned to your agency",
             "Nhiệm vụ này không giao cho cơ quan của bạn.",
         ),
