@@ -67,8 +67,8 @@ export async function evidenceAndDrafts({ base, sessions, check, assert, shot })
     const huge = join(hugeDir, 'rất lớn.pdf');
     writeFileSync(huge, pdf(62 * MB));
     await page.getByLabel('Tệp minh chứng').setInputFiles(huge);
-    rmSync(hugeDir, { recursive: true, force: true });
     const [resp] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Gửi' }).click()]);
+    rmSync(hugeDir, { recursive: true, force: true });
     assert(resp && resp.status() === 413, `status ${resp && resp.status()}`);
     assert(await page.getByRole('heading', { name: 'Tệp quá lớn' }).isVisible(), 'no 413 page');
     await page.goBack();
