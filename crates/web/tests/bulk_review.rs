@@ -28,25 +28,7 @@ async fn the_office_ticks_reports_and_accepts_them_at_once() {
             }))
             .unwrap();
             let task = service.create_task(&system, &task).await.expect("task");
-            let a = service
-                .list_assignments(
-                    &system,
-                    tiendo_store::AssignmentFilter {
-                        task_id: Some(task.id),
-                        agency_id: None,
-                        document_id: None,
-                        status: None,
-                        as_of: tiendo_core::time::today(),
-                        due_soon_days: 0,
-                        confined_to: None,
-                        page: 1,
-                        per_page: 10,
-                    },
-                )
-                .await
-                .expect("assignments")
-                .items[0]
-                .id;
+            let a = assignments_of(&service, task.id).await[0].id;
             let input: tiendo_service::input::ReportInput = serde_json::from_value(json!({
                 "assignment_id": a, "narrative": "Đã hoàn thành", "claims_completion": true, "completed_on": "2025-12-01"
             }))

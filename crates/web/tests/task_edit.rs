@@ -389,26 +389,9 @@ async fn an_added_agency_sees_the_task_and_an_assignment_is_cancelled_with_a_rea
         );
 
         // Cancel the Bộ Y tế assignment: a reason is required.
-        let list = service
-            .list_assignments(
-                &service.system_actor(),
-                tiendo_store::AssignmentFilter {
-                    task_id: Some(t.id),
-                    agency_id: None,
-                    document_id: None,
-                    status: None,
-                    as_of: tiendo_core::time::today(),
-                    due_soon_days: 0,
-                    confined_to: None,
-                    page: 1,
-                    per_page: 10,
-                },
-            )
-            .await
-            .unwrap();
-        assert_eq!(list.items.len(), 2, "[{backend}]");
+        let list = assignments_of(&service, t.id).await;
+        assert_eq!(list.len(), 2, "[{backend}]");
         let yte = list
-            .items
             .iter()
             .find(|a| a.agency_name == "Bộ Y tế")
             .expect("Bộ Y tế");
@@ -471,25 +454,7 @@ async fn a_focal_point_may_not_edit_a_task() {
         let form = focal.get(&format!("/nhiem-vu/{}/sua", t.id)).await;
         assert_eq!(form.status, StatusCode::FORBIDDEN, "[{backend}]");
         let agency = agency_id(&service, "Bộ Tài chính");
-        let assignment = service
-            .list_assignments(
-                &service.system_actor(),
-                tiendo_store::AssignmentFilter {
-                    task_id: Some(t.id),
-                    agency_id: None,
-                    document_id: None,
-                    status: None,
-                    as_of: tiendo_core::time::today(),
-                    due_soon_days: 0,
-                    confined_to: None,
-                    page: 1,
-                    per_page: 10,
-                },
-            )
-            .await
-            .unwrap()
-            .items[0]
-            .id;
+        let assignment = assignments_of(&service, t.id).await[0].id;
         let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
             (
                 format!("/nhiem-vu/{}/sua", t.id),

@@ -26,25 +26,7 @@ async fn the_author_withdraws_a_report_and_a_request_from_the_page() {
         let task = service.create_task(&system, &task).await.expect("task");
         let mut focal = signed_in(&service, "daumoi.byt", "focal", Some("Bộ Y tế")).await;
         let author = service.actor_named("daumoi.byt").await.expect("actor");
-        let a = service
-            .list_assignments(
-                &system,
-                tiendo_store::AssignmentFilter {
-                    task_id: Some(task.id),
-                    agency_id: None,
-                    document_id: None,
-                    status: None,
-                    as_of: tiendo_core::time::today(),
-                    due_soon_days: 0,
-                    confined_to: None,
-                    page: 1,
-                    per_page: 10,
-                },
-            )
-            .await
-            .expect("assignments")
-            .items[0]
-            .id;
+        let a = assignments_of(&service, task.id).await[0].id;
         let input: tiendo_service::input::ReportInput = serde_json::from_value(json!({
             "assignment_id": a, "narrative": "Đã hoàn thành", "claims_completion": true, "completed_on": "2025-12-01"
         }))

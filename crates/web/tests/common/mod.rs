@@ -204,3 +204,28 @@ pub async fn signed_in(
     );
     c
 }
+
+/// The assignments of a task today, as the office sees them.
+pub async fn assignments_of(
+    service: &Service,
+    task_id: i64,
+) -> Vec<tiendo_core::model::Assignment> {
+    service
+        .list_assignments(
+            &service.system_actor(),
+            tiendo_store::AssignmentFilter {
+                task_id: Some(task_id),
+                agency_id: None,
+                document_id: None,
+                status: None,
+                as_of: tiendo_core::time::today(),
+                due_soon_days: 0,
+                confined_to: None,
+                page: 1,
+                per_page: 100,
+            },
+        )
+        .await
+        .expect("assignments")
+        .items
+}
