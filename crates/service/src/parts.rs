@@ -9,6 +9,7 @@
 use chrono::NaiveDate;
 use tiendo_core::model::{Assignment, PartyRef};
 use tiendo_core::policy::{Actor, Role};
+use tiendo_core::status::AssignmentState;
 use tiendo_core::time::{end_of_day, instant_rfc3339, today};
 use tiendo_store::{NewPart, PartRow, Stamp};
 
@@ -110,13 +111,22 @@ impl Service {
 
     /// Who the actor is to an assignment; Forbidden when it may not read it.
     pub async fn standing(&self, actor: &Actor, assignment_id: i64) -> Result<Standing> {
-        let (task_id, agency, _) = self
+        Ok(self.standing_and_state(actor, assignment_id).await?.0)
+    }
+
+    /// The actor's standing and the assignment's current state, read once.
+    async fn standing_and_state(
+        &self,
+        actor: &Actor,
+        assignment_id: i64,
+    ) -> Result<(Standing, AssignmentState)> {
+        let (task_id, agency, state) = self
             .store
             .assignment_owner(assignment_id)
             .await?
             .ok_or(ServiceError::NotFound("assignment".into()))?;
         if actor.sees_agency(agency) {
-            return Ok(Standing::Sees);
+            return Ok((Standing::Sees, state));
         }
         if actor.role == Role::Focal
             && let Some(own) = actor.agency_id
@@ -127,7 +137,7 @@ impl Service {
                 .await?
                 .ok_or(ServiceError::NotFound("task".into()))?;
             if !task.cancelled && self.among_coordinators(&task.coord, own) {
-                return Ok(Standing::Coordinates);
+                return Ok((Standing::Coordinates, state));
             }
         }
         Err(ServiceError::Forbidden(
@@ -178,7 +188,8 @@ impl Service {
         assignment_id: i64,
         input: &PartInput,
     ) -> Result<Part> {
-        if self.standing(actor, assignment_id).await? != Standing::Coordinates {
+        let (standing, state) = self.standing_and_state(actor, assignment_id).await?;
+        if standing != Standing::Coordinates {
             return Err(ServiceError::Forbidden(
                 "only a focal point of an agency the task names as coordinating reports a part; the lead agency reports progress".into(),
             ));
@@ -186,11 +197,6 @@ impl Service {
         let agency = actor
             .agency_id
             .ok_or_else(|| ServiceError::Forbidden("a focal point without an agency".into()))?;
-        let (_, _, state) = self
-            .store
-            .assignment_owner(assignment_id)
-            .await?
-            .ok_or(ServiceError::NotFound("assignment".into()))?;
         if state.cancelled || state.completed_on.is_some() {
             return Err(ServiceError::Conflict(
                 "the assignment is closed (completed or cancelled): no part can be added".into(),
