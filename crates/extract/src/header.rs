@@ -44,12 +44,12 @@ fn re() -> &'static Re {
     static R: OnceLock<Re> = OnceLock::new();
     R.get_or_init(|| Re {
         number: Regex::new(
-            r"(?i)(?:^số(?:\s*hiệu)?\s*:?|thông báo|kế hoạch|kết luận|chỉ thị|quyết định|công điện)\s*(?:số\s*)?(\d{1,5}\s*/\s*(?:\d{4}/)?[A-ZĐ]{1,8}(?:-[A-ZĐ0-9]{1,12})*(?:/[A-ZĐ0-9-]{1,12})?)",
+            r"(?i)(?:(?:^số|(?:^|\s)(?-i:Số))(?:\s*hiệu)?\s*:?|thông báo|kế hoạch|kết luận|chỉ thị|quyết định|công điện)\s*(?:số\s*)?(\d{1,5}\s*/\s*(?:\d{4}/)?[A-ZĐ]{1,8}(?:-[A-ZĐ0-9]{1,12})*(?:/[A-ZĐ0-9-]{1,12})?)",
         )
         .expect("valid"),
         // "Số 104 -CTr/TU", "Số 2449-CV/ĐU": the Party's numbering (number-kind/issuer).
         party_number: Regex::new(
-            r"(?i)^số\s*:?\s*(\d{1,5})\s*-\s*([A-ZĐ][A-Za-zĐđ]{0,5})\s*/\s*([A-ZĐ]{1,8}(?:-[A-ZĐ]{1,8})?)",
+            r"(?i)(?:^số|(?:^|\s)(?-i:Số))\s*:?\s*(\d{1,5})\s*-\s*([A-ZĐ][A-Za-zĐđ]{0,5})\s*/\s*([A-ZĐ]{1,8}(?:-[A-ZĐ]{1,8})?)",
         )
         .expect("valid"),
         place_year: Regex::new(r"(?i)(?:^|\s)\p{Lu}[\p{L}]*(?: \p{L}+){0,3},\s*ngày\b.{0,40}?năm\s+(\d{4})")
@@ -166,12 +166,26 @@ pub fn read(lines: &[&str]) -> Header {
     }
     // Kind: a line in capitals, else the number's code.
     let mut kind_line: Option<usize> = None;
+    let mut title_on_kind_line: Option<String> = None;
     for (i, l) in head.iter().enumerate() {
         let t = l.trim();
         if let Some((_, k)) = KIND_LINES.iter().find(|(u, _)| t == *u) {
             h.kind = Some(k.to_string());
             kind_line = Some(i);
             break;
+        }
+    }
+    if kind_line.is_none() {
+        // A flattened header (a web page's crawl, a converter that ran the letterhead
+        // into one line): "… Lào Cai, ngày 30 tháng 8 năm 2026 CHƯƠNG TRÌNH HÀNH ĐỘNG
+        // thực hiện …". The kind in capitals right after the date's year counts.
+        for (i, l) in head.iter().take(16).enumerate() {
+            if let Some((k, rest)) = kind_after_year(l) {
+                h.kind = Some(k.to_string());
+                kind_line = Some(i);
+                title_on_kind_line = (!rest.is_empty()).then(|| truncate(rest, 300));
+                break;
+            }
         }
     }
     if h.kind.is_none() {
@@ -196,6 +210,7 @@ pub fn read(lines: &[&str]) -> Header {
     h.formal = h.number.is_some() || kind_line.is_some() || letterhead;
     h.party = head.iter().take(20).any(|l| {
         tiendo_core::text::fold(l).starts_with("dang cong san viet nam")
+            || l.contains("ĐẢNG CỘNG SẢN VIỆT NAM")
             || r.party_number.is_match(l.trim())
     });
     if h.kind.is_none() && head.iter().take(20).any(|l| l.trim().starts_with("V/v")) {
@@ -240,7 +255,7 @@ pub fn read(lines: &[&str]) -> Header {
         }) {
             h.year_only = Some(y);
             h.date = None;
-            return finish_header(h, &head, kind_line);
+            return finish_header(h, &head, kind_line, title_on_kind_line);
         }
     }
     if date.is_none() {
@@ -260,11 +275,40 @@ pub fn read(lines: &[&str]) -> Header {
         });
     }
     h.date = date;
-    finish_header(h, &head, kind_line)
+    finish_header(h, &head, kind_line, title_on_kind_line)
+}
+
+/// The kind of document in capitals after a date's year on one line ("… năm 2024
+/// QUYẾT ĐỊNH SỬA ĐỔI …"), and the words after it.
+fn kind_after_year(line: &str) -> Option<(&'static str, &str)> {
+    let t = line.trim();
+    let mut from = 0;
+    while let Some(p) = t[from..].find("năm ") {
+        let at = from + p + "năm ".len();
+        from = at;
+        let digits = t[at..].bytes().take_while(u8::is_ascii_digit).count();
+        if digits != 4 {
+            continue;
+        }
+        let after = t[at + digits..].trim_start();
+        for (upper, kind) in KIND_LINES {
+            if let Some(rest) = after.strip_prefix(upper)
+                && (rest.is_empty() || rest.starts_with(' '))
+            {
+                return Some((kind, rest.trim()));
+            }
+        }
+    }
+    None
 }
 
 /// Issuer code and title, once number, kind and date are known.
-fn finish_header(mut h: Header, head: &[&str], kind_line: Option<usize>) -> Header {
+fn finish_header(
+    mut h: Header,
+    head: &[&str],
+    kind_line: Option<usize>,
+    title_on_kind_line: Option<String>,
+) -> Header {
     let r = re();
     // Issuer: the metadata line, else the number's suffix (resolved by the caller).
     for l in head {
@@ -291,7 +335,9 @@ fn finish_header(mut h: Header, head: &[&str], kind_line: Option<usize>) -> Head
         }
     }
     // Title: the capital lines after the kind line; else the words after the number.
-    if let Some(k) = kind_line {
+    if let Some(title) = title_on_kind_line {
+        h.title = Some(title);
+    } else if let Some(k) = kind_line {
         let mut parts = Vec::new();
         for l in head.iter().skip(k + 1) {
             let t = l.trim();
@@ -353,6 +399,21 @@ fn truncate(s: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_a_header_run_into_one_line() {
+        // A crawler's flattening of a Party programme's letterhead.
+        let lines = [
+            "TỈNH UỶ LÀO CAI * Số 104 -CTr/TU ĐẢNG CỘNG SẢN VIỆT NAM Lào Cai, ngày 30 tháng 8 năm 2026 CHƯƠNG TRÌNH HÀNH ĐỘNG thực hiện Kết luận số 75-KL/TW",
+            "Thực hiện Kết luận số 75-KL/TW ngày 28/7/2026 của Ban Chấp hành Trung ương",
+        ];
+        let h = read(&lines);
+        assert_eq!(h.number.as_deref(), Some("104-CTr/TU"));
+        assert_eq!(h.kind.as_deref(), Some("Chương trình"));
+        assert!(h.party);
+        assert_eq!(h.title.as_deref(), Some("thực hiện Kết luận số 75-KL/TW"));
+        assert_eq!(h.date, NaiveDate::from_ymd_opt(2026, 8, 30));
+    }
 
     #[test]
     fn reads_a_formal_header() {

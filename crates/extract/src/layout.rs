@@ -89,7 +89,8 @@ pub fn prepare(text: &str) -> Cow<'_, str> {
         || text.contains("=====")
         || text.contains("--")
         || text.contains('[')
-        || text.contains("Kính gửi");
+        || text.contains("Kính gửi")
+        || has_cut_dash(text);
     if !needs_work {
         return Cow::Borrowed(text);
     }
@@ -104,6 +105,7 @@ pub fn prepare(text: &str) -> Cow<'_, str> {
     strip_running_heads(&mut lines);
     split_inline_addressees(&mut lines);
     lines = attach_lone_markers(lines);
+    lines = join_cut_dashes(lines);
     lines = layout_table::convert(lines);
     lines = split_letterhead(lines);
     let lines = reflow(lines);
@@ -380,7 +382,8 @@ fn strip_running_heads(lines: &mut [Line]) {
 }
 
 /// "Hà Nội, ngày 29 tháng 12 năm 2014 Kính gửi: …" on one line (a page flattened
-/// by a crawler): the addressees start a line of their own.
+/// by a crawler): the addressees start a line of their own, and so does each of a
+/// dashed list run into it ("Kính gửi: - Ủy ban nhân dân tỉnh, - Các sở …").
 fn split_inline_addressees(lines: &mut Vec<Line>) {
     let mut i = 0;
     while i < lines.len().min(80) {
@@ -396,10 +399,42 @@ fn split_inline_addressees(lines: &mut Vec<Line>) {
                         page_break: false,
                     },
                 );
+                i += 1;
+            }
+        }
+        if lines[i].text.trim_start().starts_with("Kính gửi") {
+            let parts = split_dashed_run(&lines[i].text);
+            if parts.len() > 1 {
+                let rest: Vec<Line> = parts[1..]
+                    .iter()
+                    .map(|t| Line {
+                        text: t.clone(),
+                        page_break: false,
+                    })
+                    .collect();
+                lines[i].text = parts[0].clone();
+                let n = rest.len();
+                lines.splice(i + 1..i + 1, rest);
+                i += n;
             }
         }
         i += 1;
     }
+}
+
+/// "Kính gửi: - A, - B; - C" cut before each " - " that opens a capitalised name.
+fn split_dashed_run(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (p, _) in text.match_indices(" - ") {
+        if text[p + 3..].chars().next().is_some_and(char::is_uppercase) && p > start {
+            parts.push(text[start..p].trim().to_string());
+            start = p + 1;
+        }
+    }
+    parts.push(text[start..].trim().to_string());
+    parts.retain(|p| !p.is_empty());
+    parts
 }
 
 fn dotted_marker() -> &'static Regex {
@@ -441,6 +476,40 @@ fn attach_lone_markers(lines: Vec<Line>) -> Vec<Line> {
             text: m,
             page_break: false,
         });
+    }
+    out
+}
+
+/// Whether some line opens with "- " and a lower-case word (see `join_cut_dashes`).
+fn has_cut_dash(text: &str) -> bool {
+    text.match_indices("\n- ")
+        .any(|(i, _)| starts_lower(&text[i + 3..]))
+}
+
+/// A line broken at the dash of "kinh tế - xã hội" (a PDF's wrapping, a crawler's
+/// line breaks) looks like a dash item "- xã hội …". It is not one when the line
+/// before ends mid-phrase (no ".", ":", ";", "!", "?" or ",") and is not itself a
+/// lower-case dash item (a list whose items are all lower case and unpunctuated):
+/// it goes back on that line.
+fn join_cut_dashes(lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for l in lines {
+        let t = l.text.trim_start();
+        let cut = t.strip_prefix("- ").is_some_and(|rest| starts_lower(rest))
+            && out.last().is_some_and(|p: &Line| {
+                let pt = p.text.trim();
+                !p.is_blank()
+                    && !pt.starts_with('|')
+                    && !pt.ends_with(['.', ':', ';', '!', '?', ','])
+                    && !pt.strip_prefix("- ").is_some_and(|rest| starts_lower(rest))
+                    && pt.chars().last().is_some_and(char::is_alphanumeric)
+            });
+        if cut && let Some(prev) = out.last_mut() {
+            let joined = format!("{} {}", prev.text.trim_end(), t);
+            prev.text = joined;
+            continue;
+        }
+        out.push(l);
     }
     out
 }
@@ -1019,5 +1088,39 @@ trái phép; (ii) Khai thác khoáng sản ngoài ranh giới.
         let mut s = String::from("Lao động -");
         join_into(&mut s, "Thương binh");
         assert_eq!(s, "Lao động - Thương binh");
+    }
+
+    #[test]
+    fn a_line_cut_at_the_dash_of_a_compound_is_not_a_dash_item() {
+        // "kinh tế - xã hội" broken at its dash by a PDF's wrapping (11/CT-TTg
+        // re-wrapped), against a real list whose items are all in lower case.
+        let text = "1. Tập trung thực hiện nhiệm vụ phát triển kinh tế\n- xã hội, bảo đảm an sinh.\n2. Các bộ thực hiện:\n- rà soát quy hoạch\n- báo cáo kết quả\n";
+        let out = prepare(text);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "1. Tập trung thực hiện nhiệm vụ phát triển kinh tế - xã hội, bảo đảm an sinh.",
+                "2. Các bộ thực hiện:",
+                "- rà soát quy hoạch",
+                "- báo cáo kết quả",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_dashed_addressee_list_run_into_one_line_is_split() {
+        let text = "Lào Cai, ngày 07 tháng 9 năm 2026 Kính gửi: - Ủy ban nhân dân tỉnh, - Các chi bộ, đảng bộ cơ sở.\nThực hiện Chương trình hành động số 104-CTr/TU, đề nghị:\n";
+        let out = prepare(text);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            &lines[..4],
+            [
+                "Lào Cai, ngày 07 tháng 9 năm 2026",
+                "Kính gửi:",
+                "- Ủy ban nhân dân tỉnh,",
+                "- Các chi bộ, đảng bộ cơ sở.",
+            ]
+        );
     }
 }

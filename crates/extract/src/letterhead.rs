@@ -53,6 +53,7 @@ fn furniture(l: &str) -> bool {
         || f.contains("cong hoa xa hoi")
         || f.contains("doc lap tu do")
         || f.starts_with("dang cong san viet nam")
+        || l.contains("ĐẢNG CỘNG SẢN VIỆT NAM")
         || l.starts_with("V/v")
         || l.chars()
             .all(|c| matches!(c, '-' | '*' | '_' | '=' | ' ' | '–'))
@@ -146,7 +147,9 @@ pub fn read(lines: &[&str]) -> Option<Letterhead> {
         }
     }
     let last = last?;
-    if seen < 2 {
+    // An addressee block is a letterhead of its own, even when the lines above it
+    // were run together into one that is not recognised.
+    if seen < 2 && addressees.is_none() {
         return None;
     }
     Some(Letterhead {

@@ -104,11 +104,19 @@ fn documents_meet_the_targets() {
         // captures output.
         let _ = writeln!(std::io::stderr(), "{name}: {line}");
         report.push(format!("{name}: {line}"));
-        let (f1, lead, deadline) = (
-            field(&line, "F1"),
-            field(&line, "lead"),
-            field(&line, "deadline"),
-        );
+        // A document that assigns nothing (378/QĐ-UBND) scores 1 when nothing is
+        // proposed and 0 otherwise; the scorer prints 0 for an empty gold either way.
+        let (f1, lead, deadline) = if field(&line, "gold") == 0.0 {
+            let none = field(&line, "predicted") == 0.0;
+            let x = if none { 1.0 } else { 0.0 };
+            (x, x, x)
+        } else {
+            (
+                field(&line, "F1"),
+                field(&line, "lead"),
+                field(&line, "deadline"),
+            )
+        };
         if SEEDS.contains(&name.as_str()) {
             if f1 < 0.95 || lead < 0.90 || deadline < 0.95 {
                 failures.push(format!(
