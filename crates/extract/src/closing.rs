@@ -25,6 +25,19 @@ const FORMULA: &[&str] = &[
     "pho", "dong", "chu", "nhan", "dan", "o", "chinh", "phu", "thu", "tuong",
 ];
 
+/// A decision's execution article as a whole ("Điều 3. Thủ trưởng các cơ quan: …;
+/// Chủ tịch UBND các xã … căn cứ Quyết định thi hành./."), whose lists of agencies
+/// would otherwise read as tasks of their own.
+pub fn is_execution_article(text: &str) -> bool {
+    if text.len() > 3000 {
+        return false;
+    }
+    let f = fold(text);
+    f.contains("chiu trach nhiem thi hanh")
+        || f.contains("can cu quyet dinh thi hanh")
+        || f.contains("thi hanh quyet dinh nay")
+}
+
 /// Whether the text `[start, end)` is a closing formula.
 pub fn is_closing_formula(doc: &Doc, start: usize, end: usize) -> bool {
     let text = &doc.text[start..end];
@@ -33,13 +46,20 @@ pub fn is_closing_formula(doc: &Doc, start: usize, end: usize) -> bool {
     }
     let f = fold(text);
     // "Trong quá trình (tổ chức) thực hiện, nếu có (phát sinh) khó khăn, vướng mắc …"
-    if f.starts_with("trong qua trinh") && (f.contains("kho khan") || f.contains("vuong mac")) {
+    // "Nếu có vướng mắc, đề nghị các Cục Thuế phản ánh về Tổng cục Thuế …".
+    if (f.starts_with("trong qua trinh") || f.starts_with("neu co") || f.starts_with("qua trinh"))
+        && (f.contains("kho khan") || f.contains("vuong mac"))
+    {
         return true;
     }
     // A decision's closing articles: "… chịu trách nhiệm thi hành Quyết định này",
     // "Quyết định này có hiệu lực kể từ ngày ký", "các nội dung còn lại được giữ
     // nguyên".
+    // "… căn cứ Quyết định thi hành./.", "… thi hành Quyết định này" (a province's
+    // execution article).
     if f.contains("chiu trach nhiem thi hanh")
+        || f.contains("can cu quyet dinh thi hanh")
+        || f.contains("thi hanh quyet dinh nay")
         || f.contains("co hieu luc ke tu ngay")
         || f.contains("co hieu luc thi hanh ke tu ngay")
         || f.contains("con lai duoc giu nguyen")

@@ -27,6 +27,9 @@ pub struct Header {
     /// A document of the Party (its numbering "104-CTr/TU" or its name in the
     /// letterhead): its Party committees are bodies of their own.
     pub party: bool,
+    /// The code after the slash of a number line whose number could not be read
+    /// ("Số: 5Ï/TCT-TTKT" → "TCT-TTKT").
+    pub garbled_code: Option<String>,
 }
 
 struct Re {
@@ -38,6 +41,7 @@ struct Re {
     lead_date: Regex,
     full_date: Regex,
     issuer_line: Regex,
+    garbled_number: Regex,
 }
 
 fn re() -> &'static Re {
@@ -70,6 +74,8 @@ fn re() -> &'static Re {
         )
         .expect("valid"),
         issuer_line: Regex::new(r"(?i)^cơ quan ban hành\s*:?\s*(.+)$").expect("valid"),
+        garbled_number: Regex::new(r"^Số\s*:?\s*\S{1,8}\s*/\s*([A-ZĐ]{1,8}(?:-[A-ZĐ&]{1,12})*)(?:\s|$)")
+            .expect("valid"),
     })
 }
 
@@ -163,6 +169,14 @@ pub fn read(lines: &[&str]) -> Header {
             h.number = Some(m.as_str().split_whitespace().collect());
             break;
         }
+        if let Some(c) = r.garbled_number.captures(l.trim()) {
+            // "Số: 5Ï/TCT-TTKT" (OCR): the letterhead's number line, unreadable.
+            // The number stays unknown (the file name may give it); the lines after
+            // cite other documents ("Quyết định số 33/QĐ-TCT …") and are not read
+            // for it. The code after the slash still names the issuer.
+            h.garbled_code = Some(c[1].to_string());
+            break;
+        }
     }
     // Kind: a line in capitals, else the number's code.
     let mut kind_line: Option<usize> = None;
@@ -204,7 +218,7 @@ pub fn read(lines: &[&str]) -> Header {
             || f.contains("doc lap tu do")
             || f.starts_with("dang cong san viet nam")
             || t.starts_with("Kính gửi")
-            || t.starts_with("V/v")
+            || crate::letterhead::subject_line(t)
             || r.place_year.is_match(t)
     });
     h.formal = h.number.is_some() || kind_line.is_some() || letterhead;
@@ -213,7 +227,12 @@ pub fn read(lines: &[&str]) -> Header {
             || l.contains("ĐẢNG CỘNG SẢN VIỆT NAM")
             || r.party_number.is_match(l.trim())
     });
-    if h.kind.is_none() && head.iter().take(20).any(|l| l.trim().starts_with("V/v")) {
+    if h.kind.is_none()
+        && head
+            .iter()
+            .take(20)
+            .any(|l| crate::letterhead::subject_line(l))
+    {
         h.kind = Some("Công văn".to_string());
     }
     if !h.formal {
@@ -317,7 +336,11 @@ fn finish_header(
             break;
         }
     }
-    if let Some(num) = &h.number {
+    let code_source = h
+        .number
+        .clone()
+        .or_else(|| h.garbled_code.as_ref().map(|c| format!("0/{c}")));
+    if let Some(num) = &code_source {
         // "624/TB-VPCP": kind, then issuer; "19046/BTC-TCHQ", "8129/UBND-KT": issuer,
         // then its unit; "104-CTr/TU": the Party's issuer after the slash.
         let after = num.split('/').next_back().unwrap_or("");
@@ -354,10 +377,20 @@ fn finish_header(
         }
     }
     if h.title.is_none()
-        && let Some(vv) = head.iter().find(|l| l.trim_start().starts_with("V/v"))
+        && let Some(vv) = head
+            .iter()
+            .find(|l| crate::letterhead::subject_line(l))
+            .map(|l| crate::letterhead::subject_of(l))
+            .or_else(|| {
+                // "Số: 778/TCHQ-GSQL V/v xử lý vướng mắc …" (a flattened letterhead).
+                head.iter().take(16).find_map(|l| {
+                    let p = l.find(" V/v ")?;
+                    Some(l[p + 5..].trim())
+                })
+            })
     {
         // A letter's subject line: "V/v tăng cường công tác quản lý …".
-        h.title = Some(truncate(vv.trim().trim_start_matches("V/v").trim(), 300));
+        h.title = Some(truncate(vv, 300));
     }
     if h.title.is_none()
         && let Some(num) = &h.number

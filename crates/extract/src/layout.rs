@@ -97,6 +97,7 @@ pub fn prepare(text: &str) -> Cow<'_, str> {
     let mut lines = split_lines(text);
     drop_front_matter(&mut lines);
     drop_banner(&mut lines);
+    drop_site_preamble(&mut lines);
     drop_page_furniture(&mut lines);
     drop_stamp(&mut lines);
     drop_footnotes(&mut lines);
@@ -168,6 +169,60 @@ fn split_lines(text: &str) -> Vec<Line> {
 }
 
 /// "[Bản trích chữ tự động …]", "[OCR] […]": a converter's note on the first line.
+/// A legal-text site's page saved whole: its menus, notices and metadata table
+/// ("Số hiệu:", "Loại văn bản:", "Nơi ban hành:", "Ngày ban hành:") stand before the
+/// document's own letterhead. When the national motto comes after such metadata, what
+/// stands before the letterhead (the issuer's lines just above the motto) is dropped,
+/// so that the header is read from the document itself.
+fn drop_site_preamble(lines: &mut Vec<Line>) {
+    const META: [&str; 5] = [
+        "số hiệu",
+        "loại văn bản",
+        "nơi ban hành",
+        "ngày ban hành",
+        "người ký",
+    ];
+    let plain = |l: &Line| {
+        l.text
+            .trim()
+            .trim_matches(|c: char| c == '*' || c == '#' || c == '|' || c.is_whitespace())
+            .to_lowercase()
+    };
+    let Some(motto) = lines.iter().take(200).position(|l| {
+        let f = tiendo_core::text::fold(&l.text);
+        f.contains("cong hoa xa hoi") || f.contains("doc lap tu do")
+    }) else {
+        return;
+    };
+    let metadata = lines[..motto]
+        .iter()
+        .filter(|l| META.iter().any(|m| plain(l).starts_with(m)))
+        .count();
+    if motto < 12 || metadata < 2 {
+        return;
+    }
+    // The letterhead's issuer column stands just above the motto: short lines in
+    // capitals, rules ("-----") and empty cells.
+    let mut start = motto;
+    while start > 0 {
+        let t = plain(&lines[start - 1]);
+        let raw = lines[start - 1].text.trim();
+        let issuer_line = !t.is_empty()
+            && t.chars().count() < 60
+            && raw
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(|c| !c.is_lowercase())
+            && !META.iter().any(|m| t.starts_with(m));
+        if t.is_empty() || issuer_line {
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    lines.drain(..start);
+}
+
 fn drop_banner(lines: &mut Vec<Line>) {
     let Some(first) = lines.iter().position(|l| !l.is_blank()) else {
         return;
@@ -545,6 +600,40 @@ fn is_furniture_row(cells: &[String]) -> bool {
     cells.iter().any(|c| MARKS.iter().any(|m| c.contains(m)))
 }
 
+/// Emphasis runs ("*", "**") a line opens less those it closes, by the rule of
+/// `strip_emphasis`.
+fn emphasis_balance(s: &str) -> i32 {
+    if !s.contains('*') {
+        return 0;
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut balance = 0i32;
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '*' {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len() && chars[j] == '*' {
+            j += 1;
+        }
+        let before = if i == 0 { None } else { Some(chars[i - 1]) };
+        let after = chars.get(j).copied();
+        let opens = before.is_none_or(|c| c.is_whitespace() || c == '|' || c == '(')
+            && after.is_some_and(|c| !c.is_whitespace());
+        let closes = before.is_some_and(|c| !c.is_whitespace())
+            && after.is_none_or(|c| !c.is_alphanumeric());
+        if opens {
+            balance += 1;
+        } else if closes {
+            balance -= 1;
+        }
+        i = j;
+    }
+    balance
+}
+
 /// Markdown emphasis marks around words ("*Nơi nhận:*", "**1. Bộ Y tế**").
 fn strip_emphasis(s: &str) -> String {
     if !s.contains('*') {
@@ -632,18 +721,45 @@ fn markdown(lines: Vec<Line>) -> Vec<Line> {
     if !lines.iter().any(|l| l.text.contains('|')) {
         return lines;
     }
-    let mut out = Vec::with_capacity(lines.len());
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut open_emphasis = 0i32;
     for l in lines {
         if re().separator.is_match(&l.text) {
             continue;
         }
+        if !l.is_blank() && l.text.trim().chars().all(|c| c == '|' || c.is_whitespace()) {
+            // The empty cells of a web page's layout table, one a line.
+            continue;
+        }
         let Some(cells) = pipe_cells(&l.text) else {
-            out.push(Line {
-                text: strip_emphasis(&l.text),
-                page_break: l.page_break,
-            });
+            let text = strip_emphasis(&l.text);
+            if open_emphasis > 0
+                && !l.is_blank()
+                && let Some(last) = out.last_mut()
+            {
+                // "*Theo đề nghị của Giám đốc" / "Sở Công Thương tại Tờ trình …*": an
+                // emphasis still open goes on with its paragraph on this line.
+                join_into(&mut last.text, text.trim());
+            } else {
+                out.push(Line {
+                    text,
+                    page_break: l.page_break,
+                });
+            }
+            // A sentence that ends closes the paragraph whatever the marks say (an
+            // emphasis closed after a space, "…; *", is not seen as closed).
+            let ended = l
+                .text
+                .trim_end_matches(|c: char| c == '*' || c.is_whitespace())
+                .ends_with(['.', ';', ':', '!', '?']);
+            open_emphasis = if l.is_blank() || ended {
+                0
+            } else {
+                (open_emphasis + emphasis_balance(&l.text)).clamp(0, 1)
+            };
             continue;
         };
+        open_emphasis = 0;
         let cells: Vec<String> = cells.iter().map(|c| strip_emphasis(c)).collect();
         if is_furniture_row(&cells) || cells.iter().filter(|c| !c.is_empty()).count() < 2 {
             let mut first = true;
@@ -865,11 +981,19 @@ fn reflow(lines: Vec<Line>) -> Vec<Line> {
         // one in capitals does unless a paragraph or sentence plainly ended.
         // "./." ends the body; "Nơi nhận:" opens the recipients.
         let body_ends = last_text.ends_with("./.") || t.starts_with("Nơi nhận");
+        // "Điều 2. Sở" / "Công Thương có trách nhiệm …": an item cut after its first
+        // word (a crawler's line breaks) goes on, however short its line.
+        let stub = marker(last_text).is_some_and(|(_, _, len)| {
+            let rest = last_text[len..].trim();
+            !rest.is_empty() && !rest.contains(' ') && rest.chars().all(char::is_alphabetic)
+        });
         let continues = open
             && !table_row
             && !starts_item
             && !body_ends
-            && (starts_lower(t) || !(indented || ended_short || after_colon || after_sentence));
+            && (starts_lower(t)
+                || stub
+                || !(indented || ended_short || after_colon || after_sentence));
         if continues && let Some(last) = out.last_mut() {
             join_into(&mut last.text, t);
         } else {

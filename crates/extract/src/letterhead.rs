@@ -44,6 +44,25 @@ fn starts_lower(l: &str) -> bool {
     l.chars().next().is_some_and(char::is_lowercase)
 }
 
+/// A letter's subject line: "V/v …", also as OCR and typists write it ("v/v", "V/V").
+pub(crate) fn subject_line(l: &str) -> bool {
+    let t = l.trim_start().as_bytes();
+    t.len() >= 3
+        && t[0].eq_ignore_ascii_case(&b'v')
+        && t[1] == b'/'
+        && t[2].eq_ignore_ascii_case(&b'v')
+}
+
+/// The words of a subject line after "V/v".
+pub(crate) fn subject_of(l: &str) -> &str {
+    let t = l.trim();
+    if subject_line(t) {
+        t[3..].trim_start_matches([':', ' ']).trim()
+    } else {
+        t
+    }
+}
+
 /// A line that belongs to a letterhead whatever stands around it.
 fn furniture(l: &str) -> bool {
     // Folded, so that OCR's lost marks ("CONG HÒA", "Hanh phúc") still count.
@@ -54,7 +73,7 @@ fn furniture(l: &str) -> bool {
         || f.contains("doc lap tu do")
         || f.starts_with("dang cong san viet nam")
         || l.contains("ĐẢNG CỘNG SẢN VIỆT NAM")
-        || l.starts_with("V/v")
+        || subject_line(l)
         || l.chars()
             .all(|c| matches!(c, '-' | '*' | '_' | '=' | ' ' | '–'))
         || (capitals(l) && marker(l).is_none() && l.chars().count() < 120)
@@ -122,7 +141,7 @@ pub fn read(lines: &[&str]) -> Option<Letterhead> {
             continue;
         }
         if furniture(l) {
-            state = if l.starts_with("V/v") {
+            state = if subject_line(l) {
                 State::Subject
             } else if capitals(l) && state == State::Title {
                 State::Title

@@ -291,7 +291,7 @@ fn home_province(
     }
     for &(a, b) in lines.iter().filter(|(a, b)| b > a).take(12) {
         let line = text[a..b].trim();
-        if line.starts_with("Kính gửi") || line.starts_with("V/v") {
+        if line.starts_with("Kính gửi") || crate::letterhead::subject_line(line) {
             break;
         }
         // "Lào Cai, ngày 30 tháng 8 năm 2026": a provincial issuer writes its own
@@ -425,7 +425,11 @@ fn regions(
         {
             state = Region::Closing;
         }
-        if state == Region::Body && (line.ends_with("./.") || line.ends_with("/.")) && formal {
+        // "⁄." (a fraction slash) is how OCR reads "./." at times.
+        if state == Region::Body
+            && (line.ends_with("./.") || line.ends_with("/.") || line.ends_with("⁄."))
+            && formal
+        {
             // "./." closes the body of an administrative document: its line is the
             // last of the body; recipients and signature follow.
             out.push(Region::Body);
@@ -792,6 +796,15 @@ fn build_tree(doc: &Doc, lines: &[(usize, usize)], regions: &[Region]) -> Vec<No
                     break;
                 }
             }
+        }
+        if !stack.is_empty()
+            && !doc.text[a..b].contains(':')
+            && crate::closing::is_closing_formula(doc, a, b)
+        {
+            // "Tổng cục Thuế thông báo để các Cục Thuế biết và triển khai thực
+            // hiện." after the last item closes the items: it is not a paragraph of
+            // the last one (which would then read as a heading over it).
+            stack.clear();
         }
         let addressed = is_scope_heading(doc, a, b);
         let lead_in = !addressed && doc.lead_ins && introduces_items(&doc.text[a..b]);
@@ -1859,7 +1872,9 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
         if ctx.viewpoint && !own_deadline {
             continue;
         }
-        if crate::closing::is_closing_formula(doc, seg.start, seg.end) {
+        if crate::closing::is_closing_formula(doc, seg.start, seg.end)
+            || crate::closing::is_execution_article(&doc.text[items[seg.item].1..items[seg.item].2])
+        {
             continue;
         }
         // Names and nothing else ("… như sau: Cục Thuế Bình Định, Lâm Đồng, …") is a
