@@ -65,42 +65,65 @@ async fn the_office_restores_a_cancelled_task_with_a_reason_and_the_history_says
         let mut focal = signed_in(&service, "dm.byt.kp", "focal", Some("Bộ Y tế")).await;
         let page = office.get(&format!("/nhiem-vu/{}", t.id)).await;
         assert!(
-            page.body
-                .contains(&format!("href=\"/nhiem-vu/{}/khoi-phuc\" id=\"restore-task\"", t.id)),
+            page.body.contains(&format!(
+                "href=\"/nhiem-vu/{}/khoi-phuc\" id=\"restore-task\"",
+                t.id
+            )),
             "[{backend}] the office's restore link: {}",
             page.body
         );
         let form = office.get(&format!("/nhiem-vu/{}/khoi-phuc", t.id)).await;
         assert_eq!(form.status, StatusCode::OK, "[{backend}] {}", form.body);
-        assert!(form.body.contains("Bộ Tài chính"), "[{backend}] who comes back");
+        assert!(
+            form.body.contains("Bộ Tài chính"),
+            "[{backend}] who comes back"
+        );
         let csrf = form.csrf();
         let path = format!("/nhiem-vu/{}/khoi-phuc", t.id);
 
         // No reason: by the field, nothing restored.
-        let bad = office.post(&path, &[("csrf", &csrf), ("reason", "  ")]).await;
+        let bad = office
+            .post(&path, &[("csrf", &csrf), ("reason", "  ")])
+            .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
         assert!(
-            bad.body.contains("id=\"reason-error\"") && bad.body.contains("Cần nêu lý do khôi phục."),
+            bad.body.contains("id=\"reason-error\"")
+                && bad.body.contains("Cần nêu lý do khôi phục."),
             "[{backend}] {}",
             bad.body
         );
         assert_eq!(status(&service, t.id).await, Some(Status::Cancelled));
 
         let reason = "Chính phủ giao lại nhiệm vụ";
-        let done = office.post(&path, &[("csrf", &csrf), ("reason", reason)]).await;
-        assert_eq!(done.status, StatusCode::SEE_OTHER, "[{backend}] {}", done.body);
+        let done = office
+            .post(&path, &[("csrf", &csrf), ("reason", reason)])
+            .await;
+        assert_eq!(
+            done.status,
+            StatusCode::SEE_OTHER,
+            "[{backend}] {}",
+            done.body
+        );
         assert_eq!(done.location(), format!("/nhiem-vu/{}?ok=khoi-phuc", t.id));
-        assert_ne!(status(&service, t.id).await, Some(Status::Cancelled), "[{backend}]");
+        assert_ne!(
+            status(&service, t.id).await,
+            Some(Status::Cancelled),
+            "[{backend}]"
+        );
         assert!(
-            assignments_of(&service, t.id).await.iter().all(|a| !a.cancelled),
+            assignments_of(&service, t.id)
+                .await
+                .iter()
+                .all(|a| !a.cancelled),
             "[{backend}] every assignment back"
         );
         let page = office.get(&done.location()).await;
         assert!(page.body.contains("Đã khôi phục nhiệm vụ."), "[{backend}]");
         assert!(!page.body.contains("id=\"task-cancelled\""), "[{backend}]");
         assert!(
-            page.body
-                .contains(&format!("khôi phục phân công đã hủy của Bộ Y tế; ghi chú: “{reason}”")),
+            page.body.contains(&format!(
+                "khôi phục phân công đã hủy của Bộ Y tế; ghi chú: “{reason}”"
+            )),
             "[{backend}] the history in words: {}",
             page.body
         );
@@ -112,7 +135,9 @@ async fn the_office_restores_a_cancelled_task_with_a_reason_and_the_history_says
             work.body
         );
         // Not cancelled any more: a 409 page, not a second restore.
-        let again = office.post(&path, &[("csrf", &csrf), ("reason", reason)]).await;
+        let again = office
+            .post(&path, &[("csrf", &csrf), ("reason", reason)])
+            .await;
         assert_eq!(again.status, StatusCode::CONFLICT, "[{backend}]");
     }
 }
@@ -122,7 +147,10 @@ async fn the_office_restores_one_cancelled_assignment() {
     for (backend, service) in services().await {
         let t = task(&service).await;
         let list = assignments_of(&service, t.id).await;
-        let a = list.iter().find(|a| a.agency_name == "Bộ Tài chính").expect("BTC");
+        let a = list
+            .iter()
+            .find(|a| a.agency_name == "Bộ Tài chính")
+            .expect("BTC");
         let patch = AssignmentPatchInput {
             completed_on: None,
             reopen: None,
@@ -143,8 +171,10 @@ async fn the_office_restores_one_cancelled_assignment() {
         );
         let edit = office.get(&format!("/nhiem-vu/{}/sua", t.id)).await;
         assert!(
-            edit.body
-                .contains(&format!("href=\"/phan-cong/{}/khoi-phuc\" id=\"restore-{}\"", a.id, a.id)),
+            edit.body.contains(&format!(
+                "href=\"/phan-cong/{}/khoi-phuc\" id=\"restore-{}\"",
+                a.id, a.id
+            )),
             "[{backend}] the link on the task's edit page"
         );
         let path = format!("/phan-cong/{}/khoi-phuc", a.id);
@@ -155,9 +185,17 @@ async fn the_office_restores_one_cancelled_assignment() {
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "[{backend}]");
         assert!(bad.body.contains("Cần nêu lý do khôi phục."), "[{backend}]");
         let done = office
-            .post(&path, &[("csrf", &csrf), ("reason", "Bộ Tài chính vẫn chủ trì")])
+            .post(
+                &path,
+                &[("csrf", &csrf), ("reason", "Bộ Tài chính vẫn chủ trì")],
+            )
             .await;
-        assert_eq!(done.status, StatusCode::SEE_OTHER, "[{backend}] {}", done.body);
+        assert_eq!(
+            done.status,
+            StatusCode::SEE_OTHER,
+            "[{backend}] {}",
+            done.body
+        );
         let now = assignments_of(&service, t.id).await;
         assert!(now.iter().all(|x| !x.cancelled), "[{backend}]");
         let page = office.get(&format!("/phan-cong/{}", a.id)).await;
@@ -168,7 +206,10 @@ async fn the_office_restores_one_cancelled_assignment() {
             "[{backend}] {}",
             page.body
         );
-        assert!(!page.body.contains("id=\"restore-assignment\""), "[{backend}]");
+        assert!(
+            !page.body.contains("id=\"restore-assignment\""),
+            "[{backend}]"
+        );
         let again = office.get(&path).await;
         assert_eq!(again.status, StatusCode::CONFLICT, "[{backend}]");
     }
@@ -184,18 +225,33 @@ async fn focal_points_and_viewers_get_403_on_every_restore_route() {
         let viewer = signed_in(&service, "ld.kp", "viewer", None).await;
         for (who, mut c) in [("focal", focal), ("viewer", viewer)] {
             let page = c.get(&format!("/nhiem-vu/{}", t.id)).await;
-            assert!(!page.body.contains("id=\"restore-task\""), "[{backend}] {who}");
+            assert!(
+                !page.body.contains("id=\"restore-task\""),
+                "[{backend}] {who}"
+            );
             let csrf = page.csrf();
             for path in [
                 format!("/nhiem-vu/{}/khoi-phuc", t.id),
                 format!("/phan-cong/{a}/khoi-phuc"),
             ] {
                 let g = c.get(&path).await;
-                assert_eq!(g.status, StatusCode::FORBIDDEN, "[{backend}] {who} GET {path}");
+                assert_eq!(
+                    g.status,
+                    StatusCode::FORBIDDEN,
+                    "[{backend}] {who} GET {path}"
+                );
                 let p = c.post(&path, &[("csrf", &csrf), ("reason", "thử")]).await;
-                assert_eq!(p.status, StatusCode::FORBIDDEN, "[{backend}] {who} POST {path}");
+                assert_eq!(
+                    p.status,
+                    StatusCode::FORBIDDEN,
+                    "[{backend}] {who} POST {path}"
+                );
             }
         }
-        assert_eq!(status(&service, t.id).await, Some(Status::Cancelled), "[{backend}] unchanged");
+        assert_eq!(
+            status(&service, t.id).await,
+            Some(Status::Cancelled),
+            "[{backend}] unchanged"
+        );
     }
 }

@@ -230,9 +230,7 @@ pub async fn page(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
     let page = AgencyPage {
         may_edit: ctx.is_admin()
             && ctx.as_of.is_none()
-            && web
-                .actor
-                .may(tiendo_core::policy::Write::ManageAgencies),
+            && web.actor.may(tiendo_core::policy::Write::ManageAgencies),
         ended: ended_line(&web, &agency),
         done: match q.get("ok") {
             Some("luu") => Some(ctx.t("Đã lưu thay đổi.", "The changes are saved.").into()),

@@ -222,7 +222,9 @@ pub async fn post(web: Web, Path(id): Path<i64>, body: Bytes) -> Out {
                 errors.add(
                     "successor",
                     match lang {
-                        Lang::Vi => format!("{} đã thôi hoạt động; chọn cơ quan hiện hành.", s.name),
+                        Lang::Vi => {
+                            format!("{} đã thôi hoạt động; chọn cơ quan hiện hành.", s.name)
+                        }
                         Lang::En => format!("{} has ended; pick a current agency.", s.name),
                     },
                 );

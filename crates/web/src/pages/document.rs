@@ -252,11 +252,11 @@ pub async fn page(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
         files: super::printed::links(ctx, "document", &[("document", id.to_string())]),
         may_edit: ctx.is_admin()
             && ctx.as_of.is_none()
-            && web
-                .actor
-                .may(tiendo_core::policy::Write::ManageDocuments),
-        done: (q.get("ok") == Some("luu"))
-            .then(|| ctx.t("Đã lưu thay đổi.", "The changes are saved.").to_string()),
+            && web.actor.may(tiendo_core::policy::Write::ManageDocuments),
+        done: (q.get("ok") == Some("luu")).then(|| {
+            ctx.t("Đã lưu thay đổi.", "The changes are saved.")
+                .to_string()
+        }),
         ctx: ctx.clone(),
     };
     Ok(render(&page))

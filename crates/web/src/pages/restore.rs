@@ -49,7 +49,10 @@ fn not_cancelled(ctx: &Ctx, vi: &str, en: &str) -> axum::response::Response {
     error_page(ctx, ServiceError::Conflict(ctx.t(vi, en).to_string()))
 }
 
-async fn cancelled_of(web: &Web, task_id: i64) -> Result<Vec<Assignment>, axum::response::Response> {
+async fn cancelled_of(
+    web: &Web,
+    task_id: i64,
+) -> Result<Vec<Assignment>, axum::response::Response> {
     Ok(web
         .service
         .list_assignments(
@@ -168,10 +171,8 @@ fn reason_of(web: &Web, form: &Form) -> (String, Errors) {
     if reason.trim().is_empty() {
         errors.add(
             "reason",
-            web.ctx.t(
-                "Cần nêu lý do khôi phục.",
-                "Give the reason for restoring.",
-            ),
+            web.ctx
+                .t("Cần nêu lý do khôi phục.", "Give the reason for restoring."),
         );
     } else if reason.trim().chars().count() > 2000 {
         errors.add(
