@@ -53,13 +53,12 @@ impl MergePage {
     }
 }
 
-fn render_page(web: &Web, page: MergePage) -> Out {
+fn render_page(page: MergePage) -> Out {
     let status = if page.errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let _ = &web.ctx;
     Ok(render_status(status, &page))
 }
 
@@ -115,7 +114,7 @@ pub async fn form(web: Web, Path(id): Path<i64>) -> Out {
     let a = load(&web, id).await?;
     let mut p = blank(&web, a);
     p.names = names_but(&web, &p.agency);
-    render_page(&web, p)
+    render_page(p)
 }
 
 /// The merged agency's open assignments today (neither completed nor cancelled).
@@ -273,14 +272,14 @@ pub async fn post(web: Web, Path(id): Path<i64>, body: Bytes) -> Out {
     let (Some(successor), Some(day), true) = (successor, day, errors.is_empty()) else {
         p.errors = errors;
         p.names = names_but(&web, &a);
-        return render_page(&web, p);
+        return render_page(p);
     };
     if !form.checked("confirm") {
         // The confirmation step: what will happen.
         p.successor = successor.name.clone();
         p.date = i18n::date(day);
         p.effects = effects(lang, &a, &successor, day, open_assignments(&web, id).await?);
-        return render_page(&web, p);
+        return render_page(p);
     }
     let input = AgencyInput {
         code: a.code.clone(),
