@@ -65,13 +65,15 @@ impl Service {
             {
                 return Some(c.all[i].clone());
             }
-            // Agencies the office added: match the official or short name.
+            // Agencies the office added: match the official or short name, or
+            // one of the other names the office gave it.
             let key = fold(name);
             c.all
                 .iter()
                 .find(|a| {
                     fold(&a.name) == key
                         || a.short_name.as_deref().map(fold).as_deref() == Some(&key)
+                        || a.aliases.iter().any(|x| fold(x) == key)
                 })
                 .cloned()
         });

@@ -86,13 +86,44 @@ pub fn router() -> Router<Service> {
             "/phan-cong/{id}/huy",
             post(pages::task_edit::cancel_assignment),
         )
+        // the office restores a cancelled task or assignment (issue 14.4)
+        .route(
+            "/nhiem-vu/{id}/khoi-phuc",
+            get(pages::restore::task_form).post(pages::restore::task_post),
+        )
+        .route(
+            "/phan-cong/{id}/khoi-phuc",
+            get(pages::restore::assignment_form).post(pages::restore::assignment_post),
+        )
         .route("/van-ban", get(pages::document::list))
         .route("/van-ban/{id}", get(pages::document::page))
+        // the office edits a document and makes a task on it (issue 14.4)
+        .route(
+            "/van-ban/{id}/sua",
+            get(pages::document_edit::form).post(pages::document_edit::save),
+        )
+        .route(
+            "/van-ban/{id}/nhiem-vu-moi",
+            get(pages::task_new::form).post(pages::task_new::save),
+        )
         .route("/chi-tieu", get(pages::indicators::list))
         .route("/chi-tieu/{code}", get(pages::indicators::page))
         .route("/chi-tieu/{code}/so-lieu", post(pages::indicators::record))
         .route("/co-quan", get(pages::agency::list))
         .route("/co-quan/{id}", get(pages::agency::page))
+        // the office manages the agency register (issue 14.4)
+        .route(
+            "/co-quan/moi",
+            get(pages::agency_edit::new_form).post(pages::agency_edit::create),
+        )
+        .route(
+            "/co-quan/{id}/sua",
+            get(pages::agency_edit::form).post(pages::agency_edit::save),
+        )
+        .route(
+            "/co-quan/{id}/sap-nhap",
+            get(pages::agency_merge::form).post(pages::agency_merge::post),
+        )
         .route("/viec-cua-toi", get(pages::work::my_work))
         .route("/phan-cong/{id}", get(pages::work::assignment))
         .route(

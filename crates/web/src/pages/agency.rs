@@ -33,7 +33,7 @@ struct AgenciesPage {
     total: String,
 }
 
-fn kind_label(lang: Lang, kind: &str) -> String {
+pub fn kind_label(lang: Lang, kind: &str) -> String {
     let (vi, en) = match kind {
         "ministry" => ("Bộ", "Ministries"),
         "ministerial_agency" => ("Cơ quan ngang bộ", "Ministerial-level agencies"),
@@ -153,9 +153,31 @@ struct AgencyPage {
     files: Vec<super::printed::Download>,
     /// The urging letter's form, for the office.
     urging: Option<super::urging::UrgingForm>,
+    /// The office's links (edit, merge), today only.
+    may_edit: bool,
+    /// "Merged into X from …", when the agency has ended.
+    ended: Option<String>,
+    done: Option<String>,
 }
 
-pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
+/// "Đã thôi hoạt động sau ngày …; công việc do … tiếp nhận."
+fn ended_line(web: &Web, a: &tiendo_core::model::Agency) -> Option<String> {
+    let to = a.valid_to?;
+    let who = a.successor_id.map(|s| (s, web.service.agency_name(s)));
+    Some(match (web.ctx.lang, who) {
+        (Lang::Vi, Some((_, n))) => format!(
+            "Đã thôi hoạt động sau ngày {}; công việc do {n} tiếp nhận.",
+            i18n::date(to)
+        ),
+        (Lang::Vi, None) => format!("Đã thôi hoạt động sau ngày {}.", i18n::date(to)),
+        (Lang::En, Some((_, n))) => {
+            format!("Ended on {}; its work is carried by {n}.", i18n::date(to))
+        }
+        (Lang::En, None) => format!("Ended on {}.", i18n::date(to)),
+    })
+}
+
+pub async fn page(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
     let web = web.nav("agencies");
     let ctx = &web.ctx;
     let s = &web.service;
@@ -206,6 +228,19 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
         ),
     );
     let page = AgencyPage {
+        may_edit: ctx.is_admin()
+            && ctx.as_of.is_none()
+            && web.actor.may(tiendo_core::policy::Write::ManageAgencies),
+        ended: ended_line(&web, &agency),
+        done: match q.get("ok") {
+            Some("luu") => Some(ctx.t("Đã lưu thay đổi.", "The changes are saved.").into()),
+            Some("tao") => Some(ctx.t("Đã thêm cơ quan.", "The agency is added.").into()),
+            Some("sap-nhap") => Some(
+                ctx.t("Đã ghi nhận việc sáp nhập.", "The merge is recorded.")
+                    .into(),
+            ),
+            _ => None,
+        },
         name: agency.name.clone(),
         short_name: agency.short_name.clone().unwrap_or_default(),
         kind: kind_label(ctx.lang, &agency.kind),

@@ -125,9 +125,12 @@ struct DocumentPage {
     /// Tasks lacking one of the "6 rõ", and the task list of them.
     unclear: String,
     unclear_href: String,
+    /// The office's links (edit, new task), today only.
+    may_edit: bool,
+    done: Option<String>,
 }
 
-pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
+pub async fn page(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
     let web = web.nav("documents");
     let ctx = &web.ctx;
     let s = &web.service;
@@ -247,6 +250,13 @@ pub async fn page(web: Web, Path(id): Path<i64>) -> Out {
         tasks_href: ctx.link(&format!("/nhiem-vu?document={id}&sort=document")),
         path_only: format!("/van-ban/{id}"),
         files: super::printed::links(ctx, "document", &[("document", id.to_string())]),
+        may_edit: ctx.is_admin()
+            && ctx.as_of.is_none()
+            && web.actor.may(tiendo_core::policy::Write::ManageDocuments),
+        done: (q.get("ok") == Some("luu")).then(|| {
+            ctx.t("Đã lưu thay đổi.", "The changes are saved.")
+                .to_string()
+        }),
         ctx: ctx.clone(),
     };
     Ok(render(&page))

@@ -484,6 +484,11 @@ pub async fn page(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
         done: match q.get("ok") {
             Some("luu") => Some(ctx.t("Đã lưu thay đổi.", "The changes are saved.").into()),
             Some("huy") => Some(ctx.t("Đã hủy nhiệm vụ.", "The task is cancelled.").into()),
+            Some("tao") => Some(ctx.t("Đã tạo nhiệm vụ.", "The task is made.").into()),
+            Some("khoi-phuc") => Some(
+                ctx.t("Đã khôi phục nhiệm vụ.", "The task is restored.")
+                    .into(),
+            ),
             _ => None,
         },
         task,
