@@ -108,7 +108,10 @@ pub fn router() -> Router<Service> {
         )
         .route(
             "/phan-cong/{id}/gia-han",
-            get(pages::work::extension_form).post(pages::work::extension_submit),
+            get(pages::work::extension_form)
+                .post(pages::work::extension_submit)
+                // The handler enforces the upload limit of the configuration.
+                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/duyet", get(pages::review::queue))
         .route("/nhat-ky-an-ninh", get(pages::security::page))
@@ -122,6 +125,7 @@ pub fn router() -> Router<Service> {
         )
         // Evidence files and the review of imported documents (issue 4).
         .route("/minh-chung/{id}", get(pages::evidence::download))
+        .route("/cong-van-gia-han/{id}", get(pages::letters::download))
         .route(
             "/van-ban/nhap",
             get(pages::drafts::import_form)
@@ -138,6 +142,18 @@ pub fn router() -> Router<Service> {
         .route("/co-so-du-lieu", get(pages::databases::ranking))
         .route("/co-so-du-lieu.csv", get(pages::databases::export_csv))
         .route("/co-so-du-lieu.xlsx", get(pages::databases::export_xlsx))
+        .route(
+            "/co-so-du-lieu/dot",
+            get(pages::databases_rounds::list).post(pages::databases_rounds::open),
+        )
+        .route(
+            "/co-so-du-lieu/dot/{id}",
+            get(pages::databases_rounds::page),
+        )
+        .route(
+            "/co-so-du-lieu/dot/{id}/cong-bo",
+            get(pages::databases_rounds::confirm).post(pages::databases_rounds::publish),
+        )
         .route("/co-so-du-lieu/{code}", get(pages::databases::detail))
         .route(
             "/co-so-du-lieu/{code}/tu-danh-gia",

@@ -278,6 +278,10 @@ pub struct ReportItem {
 pub struct SimpleItem {
     /// Where to withdraw it, when the reader may now; empty otherwise.
     pub withdraw_href: String,
+    /// Where to edit it, when the reader may now; empty otherwise.
+    pub edit_href: String,
+    /// The official letter of an extension request.
+    pub letter: Option<super::evidence::FileLink>,
     pub date: String,
     pub text: String,
     pub state: String,
@@ -372,6 +376,8 @@ pub(crate) async fn assignment_page(
         )
         .await
         .or_page(ctx)?;
+    let extension_ids: Vec<i64> = extensions.items.iter().map(|x| x.id).collect();
+    let mut letters = super::letters::by_extension(s, &web.actor, &extension_ids).await;
     let commitments = s
         .list_commitments(
             &web.actor,
@@ -478,6 +484,8 @@ pub(crate) async fn assignment_page(
                     } else {
                         String::new()
                     },
+                    edit_href: String::new(),
+                    letter: letters.remove(&x.id).filter(|l| ctx.known(&l.created)),
                     date: i18n::instant(&x.created_at),
                     text: format!(
                         "{} → {}: {}{}",
@@ -501,6 +509,8 @@ pub(crate) async fn assignment_page(
                 let (state, state_class) = commitment_outcome(ctx, &c.outcome);
                 SimpleItem {
                     withdraw_href: String::new(),
+                    edit_href: String::new(),
+                    letter: None,
                     date: i18n::instant(&c.created_at),
                     text: format!(
                         "{} {}{}{}",
@@ -595,6 +605,8 @@ struct FormPage {
     max_file: String,
     /// What kinds of file the evidence field takes (its `accept`).
     accept: &'static str,
+    /// What kinds of file the letter of an extension request takes.
+    letter_accept: &'static str,
 }
 
 /// The assignment of a form, if the actor may write on it; the 403 page if not.
@@ -666,6 +678,7 @@ fn form_page(web: &Web, a: &Assignment, kind: Kind, f: Fields) -> FormPage {
             web.service.config.max_evidence_bytes as i64,
         ),
         accept: super::evidence::ACCEPT,
+        letter_accept: super::letters::ACCEPT,
     }
 }
 
@@ -833,6 +846,7 @@ async fn submit_form(
                     lang.t("Chọn loại thời hạn.", "Pick a kind of deadline."),
                 );
             }
+            let letter = super::letters::check_letter(&web, &mut f, &uploads, cut);
             if f.any() {
                 None
             } else {
@@ -847,7 +861,7 @@ async fn submit_form(
                 };
                 Some(
                     web.service
-                        .request_extension(&web.actor, &input)
+                        .request_extension_with_letter(&web.actor, &input, letter.as_ref())
                         .await
                         .map(|_| "extension"),
                 )
@@ -876,6 +890,7 @@ async fn submit_form(
                 "note",
                 "deadline",
                 "reason",
+                "letter",
             ];
             f.service_error(lang, &e, &known);
             if let Some(m) = f.errors.remove("deadline") {
@@ -903,6 +918,12 @@ async fn submit_form(
 /// A report comes as a multipart form (with an evidence file or not) or, from
 /// older pages and tools, URL-encoded.
 pub async fn report_submit(web: Web, Path(id): Path<i64>, req: axum::extract::Request) -> Out {
+    with_files(web, id, Kind::Report, req).await
+}
+
+/// A form that may carry files (a report's evidence, a request's letter): a
+/// multipart form, or URL-encoded from older pages and tools.
+async fn with_files(web: Web, id: i64, kind: Kind, req: axum::extract::Request) -> Out {
     if crate::upload::is_multipart(&req) {
         let received = match crate::upload::read(&web.service, req).await {
             Ok(r) => r,
@@ -915,12 +936,12 @@ pub async fn report_submit(web: Web, Path(id): Path<i64>, req: axum::extract::Re
             pairs: received.fields,
         };
         let uploads = received.files.into_iter().map(|(_, u)| u).collect();
-        submit_form(web, id, Kind::Report, form, uploads, received.cut).await
+        submit_form(web, id, kind, form, uploads, received.cut).await
     } else {
         let body = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
             .await
             .map_err(|_| super::evidence::too_large_page(&web))?;
-        submit(web, id, Kind::Report, body).await
+        submit(web, id, kind, body).await
     }
 }
 
@@ -928,6 +949,7 @@ pub async fn commitment_submit(web: Web, Path(id): Path<i64>, body: Bytes) -> Ou
     submit(web, id, Kind::Commitment, body).await
 }
 
-pub async fn extension_submit(web: Web, Path(id): Path<i64>, body: Bytes) -> Out {
-    submit(web, id, Kind::Extension, body).await
+/// An extension request, with the official letter or not.
+pub async fn extension_submit(web: Web, Path(id): Path<i64>, req: axum::extract::Request) -> Out {
+    with_files(web, id, Kind::Extension, req).await
 }
