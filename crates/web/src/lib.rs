@@ -118,6 +118,14 @@ pub fn router() -> Router<Service> {
         .route("/bao-cao/{id}/duyet", post(pages::review::review_report))
         .route("/duyet/chap-nhan", post(pages::review::accept_many))
         .route("/bao-cao/{id}/rut-lai", post(pages::withdraw::report))
+        .route(
+            "/bao-cao/{id}/sua",
+            get(pages::edit::report_form).post(pages::edit::report_submit),
+        )
+        .route(
+            "/cam-ket/{id}/sua",
+            get(pages::edit::commitment_form).post(pages::edit::commitment_submit),
+        )
         .route("/gia-han/{id}/rut-lai", post(pages::withdraw::extension))
         .route(
             "/gia-han/{id}/quyet-dinh",

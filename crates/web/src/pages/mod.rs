@@ -10,6 +10,7 @@ pub mod databases_rounds;
 pub mod document;
 pub mod draft_card;
 pub mod drafts;
+pub mod edit;
 pub mod evidence;
 pub mod indicators;
 pub mod letters;

@@ -262,6 +262,8 @@ pub struct ReportItem {
     pub id: i64,
     /// Whether the reader may withdraw it now (waiting for review, today's page).
     pub withdraw: bool,
+    /// Whether the reader may change it now (not decided, its author or the office).
+    pub edit: bool,
     pub date: String,
     pub percent: String,
     pub claims: bool,
@@ -448,6 +450,9 @@ pub(crate) async fn assignment_page(
                 let (state, state_class) = review_state(ctx, &r.review_state);
                 ReportItem {
                     id: r.id,
+                    edit: writable
+                        && matches!(r.review_state.as_str(), "pending" | "none")
+                        && (web.actor.role == Role::Admin || r.author_id == web.actor.user_id),
                     withdraw: writable
                         && r.review_state == "pending"
                         && (web.actor.role == Role::Admin || r.author_id == web.actor.user_id),
@@ -509,7 +514,12 @@ pub(crate) async fn assignment_page(
                 let (state, state_class) = commitment_outcome(ctx, &c.outcome);
                 SimpleItem {
                     withdraw_href: String::new(),
-                    edit_href: String::new(),
+                    edit_href: if writable && c.outcome == "pending" && c.committed_on >= ctx.today
+                    {
+                        format!("/cam-ket/{}/sua", c.id)
+                    } else {
+                        String::new()
+                    },
                     letter: None,
                     date: i18n::instant(&c.created_at),
                     text: format!(
@@ -562,6 +572,11 @@ fn notice(ctx: &Ctx, ok: Option<&str>) -> Option<String> {
             "refused" => ctx.t("Đã từ chối gia hạn.", "The extension was refused."),
             "comment" => ctx.t("Đã gửi ý kiến.", "The comment has been sent."),
             "withdrawn_report" => ctx.t("Đã rút lại báo cáo.", "The report was withdrawn."),
+            "edited_report" => ctx.t(
+                "Đã sửa báo cáo tiến độ.",
+                "The progress report was changed.",
+            ),
+            "edited_commitment" => ctx.t("Đã sửa cam kết.", "The commitment was changed."),
             "withdrawn_extension" => ctx.t(
                 "Đã rút lại đề nghị gia hạn.",
                 "The extension request was withdrawn.",
@@ -607,6 +622,30 @@ struct FormPage {
     accept: &'static str,
     /// What kinds of file the letter of an extension request takes.
     letter_accept: &'static str,
+    /// Editing what was sent (no file fields).
+    editing: bool,
+}
+
+/// The form of `kind` for changing what was sent, posting to `action` (edit.rs).
+pub(crate) fn edit_form_response(
+    web: &Web,
+    a: &Assignment,
+    kind: Kind,
+    f: Fields,
+    action: String,
+    status: StatusCode,
+) -> axum::response::Response {
+    let mut p = form_page(web, a, kind, f);
+    p.action = action;
+    p.editing = true;
+    p.title = match kind {
+        Kind::Report => web
+            .ctx
+            .t("Sửa báo cáo tiến độ", "Change the progress report"),
+        _ => web.ctx.t("Sửa cam kết", "Change the commitment"),
+    }
+    .to_string();
+    render_status(status, &p)
 }
 
 /// The assignment of a form, if the actor may write on it; the 403 page if not.
@@ -679,6 +718,7 @@ fn form_page(web: &Web, a: &Assignment, kind: Kind, f: Fields) -> FormPage {
         ),
         accept: super::evidence::ACCEPT,
         letter_accept: super::letters::ACCEPT,
+        editing: false,
     }
 }
 
@@ -704,7 +744,7 @@ pub async fn extension_form(web: Web, Path(id): Path<i64>) -> Out {
     show_form(web, id, Kind::Extension).await
 }
 
-fn required(f: &mut Fields, lang: Lang, key: &str) -> Option<String> {
+pub(crate) fn required(f: &mut Fields, lang: Lang, key: &str) -> Option<String> {
     let v = f.v(key).trim().to_string();
     if v.is_empty() {
         f.err(key, lang.t("Cần nhập nội dung này.", "This is required."));
@@ -714,7 +754,12 @@ fn required(f: &mut Fields, lang: Lang, key: &str) -> Option<String> {
     }
 }
 
-fn date_field(f: &mut Fields, lang: Lang, key: &str, needed: bool) -> Option<chrono::NaiveDate> {
+pub(crate) fn date_field(
+    f: &mut Fields,
+    lang: Lang,
+    key: &str,
+    needed: bool,
+) -> Option<chrono::NaiveDate> {
     let v = f.v(key).trim().to_string();
     if v.is_empty() {
         if needed {
@@ -735,7 +780,7 @@ fn date_field(f: &mut Fields, lang: Lang, key: &str, needed: bool) -> Option<chr
     d
 }
 
-fn opt_text(f: &Fields, key: &str) -> Option<String> {
+pub(crate) fn opt_text(f: &Fields, key: &str) -> Option<String> {
     let v = f.v(key).trim();
     (!v.is_empty()).then(|| v.to_string())
 }
