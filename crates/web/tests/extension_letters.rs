@@ -167,6 +167,12 @@ async fn a_focal_point_attaches_the_letter_and_the_office_downloads_it() {
             "[{backend}] {}",
             page.body
         );
+        assert!(
+            page.body
+                .contains("đính kèm công văn “Công văn 15-BYT.pdf” (PDF)"),
+            "[{backend}] the history says it in words: {}",
+            page.body
+        );
 
         // The office: on the review card and the assignment page, and downloads it.
         let queue = office.get("/duyet").await;
