@@ -15,6 +15,18 @@ impl Service {
         actor: &Actor,
         input: &ExtensionInput,
     ) -> Result<tiendo_core::model::Extension> {
+        self.request_extension_with_letter(actor, input, None).await
+    }
+
+    /// A request with, when given, the official letter (công văn) that asks for
+    /// it: one file, checked as evidence files are (crate::letters), written with
+    /// the request in one transaction.
+    pub async fn request_extension_with_letter(
+        &self,
+        actor: &Actor,
+        input: &ExtensionInput,
+        letter: Option<&crate::evidence::Upload>,
+    ) -> Result<tiendo_core::model::Extension> {
         let (agency, state) = self.owner("assignment_id", input.assignment_id).await?;
         require(actor, Write::RequestExtension { agency })?;
         let deadline = deadline_from("deadline", &input.deadline)?;
@@ -37,9 +49,15 @@ impl Service {
             deadline,
             reason: non_empty("reason", &input.reason, 5000)?,
         };
+        let letter = letter.map(|u| self.check_letter(u)).transpose()?;
         let id = self
             .store
-            .create_extension(&x, &state, &Stamp::now(Some(actor.user_id)))
+            .create_extension_with_letter(
+                &x,
+                &state,
+                letter.as_ref(),
+                &Stamp::now(Some(actor.user_id)),
+            )
             .await?;
         self.get_extension(actor, id).await
     }

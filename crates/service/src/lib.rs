@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod import;
 pub mod indicators;
 pub mod input;
+pub mod letters;
 pub mod notify;
 pub mod parts;
 pub mod passwords;

@@ -26,3 +26,20 @@ pub struct EvidenceMeta {
     /// RFC 3339.
     pub created_at: String,
 }
+
+/// The letter (công văn) attached to an extension request, without its bytes,
+/// with the agency of the request's assignment (who may download it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterMeta {
+    pub id: i64,
+    pub extension_id: i64,
+    pub assignment_id: i64,
+    pub agency_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by: Option<i64>,
+    /// RFC 3339.
+    pub created_at: String,
+}

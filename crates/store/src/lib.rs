@@ -25,7 +25,7 @@ use tiendo_core::status::{AssignmentState, StateChange, Status};
 use tiendo_core::time::Micros;
 
 pub use error::StoreError;
-pub use evidence_types::{EvidenceMeta, NewEvidence};
+pub use evidence_types::{EvidenceMeta, LetterMeta, NewEvidence};
 pub use types::*;
 
 /// The migrations, in order. `{ID}` is replaced per backend.
@@ -86,6 +86,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
         21,
         include_str!("../migrations/0021_coordination_parts.sql"),
     ),
+    // the official letter attached to an extension request (issue 14 item 4)
+    (22, include_str!("../migrations/0022_extension_letters.sql")),
 ];
 
 /// The migration that starts the audit chain (0015_audit_chain.sql): databases
@@ -440,6 +442,14 @@ forward! {
     read fn get_evidence(id: i64) -> Option<EvidenceMeta>;
     read fn evidence_content(id: i64) -> Option<Vec<u8>>;
     read fn documents_with_drafts(limit: i64) -> Vec<(i64, i64, i64)>;
+}
+
+// The letter attached to an extension request (repo/letters.rs).
+forward! {
+    write fn create_extension_with_letter(x: &NewExtension, previous: &AssignmentState, letter: Option<&NewEvidence>, stamp: &Stamp) -> i64;
+    read fn list_letters(extension_ids: &[i64]) -> Vec<LetterMeta>;
+    read fn get_letter(id: i64) -> Option<LetterMeta>;
+    read fn letter_content(id: i64) -> Option<Vec<u8>>;
 }
 
 // The audit chain and the security log (repo/chain.rs, repo/security.rs, docs/audit.md).

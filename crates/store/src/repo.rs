@@ -303,6 +303,8 @@ include!("repo/reports.rs");
 pub use reports::*;
 include!("repo/extensions.rs");
 pub use extensions::*;
+include!("repo/letters.rs");
+pub use letters::*;
 include!("repo/commitments.rs");
 pub use commitments::*;
 include!("repo/users.rs");

@@ -305,6 +305,18 @@ pub fn message(lang: Lang, text: &str) -> String {
         ),
         ("choose at least one report", "Chưa chọn báo cáo nào."),
         (
+            "a letter is a PDF, Word (DOCX, DOC), JPEG or PNG file",
+            "Công văn phải là tệp PDF, Word (DOCX, DOC) hoặc ảnh (JPEG, PNG).",
+        ),
+        (
+            "is already published; a correction is a new round",
+            "Đợt đánh giá này đã công bố; kết quả không thay đổi nữa (đính chính là một đợt mới).",
+        ),
+        (
+            "is published and does not change",
+            "Đợt đánh giá này đã công bố; kết quả không thay đổi nữa (đính chính là một đợt mới).",
+        ),
+        (
             "only a request waiting for a decision can be withdrawn",
             "Đề nghị gia hạn đã được quyết định hoặc đã rút lại.",
         ),
@@ -407,6 +419,10 @@ pub fn forbidden_vi(reason: &str) -> Option<String> {
         (
             "this commitment belongs to another agency",
             "Cam kết này thuộc cơ quan khác.",
+        ),
+        (
+            "this letter belongs to another agency's extension request",
+            "Công văn này thuộc đề nghị gia hạn của cơ quan khác.",
         ),
         (
             "this extension belongs to another agency",

@@ -139,13 +139,24 @@ pub fn router() -> Router<Service> {
         )
         .route(
             "/phan-cong/{id}/gia-han",
-            get(pages::work::extension_form).post(pages::work::extension_submit),
+            get(pages::work::extension_form)
+                .post(pages::work::extension_submit)
+                // The handler enforces the upload limit of the configuration.
+                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/duyet", get(pages::review::queue))
         .route("/nhat-ky-an-ninh", get(pages::security::page))
         .route("/bao-cao/{id}/duyet", post(pages::review::review_report))
         .route("/duyet/chap-nhan", post(pages::review::accept_many))
         .route("/bao-cao/{id}/rut-lai", post(pages::withdraw::report))
+        .route(
+            "/bao-cao/{id}/sua",
+            get(pages::edit::report_form).post(pages::edit::report_submit),
+        )
+        .route(
+            "/cam-ket/{id}/sua",
+            get(pages::edit::commitment_form).post(pages::edit::commitment_submit),
+        )
         .route("/gia-han/{id}/rut-lai", post(pages::withdraw::extension))
         .route(
             "/gia-han/{id}/quyet-dinh",
@@ -153,6 +164,7 @@ pub fn router() -> Router<Service> {
         )
         // Evidence files and the review of imported documents (issue 4).
         .route("/minh-chung/{id}", get(pages::evidence::download))
+        .route("/cong-van-gia-han/{id}", get(pages::letters::download))
         .route(
             "/van-ban/nhap",
             get(pages::drafts::import_form)
@@ -169,6 +181,18 @@ pub fn router() -> Router<Service> {
         .route("/co-so-du-lieu", get(pages::databases::ranking))
         .route("/co-so-du-lieu.csv", get(pages::databases::export_csv))
         .route("/co-so-du-lieu.xlsx", get(pages::databases::export_xlsx))
+        .route(
+            "/co-so-du-lieu/dot",
+            get(pages::databases_rounds::list).post(pages::databases_rounds::open),
+        )
+        .route(
+            "/co-so-du-lieu/dot/{id}",
+            get(pages::databases_rounds::page),
+        )
+        .route(
+            "/co-so-du-lieu/dot/{id}/cong-bo",
+            get(pages::databases_rounds::confirm).post(pages::databases_rounds::publish),
+        )
         .route("/co-so-du-lieu/{code}", get(pages::databases::detail))
         .route(
             "/co-so-du-lieu/{code}/tu-danh-gia",

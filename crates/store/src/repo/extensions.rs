@@ -36,6 +36,13 @@ pub mod extensions {
 
     pub async fn create_extension(backend: &Backend, x: &NewExtension, previous: &AssignmentState, stamp: &Stamp) -> Result<i64, StoreError> {
         let (_guard, mut tx) = backend.begin().await?;
+        let id = insert_extension(&mut tx, x, previous, stamp).await?;
+        commit(tx).await?;
+        Ok(id)
+    }
+
+    /// Writes a request and its audit entry inside a transaction.
+    pub(crate) async fn insert_extension(tx: &mut Tx<'_>, x: &NewExtension, previous: &AssignmentState, stamp: &Stamp) -> Result<i64, StoreError> {
         let mut sql = Sql::default();
         sql.push_args(
             "INSERT INTO extensions (assignment_id, requested_by, deadline_kind, due, deadline_raw, previous_kind, previous_due, reason, state, created_at) \
@@ -52,9 +59,9 @@ pub mod extensions {
                 Arg::I64(stamp.recorded_at),
             ],
         );
-        let id = tx_insert_id(&mut tx, &sql).await?;
+        let id = tx_insert_id(tx, &sql).await?;
         audit(
-            &mut tx,
+            tx,
             stamp,
             &Audit {
                 entity: "extension",
@@ -64,7 +71,6 @@ pub mod extensions {
             },
         )
         .await?;
-        commit(tx).await?;
         Ok(id)
     }
 

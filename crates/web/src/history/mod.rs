@@ -140,6 +140,7 @@ pub fn what(lang: Lang, e: &Event, names: &dyn Names) -> String {
         ("extension", "approve") => extension_decided(lang, e, names, true),
         ("extension", "refuse") => extension_decided(lang, e, names, false),
         ("extension", "withdraw") => extension_withdrawn(lang, e, names),
+        ("extension", "attach_letter") => letter_attached(lang, e, names),
         ("commitment", "create") => commitment_created(lang, e, names),
         ("commitment", "update") => commitment_updated(lang, e, names),
         ("user", "create") => user_created(lang, c, names),

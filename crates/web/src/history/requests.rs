@@ -61,6 +61,24 @@ pub fn extension_withdrawn(lang: Lang, e: &Event, names: &dyn Names) -> String {
     }
 }
 
+/// `extension/attach_letter`: the letter's name and kind.
+pub fn letter_attached(lang: Lang, e: &Event, names: &dyn Names) -> String {
+    let c = &e.changes;
+    let name = text(c, "file_name").unwrap_or_else(|| lang.t("(không tên)", "(unnamed)").into());
+    let kind = c
+        .get("content_type")
+        .and_then(Value::as_str)
+        .map(crate::pages::evidence::kind_label)
+        .filter(|k| !k.is_empty())
+        .map(|k| format!(" ({k})"))
+        .unwrap_or_default();
+    let whose = of(lang, names, "extension", e.entity_id);
+    match lang {
+        Lang::Vi => format!("đính kèm công văn “{name}”{kind} vào đề nghị gia hạn{whose}"),
+        Lang::En => format!("attached the letter “{name}”{kind} to the extension request{whose}"),
+    }
+}
+
 /// `commitment/create`: the committed day against the deadline then.
 pub fn commitment_created(lang: Lang, e: &Event, names: &dyn Names) -> String {
     let c = &e.changes;

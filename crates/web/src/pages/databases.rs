@@ -153,7 +153,7 @@ pub struct RankingView {
     pub unassessed: Vec<String>,
 }
 
-fn ranking_view(ctx: &Ctx, r: &DbRanking) -> RankingView {
+pub fn ranking_view(ctx: &Ctx, r: &DbRanking) -> RankingView {
     RankingView {
         round_name: r.round_name.clone(),
         published: r

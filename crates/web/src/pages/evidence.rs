@@ -22,7 +22,7 @@ use crate::i18n::Lang;
 pub const ACCEPT: &str =
     ".pdf,.docx,.doc,.xlsx,.xls,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png";
 
-fn problem_text(lang: Lang, p: &UploadProblem) -> String {
+pub fn problem_text(lang: Lang, p: &UploadProblem) -> String {
     match lang {
         Lang::Vi => p.message_vi(),
         Lang::En => {
@@ -128,16 +128,21 @@ pub async fn download(web: Web, Path(id): Path<i64>) -> Out {
 /// The answer carrying a file: its sniffed type, as an attachment with a safe
 /// name, never sniffed again by the browser, not cached by shared caches.
 pub fn file_response(file: &EvidenceFile, bytes: Vec<u8>) -> Response {
+    attachment(&file.content_type, &file.file_name, bytes)
+}
+
+/// A stored file (evidence, a letter) as an attachment: see `file_response`.
+pub fn attachment(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
     let mut r = bytes.into_response();
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&file.content_type)
+        HeaderValue::from_str(content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&content_disposition(&file.file_name))
+        HeaderValue::from_str(&content_disposition(file_name))
             .unwrap_or(HeaderValue::from_static("attachment")),
     );
     h.insert(

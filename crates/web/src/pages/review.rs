@@ -52,6 +52,8 @@ pub struct PendingExtension {
     pub from: String,
     pub to: String,
     pub reason: String,
+    /// The official letter attached to the request.
+    pub letter: Option<super::evidence::FileLink>,
     pub note: String,
     pub error: String,
 }
@@ -158,6 +160,8 @@ async fn render_queue(web: &Web, again: Again) -> Out {
         )
         .await
         .or_page(ctx)?;
+    let ids: Vec<i64> = exts.items.iter().map(|x| x.id).collect();
+    let mut letters = super::letters::by_extension(s, &web.actor, &ids).await;
     let mut px = Vec::new();
     for x in &exts.items {
         let a = s
@@ -176,6 +180,7 @@ async fn render_queue(web: &Web, again: Again) -> Out {
             from: deadline_label(ctx, &x.previous_deadline),
             to: deadline_label(ctx, &x.requested_deadline),
             reason: x.reason.clone(),
+            letter: letters.remove(&x.id),
             note: again.notes.get(&key).cloned().unwrap_or_default(),
             error: again.errors.get(&key).cloned().unwrap_or_default(),
         });

@@ -262,6 +262,8 @@ pub struct ReportItem {
     pub id: i64,
     /// Whether the reader may withdraw it now (waiting for review, today's page).
     pub withdraw: bool,
+    /// Whether the reader may change it now (not decided, its author or the office).
+    pub edit: bool,
     pub date: String,
     pub percent: String,
     pub claims: bool,
@@ -278,6 +280,10 @@ pub struct ReportItem {
 pub struct SimpleItem {
     /// Where to withdraw it, when the reader may now; empty otherwise.
     pub withdraw_href: String,
+    /// Where to edit it, when the reader may now; empty otherwise.
+    pub edit_href: String,
+    /// The official letter of an extension request.
+    pub letter: Option<super::evidence::FileLink>,
     pub date: String,
     pub text: String,
     pub state: String,
@@ -372,6 +378,8 @@ pub(crate) async fn assignment_page(
         )
         .await
         .or_page(ctx)?;
+    let extension_ids: Vec<i64> = extensions.items.iter().map(|x| x.id).collect();
+    let mut letters = super::letters::by_extension(s, &web.actor, &extension_ids).await;
     let commitments = s
         .list_commitments(
             &web.actor,
@@ -442,6 +450,9 @@ pub(crate) async fn assignment_page(
                 let (state, state_class) = review_state(ctx, &r.review_state);
                 ReportItem {
                     id: r.id,
+                    edit: writable
+                        && matches!(r.review_state.as_str(), "pending" | "none")
+                        && (web.actor.role == Role::Admin || r.author_id == web.actor.user_id),
                     withdraw: writable
                         && r.review_state == "pending"
                         && (web.actor.role == Role::Admin || r.author_id == web.actor.user_id),
@@ -478,6 +489,8 @@ pub(crate) async fn assignment_page(
                     } else {
                         String::new()
                     },
+                    edit_href: String::new(),
+                    letter: letters.remove(&x.id).filter(|l| ctx.known(&l.created)),
                     date: i18n::instant(&x.created_at),
                     text: format!(
                         "{} → {}: {}{}",
@@ -501,6 +514,13 @@ pub(crate) async fn assignment_page(
                 let (state, state_class) = commitment_outcome(ctx, &c.outcome);
                 SimpleItem {
                     withdraw_href: String::new(),
+                    edit_href: if writable && c.outcome == "pending" && c.committed_on >= ctx.today
+                    {
+                        format!("/cam-ket/{}/sua", c.id)
+                    } else {
+                        String::new()
+                    },
+                    letter: None,
                     date: i18n::instant(&c.created_at),
                     text: format!(
                         "{} {}{}{}",
@@ -552,6 +572,11 @@ fn notice(ctx: &Ctx, ok: Option<&str>) -> Option<String> {
             "refused" => ctx.t("Đã từ chối gia hạn.", "The extension was refused."),
             "comment" => ctx.t("Đã gửi ý kiến.", "The comment has been sent."),
             "withdrawn_report" => ctx.t("Đã rút lại báo cáo.", "The report was withdrawn."),
+            "edited_report" => ctx.t(
+                "Đã sửa báo cáo tiến độ.",
+                "The progress report was changed.",
+            ),
+            "edited_commitment" => ctx.t("Đã sửa cam kết.", "The commitment was changed."),
             "withdrawn_extension" => ctx.t(
                 "Đã rút lại đề nghị gia hạn.",
                 "The extension request was withdrawn.",
@@ -595,6 +620,32 @@ struct FormPage {
     max_file: String,
     /// What kinds of file the evidence field takes (its `accept`).
     accept: &'static str,
+    /// What kinds of file the letter of an extension request takes.
+    letter_accept: &'static str,
+    /// Editing what was sent (no file fields).
+    editing: bool,
+}
+
+/// The form of `kind` for changing what was sent, posting to `action` (edit.rs).
+pub(crate) fn edit_form_response(
+    web: &Web,
+    a: &Assignment,
+    kind: Kind,
+    f: Fields,
+    action: String,
+    status: StatusCode,
+) -> axum::response::Response {
+    let mut p = form_page(web, a, kind, f);
+    p.action = action;
+    p.editing = true;
+    p.title = match kind {
+        Kind::Report => web
+            .ctx
+            .t("Sửa báo cáo tiến độ", "Change the progress report"),
+        _ => web.ctx.t("Sửa cam kết", "Change the commitment"),
+    }
+    .to_string();
+    render_status(status, &p)
 }
 
 /// The assignment of a form, if the actor may write on it; the 403 page if not.
@@ -666,6 +717,8 @@ fn form_page(web: &Web, a: &Assignment, kind: Kind, f: Fields) -> FormPage {
             web.service.config.max_evidence_bytes as i64,
         ),
         accept: super::evidence::ACCEPT,
+        letter_accept: super::letters::ACCEPT,
+        editing: false,
     }
 }
 
@@ -691,7 +744,7 @@ pub async fn extension_form(web: Web, Path(id): Path<i64>) -> Out {
     show_form(web, id, Kind::Extension).await
 }
 
-fn required(f: &mut Fields, lang: Lang, key: &str) -> Option<String> {
+pub(crate) fn required(f: &mut Fields, lang: Lang, key: &str) -> Option<String> {
     let v = f.v(key).trim().to_string();
     if v.is_empty() {
         f.err(key, lang.t("Cần nhập nội dung này.", "This is required."));
@@ -701,7 +754,12 @@ fn required(f: &mut Fields, lang: Lang, key: &str) -> Option<String> {
     }
 }
 
-fn date_field(f: &mut Fields, lang: Lang, key: &str, needed: bool) -> Option<chrono::NaiveDate> {
+pub(crate) fn date_field(
+    f: &mut Fields,
+    lang: Lang,
+    key: &str,
+    needed: bool,
+) -> Option<chrono::NaiveDate> {
     let v = f.v(key).trim().to_string();
     if v.is_empty() {
         if needed {
@@ -722,7 +780,7 @@ fn date_field(f: &mut Fields, lang: Lang, key: &str, needed: bool) -> Option<chr
     d
 }
 
-fn opt_text(f: &Fields, key: &str) -> Option<String> {
+pub(crate) fn opt_text(f: &Fields, key: &str) -> Option<String> {
     let v = f.v(key).trim();
     (!v.is_empty()).then(|| v.to_string())
 }
@@ -833,6 +891,7 @@ async fn submit_form(
                     lang.t("Chọn loại thời hạn.", "Pick a kind of deadline."),
                 );
             }
+            let letter = super::letters::check_letter(&web, &mut f, &uploads, cut);
             if f.any() {
                 None
             } else {
@@ -847,7 +906,7 @@ async fn submit_form(
                 };
                 Some(
                     web.service
-                        .request_extension(&web.actor, &input)
+                        .request_extension_with_letter(&web.actor, &input, letter.as_ref())
                         .await
                         .map(|_| "extension"),
                 )
@@ -876,6 +935,7 @@ async fn submit_form(
                 "note",
                 "deadline",
                 "reason",
+                "letter",
             ];
             f.service_error(lang, &e, &known);
             if let Some(m) = f.errors.remove("deadline") {
@@ -903,6 +963,12 @@ async fn submit_form(
 /// A report comes as a multipart form (with an evidence file or not) or, from
 /// older pages and tools, URL-encoded.
 pub async fn report_submit(web: Web, Path(id): Path<i64>, req: axum::extract::Request) -> Out {
+    with_files(web, id, Kind::Report, req).await
+}
+
+/// A form that may carry files (a report's evidence, a request's letter): a
+/// multipart form, or URL-encoded from older pages and tools.
+async fn with_files(web: Web, id: i64, kind: Kind, req: axum::extract::Request) -> Out {
     if crate::upload::is_multipart(&req) {
         let received = match crate::upload::read(&web.service, req).await {
             Ok(r) => r,
@@ -915,12 +981,12 @@ pub async fn report_submit(web: Web, Path(id): Path<i64>, req: axum::extract::Re
             pairs: received.fields,
         };
         let uploads = received.files.into_iter().map(|(_, u)| u).collect();
-        submit_form(web, id, Kind::Report, form, uploads, received.cut).await
+        submit_form(web, id, kind, form, uploads, received.cut).await
     } else {
         let body = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
             .await
             .map_err(|_| super::evidence::too_large_page(&web))?;
-        submit(web, id, Kind::Report, body).await
+        submit(web, id, kind, body).await
     }
 }
 
@@ -928,6 +994,7 @@ pub async fn commitment_submit(web: Web, Path(id): Path<i64>, body: Bytes) -> Ou
     submit(web, id, Kind::Commitment, body).await
 }
 
-pub async fn extension_submit(web: Web, Path(id): Path<i64>, body: Bytes) -> Out {
-    submit(web, id, Kind::Extension, body).await
+/// An extension request, with the official letter or not.
+pub async fn extension_submit(web: Web, Path(id): Path<i64>, req: axum::extract::Request) -> Out {
+    with_files(web, id, Kind::Extension, req).await
 }
