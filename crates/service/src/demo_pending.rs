@@ -1,7 +1,8 @@
 //! The demo's recent progress reports still waiting for the office's review:
 //! written in the last days before today (the demo's "today" is the real one),
 //! so the review queue `/duyet` is not empty at first sight. Deterministic: the
-//! first open assignments, one an agency, in the order of their ids.
+//! newest open assignments, those still within their deadline first, one an
+//! agency.
 
 use chrono::{Duration, NaiveDate};
 use tiendo_core::policy::Actor;
@@ -66,10 +67,18 @@ impl Service {
             .0;
         let mut agencies = Vec::new();
         let mut chosen = Vec::new();
-        for a in open
+        // Work still within its deadline first, then overdue work, the newest
+        // first in each.
+        let open_work =
+            |a: &&tiendo_store::AssignmentRow| a.state.completed_on.is_none() && !a.state.cancelled;
+        let in_time = |a: &&tiendo_store::AssignmentRow| a.state.due.is_some_and(|d| d >= now);
+        let candidates = open
             .iter()
-            .filter(|a| a.state.completed_on.is_none() && !a.state.cancelled)
-        {
+            .rev()
+            .filter(open_work)
+            .filter(in_time)
+            .chain(open.iter().rev().filter(open_work).filter(|a| !in_time(a)));
+        for a in candidates {
             if agencies.contains(&a.agency_id) {
                 continue;
             }
