@@ -12,6 +12,7 @@ pub mod indicator;
 pub mod letter;
 pub mod model;
 pub mod notify;
+pub mod period;
 pub mod policy;
 pub mod printed;
 pub mod ranking;

@@ -65,9 +65,83 @@ pub fn squash_spaces(text: &str) -> String {
     nfc(&out)
 }
 
+/// The text cut to at most `max` characters, at the end of a word (never inside
+/// one, unless a single word is longer than half of `max`), with "…" when cut.
+pub fn clip_words(text: &str, max: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max {
+        return text.to_string();
+    }
+    let keep = max.saturating_sub(1);
+    let mut end = keep;
+    if !chars[end].is_whitespace() {
+        // Inside a word: back to the space before it.
+        if let Some(space) = (keep / 2..keep).rev().find(|&i| chars[i].is_whitespace()) {
+            end = space;
+        }
+    }
+    let mut out: String = chars[..end].iter().collect();
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
+}
+
+/// The first character index at or after `i` that begins a word (just after
+/// whitespace), within `..limit`; `i` itself when it already does.
+pub fn word_start_after(chars: &[char], i: usize, limit: usize) -> usize {
+    if i == 0 || i >= chars.len() || chars[i - 1].is_whitespace() {
+        return i;
+    }
+    match (i..limit.min(chars.len())).find(|&k| chars[k].is_whitespace()) {
+        Some(space) => (space + 1).min(limit),
+        None => i,
+    }
+}
+
+/// The last character index at or before `i` that ends a word (whitespace or
+/// the text's end), not before `floor`; `i` itself when it already does.
+pub fn word_end_before(chars: &[char], i: usize, floor: usize) -> usize {
+    if i == 0 || i >= chars.len() || chars[i].is_whitespace() || chars[i - 1].is_whitespace() {
+        return i;
+    }
+    match (floor..i).rev().find(|&k| chars[k].is_whitespace()) {
+        Some(space) => space,
+        None => i,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clipped_text_ends_on_a_word() {
+        let t = "Hoàn thiện cơ sở dữ liệu quốc gia về dân cư";
+        assert_eq!(clip_words(t, 100), t);
+        assert_eq!(clip_words(t, 20), "Hoàn thiện cơ sở dữ…");
+        assert_eq!(clip_words(t, 19), "Hoàn thiện cơ sở…");
+        // NFD text: the marks stay with their letters.
+        let nfd: String = unicode_normalization::UnicodeNormalization::nfd(t).collect();
+        let c = nfc(&clip_words(&nfd, 20));
+        let kept = c.strip_suffix('…').expect("cut");
+        assert!(kept.len() > 8 && t.starts_with(kept), "{c}");
+        assert!(t[kept.len()..].starts_with(' '), "ends inside a word: {c}");
+        // One long word is cut rather than lost.
+        assert_eq!(clip_words("abcdefghijkl", 6), "abcde…");
+    }
+
+    #[test]
+    fn word_boundaries_move_inwards() {
+        let chars: Vec<char> = "xin chào Việt Nam".chars().collect();
+        // Index 5 is inside "chào": the next word begins at 9 ("Việt").
+        assert_eq!(word_start_after(&chars, 5, chars.len()), 9);
+        assert_eq!(word_start_after(&chars, 4, chars.len()), 4);
+        assert_eq!(word_start_after(&chars, 0, chars.len()), 0);
+        // Index 11 is inside "Việt": the word before ends at 8.
+        assert_eq!(word_end_before(&chars, 11, 0), 8);
+        assert_eq!(word_end_before(&chars, 8, 0), 8);
+        assert_eq!(word_end_before(&chars, chars.len(), 0), chars.len());
+    }
 
     #[test]
     fn folds_vietnamese_to_ascii_key() {

@@ -108,6 +108,9 @@ pub struct DemoSummary {
     pub tasks: usize,
     pub completions: usize,
     pub indicators: usize,
+    /// Recent progress reports (`demo_pending`); those claiming completion wait
+    /// for the office's review.
+    pub pending_reports: usize,
 }
 
 /// The gold tasks of a seed document as JSON Lines, each with its whole text as
@@ -299,6 +302,7 @@ impl Service {
             }
         }
         summary.indicators = self.seed_indicators(&system).await?;
+        summary.pending_reports = self.seed_pending_reports(&system).await?;
         // The register of databases the documents name (data/databases.toml).
         self.load_database_register(&system, tiendo_core::dbquality::SEED_REGISTER)
             .await?;

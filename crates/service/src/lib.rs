@@ -27,6 +27,7 @@ pub mod security;
 pub mod setup;
 pub mod sheets;
 pub mod sign_in_limits;
+pub mod trend;
 pub mod urging;
 pub mod views;
 
@@ -34,6 +35,7 @@ pub mod views;
 mod agencies;
 mod assignments;
 mod commitments;
+mod demo_pending;
 mod documents;
 mod events;
 mod extensions;

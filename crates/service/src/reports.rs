@@ -424,9 +424,8 @@ impl Service {
             kind: format!("monthly-{month}"),
             issuer: vec![ISSUER.into()],
             title: format!(
-                "Báo cáo Thủ tướng Chính phủ tình hình thực hiện nhiệm vụ tháng {:02}/{}",
-                month.last_day().month(),
-                month.last_day().year()
+                "Báo cáo Thủ tướng Chính phủ tình hình thực hiện nhiệm vụ tháng {}",
+                tiendo_core::period::label_vi(&month.to_string())
             ),
             subtitle: Some(format!(
                 "(Số liệu đến hết ngày {})",
@@ -447,11 +446,7 @@ impl Service {
         sections: &mut Vec<Section>,
     ) -> Result<()> {
         let m = month.to_string();
-        let label = format!(
-            "{:02}/{}",
-            month.last_day().month(),
-            month.last_day().year()
-        );
+        let label = tiendo_core::period::label_vi(&m);
         let confined = actor.confined_to();
         let groups = [
             ("central", "Bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"),
@@ -753,7 +748,7 @@ impl Service {
             .await?
         {
             Some((month, score, of)) => sections.push(Section::KeyFigures(vec![
-                ("Tháng".into(), text(month)),
+                ("Tháng".into(), text(tiendo_core::period::label_vi(&month))),
                 (
                     "Điểm".into(),
                     score.score.map_or(text("—"), |s| Cell::Num(s, 1)),

@@ -123,10 +123,8 @@ fn has_mark(p: &[Piece]) -> bool {
 fn task_hit(t: &Task, words: &[String]) -> TaskHit {
     let excerpt = snippet(&t.text, words, PASSAGE_CHARS).unwrap_or_else(|| {
         // Found by its reference, product, source or agency names: its beginning.
-        let short: String = t.text.chars().take(PASSAGE_CHARS).collect();
-        let more = t.text.chars().count() > PASSAGE_CHARS;
         vec![Piece {
-            text: if more { format!("{short}…") } else { short },
+            text: tiendo_core::text::clip_words(&t.text, PASSAGE_CHARS),
             mark: false,
         }]
     });

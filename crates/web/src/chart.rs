@@ -20,13 +20,7 @@ pub fn esc(s: &str) -> String {
 }
 
 fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
-    }
+    tiendo_core::text::clip_words(s, max)
 }
 
 /// One bar: its label, value, the value as written, and where it links.

@@ -93,10 +93,17 @@ impl Lang {
         with_unit(self.dec(x, places), unit)
     }
 
+    /// The month of a day: 11/2025 (both languages).
     pub fn month(self, d: NaiveDate) -> String {
+        tiendo_core::period::month_vi(d.year(), d.month())
+    }
+
+    /// A stored period key as people write it: "2025-11" → 11/2025, "2025-Q4" →
+    /// Quý IV/2025 (Q4/2025 in English), "2025" → 2025.
+    pub fn period(self, key: &str) -> String {
         match self {
-            Lang::Vi => format!("{:02}/{}", d.month(), d.year()),
-            Lang::En => format!("{:02}/{}", d.month(), d.year()),
+            Lang::Vi => tiendo_core::period::label_vi(key),
+            Lang::En => tiendo_core::period::label_en(key),
         }
     }
 }

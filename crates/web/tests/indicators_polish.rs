@@ -235,10 +235,10 @@ async fn the_entry_form_checks_by_field_and_offers_the_register() {
         assert!(!own.is_empty(), "[{backend}] the agency by its code");
         assert!(
             page.body
-                .contains("<label for=\"m-period\">Kỳ (quý, ví dụ 20")
+                .contains("<label for=\"m-period\">Kỳ (quý, ví dụ Quý ")
                 && page
                     .body
-                    .contains("<datalist id=\"m-periods\"><option value=\"20"),
+                    .contains("<datalist id=\"m-periods\"><option value=\"Quý "),
             "[{backend}] the period in the indicator's periodicity"
         );
         let csrf = page.csrf();

@@ -118,38 +118,9 @@ fn valid_range(row: &IndicatorRow) -> ValidRange {
 
 /// A period as the sheet writes it, as the indicator's period key: "2025-11",
 /// "11/2025", "Tháng 11/2025" (month); "2025-Q4", "Q4/2025", "Quý IV/2025"
-/// (quarter); "2025", "Năm 2025" (year).
+/// (quarter); "2025", "Năm 2025" (year). The rule is `tiendo_core::period::parse`.
 pub fn period_key(text: &str, p: Periodicity) -> Option<String> {
-    let key = fold(text);
-    let numbers: Vec<&str> = key
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let year = numbers
-        .iter()
-        .filter_map(|s| s.parse::<i32>().ok())
-        .find(|y| (1900..=2200).contains(y))?;
-    let key_out = match p {
-        Periodicity::Year => format!("{year:04}"),
-        Periodicity::Month => {
-            let month = numbers
-                .iter()
-                .filter_map(|s| s.parse::<u32>().ok())
-                .find(|m| (1..=12).contains(m))?;
-            format!("{year:04}-{month:02}")
-        }
-        Periodicity::Quarter => {
-            let q = numbers.iter().find_map(|s| match *s {
-                "q1" | "i" | "1" => Some(1),
-                "q2" | "ii" | "2" => Some(2),
-                "q3" | "iii" | "3" => Some(3),
-                "q4" | "iv" | "4" => Some(4),
-                _ => None,
-            })?;
-            format!("{year:04}-Q{q}")
-        }
-    };
-    p.end_of(&key_out).map(|_| key_out)
+    tiendo_core::period::parse(text, p)
 }
 
 impl Service {

@@ -184,11 +184,7 @@ fn flag(v: &Value, k: &str) -> bool {
 /// A quoted excerpt of free text, at most `n` characters.
 fn quote(s: &str, n: usize) -> String {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() > n {
-        format!("“{}…”", s.chars().take(n).collect::<String>())
-    } else {
-        format!("“{s}”")
-    }
+    format!("“{}”", tiendo_core::text::clip_words(&s, n + 1))
 }
 
 /// A deadline in words from its parts.

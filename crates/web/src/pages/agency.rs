@@ -145,6 +145,8 @@ struct AgencyPage {
     pending: String,
     trend: String,
     months: Vec<MonthLine>,
+    /// The chart's period: the form and what it shows.
+    period: super::agency_trend::TrendForm,
     tasks_href: String,
     path_only: String,
     /// The latest published monthly score (pages/rankings.rs).
@@ -207,8 +209,42 @@ pub async fn page(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
     };
     let commitments = &card.commitments;
     let n_outcome = |o: &str| card.outcomes(o);
-    let months: Vec<Month> = card
-        .months
+    // The chart's period: as asked, else the twelve months up to the latest
+    // month in which the agency's work changed.
+    let asked = super::agency_trend::chosen(ctx, &q, day);
+    let window = match &asked {
+        Ok(Some(w)) => *w,
+        _ => {
+            let last = s
+                .agency_last_active_month(&web.actor, id, day)
+                .await
+                .or_page(ctx)?
+                .unwrap_or(tiendo_core::scoring::Month::of(day));
+            super::agency_trend::twelve_to(last)
+        }
+    };
+    let default_window =
+        super::agency_trend::twelve_to(tiendo_core::scoring::Month::of(day)) == window;
+    let points = if default_window {
+        card.months.clone()
+    } else {
+        s.agency_trend(&web.actor, id, window, day)
+            .await
+            .or_page(ctx)?
+    };
+    let period = match asked {
+        Err(mut f) => {
+            f.label = super::agency_trend::shown(&q, window).label;
+            f
+        }
+        Ok(_) => super::agency_trend::shown(&q, window),
+    };
+    let status = if period.has_errors() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let months: Vec<Month> = points
         .iter()
         .map(|(d, overdue, completed)| Month {
             label: ctx.lang.month(*d),
@@ -293,6 +329,7 @@ pub async fn page(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
             })
             .collect(),
         trend,
+        period,
         tasks_href: tasks_link(None),
         path_only: format!("/co-quan/{id}"),
         score: super::rankings::score_block(&web, id, &agency.kind).await,
@@ -300,5 +337,5 @@ pub async fn page(web: Web, Path(id): Path<i64>, q: QueryPairs) -> Out {
         urging: super::urging::UrgingForm::for_office(ctx, Some(id)),
         ctx: ctx.clone(),
     };
-    Ok(render(&page))
+    Ok(render_status(status, &page))
 }

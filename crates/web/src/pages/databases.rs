@@ -155,13 +155,17 @@ pub struct RankingView {
 
 pub fn ranking_view(ctx: &Ctx, r: &DbRanking) -> RankingView {
     RankingView {
-        round_name: r.round_name.clone(),
+        round_name: ctx.lang.period(&r.round_name),
         published: r
             .published_at
             .as_deref()
             .map(i18n::instant)
             .unwrap_or_default(),
-        previous: r.previous_round_name.clone().unwrap_or_default(),
+        previous: r
+            .previous_round_name
+            .as_deref()
+            .map(|n| ctx.lang.period(n))
+            .unwrap_or_default(),
         hash: r.content_hash.clone().unwrap_or_default(),
         heads: heads(ctx, &r.criteria),
         scale_max: r.scale_max,
@@ -220,7 +224,7 @@ pub async fn ranking(web: Web) -> Out {
         path_only: "/co-so-du-lieu".into(),
         ranking,
         register,
-        open_round: open.map(|r| r.name),
+        open_round: open.map(|r| ctx.lang.period(&r.name)),
         ctx: ctx.clone(),
     }))
 }
@@ -296,7 +300,7 @@ pub async fn detail(web: Web, Path(code): Path<String>, q: QueryPairs) -> Out {
             }
         })
         .map(|r| HistoryLine {
-            round: r.round_name.clone(),
+            round: ctx.lang.period(&r.round_name),
             state: match r.state.as_str() {
                 "replaced" => ctx.t("Đã được đính chính", "Corrected by a later round"),
                 _ => ctx.t("Đã công bố", "Published"),
@@ -350,7 +354,7 @@ pub async fn detail(web: Web, Path(code): Path<String>, q: QueryPairs) -> Out {
             .then(|| format!("/co-so-du-lieu/{}/tu-danh-gia", d.database.code)),
         review_href: (open.is_some() && may_review)
             .then(|| format!("/co-so-du-lieu/{}/tham-dinh", d.database.code)),
-        open_round: open.map(|r| r.name),
+        open_round: open.map(|r| ctx.lang.period(&r.name)),
         ctx: ctx.clone(),
     }))
 }
@@ -756,7 +760,7 @@ async fn ranking_table(web: &Web) -> Result<Table, axum::response::Response> {
         .iter()
         .map(|row| {
             let mut cells = vec![
-                XCell::Text(r.round_name.clone()),
+                XCell::Text(ctx.lang.period(&r.round_name)),
                 XCell::Int(row.rank),
                 XCell::Text(row.database_name.clone()),
                 XCell::Text(row.database_code.clone()),

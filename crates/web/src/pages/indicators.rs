@@ -49,7 +49,13 @@ fn line(ctx: &Ctx, i: &IndicatorSummary) -> IndicatorLine {
         latest: i
             .latest
             .as_ref()
-            .map(|p| format!("{} ({})", value(ctx, p.value, &i.unit), p.period))
+            .map(|p| {
+                format!(
+                    "{} ({})",
+                    value(ctx, p.value, &i.unit),
+                    ctx.lang.period(&p.period)
+                )
+            })
             .unwrap_or_else(|| "—".into()),
         target: i
             .target
@@ -123,7 +129,7 @@ pub struct EntryForm {
     pub agencies: Vec<(String, String)>,
     /// Whether "Cả nước" (the national figure) is offered: the office only.
     pub national: bool,
-    /// The periodicity's word ("quý") and an example key ("2025-Q4").
+    /// The periodicity's word ("quý") and an example as people write it ("Quý IV/2025").
     pub period_word: String,
     pub period_example: String,
     /// Recent periods of the indicator's periodicity, newest first (a datalist).
@@ -328,11 +334,11 @@ fn chart(ctx: &Ctx, d: &IndicatorDetail, title: &str) -> String {
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#b3261e\"><title>{}: {}</title></circle><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
             x(p.day),
             y(p.value),
-            esc(&p.period),
+            esc(&ctx.lang.period(&p.period)),
             esc(&value(ctx, p.value, unit)),
             x(p.day),
             h - bottom + 16.0,
-            esc(&p.period)
+            esc(&ctx.lang.period(&p.period))
         ));
     }
     svg.push_str("</svg>");
@@ -409,7 +415,9 @@ pub async fn record(web: Web, Path(code): Path<String>, body: Bytes) -> Out {
         .or_page(ctx)?;
     let periodicity = summary.periodicity;
     entry.period_word = period_word(ctx, periodicity).into();
-    entry.period_example = periodicity.key_of(tiendo_core::time::today());
+    entry.period_example = ctx
+        .lang
+        .period(&periodicity.key_of(tiendo_core::time::today()));
     entry.agency = form.raw("agency").trim().to_string();
     entry.period = form.raw("period").trim().to_string();
     entry.value = form.raw("value");
@@ -439,7 +447,9 @@ pub async fn record(web: Web, Path(code): Path<String>, body: Bytes) -> Out {
         .into();
         None
     };
-    if entry.period.is_empty() || periodicity.end_of(&entry.period).is_none() {
+    // Typed the Vietnamese way (11/2025, Quý IV/2025) or as a key (2025-11).
+    let period_key = tiendo_core::period::parse(&entry.period, periodicity);
+    if entry.period.is_empty() || period_key.is_none() {
         entry.period_error = field_message(ctx, "period", "", &summary.unit, &entry);
         if entry.period.is_empty() {
             entry.period_error = format!(
@@ -472,7 +482,7 @@ pub async fn record(web: Web, Path(code): Path<String>, body: Bytes) -> Out {
     };
     let input = MeasurementInput {
         agency,
-        period: entry.period.clone(),
+        period: period_key.unwrap_or_default(),
         value,
         source: form.text("source"),
         note: None,
@@ -542,8 +552,11 @@ async fn render_page(
     if let Some(f) = entry.as_mut() {
         let p = detail.summary.periodicity;
         f.period_word = period_word(ctx, p).into();
-        f.period_example = p.key_of(tiendo_core::time::today());
-        f.periods = recent_periods(p, tiendo_core::time::today(), 8);
+        f.period_example = ctx.lang.period(&p.key_of(tiendo_core::time::today()));
+        f.periods = recent_periods(p, tiendo_core::time::today(), 8)
+            .iter()
+            .map(|k| ctx.lang.period(k))
+            .collect();
     }
     Ok(render_status(
         status,
@@ -558,7 +571,10 @@ async fn render_page(
                     .into(),
             },
             chart: chart(ctx, &detail, &detail.summary.name),
-            period: period.unwrap_or_default(),
+            period: period
+                .as_deref()
+                .map(|p| ctx.lang.period(p))
+                .unwrap_or_default(),
             national: table
                 .as_ref()
                 .and_then(|t| t.national)

@@ -4,6 +4,7 @@ pub mod account;
 pub mod agency;
 pub mod agency_edit;
 pub mod agency_merge;
+pub mod agency_trend;
 pub mod auth;
 pub mod comments;
 pub mod dashboard;
@@ -69,15 +70,9 @@ impl Badge {
     }
 }
 
-/// Text cut to `max` characters, with an ellipsis.
+/// Text cut to `max` characters at the end of a word, with an ellipsis.
 pub fn short(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
+    tiendo_core::text::clip_words(s, max)
 }
 
 /// A long text shown around the words searched for (folded, as a search matches
@@ -129,13 +124,9 @@ pub fn excerpt(text: &str, words: &[String], max: usize) -> String {
     }
     let mut out = String::new();
     for (k, (mut a, mut b)) in merged.iter().copied().enumerate() {
-        // Begin and end on word boundaries.
-        while a > 0 && !chars[a - 1].is_whitespace() && !chars[a].is_whitespace() {
-            a += 1;
-        }
-        while b < chars.len() && !chars[b].is_whitespace() && b > a {
-            b -= 1;
-        }
+        // Begin and end on word boundaries, never inside a word.
+        a = tiendo_core::text::word_start_after(&chars, a, b);
+        b = tiendo_core::text::word_end_before(&chars, b, a);
         if a > 0 || k > 0 {
             out.push_str(if k > 0 { " … " } else { "…" });
         }
@@ -173,5 +164,38 @@ mod excerpt_tests {
         );
         assert_eq!(excerpt(text, &[], 20), short(text, 20));
         assert_eq!(excerpt(text, &folded("xyzw"), 20), short(text, 20));
+    }
+
+    /// Every passage of an excerpt is made of whole words of the text.
+    fn whole_words(text: &str, e: &str) {
+        let words: std::collections::HashSet<&str> = text.split_whitespace().collect();
+        for passage in e.split('…') {
+            for w in passage.split_whitespace() {
+                assert!(words.contains(w), "{w:?} is cut from a word: {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn excerpts_begin_and_end_on_whole_words() {
+        let text = "Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương khẩn trương rà soát, hoàn thiện cơ sở dữ liệu đất đai, kết nối liên thông với cơ sở dữ liệu quốc gia về dân cư, bảo đảm đúng, đủ, sạch, sống; báo cáo kết quả về Bộ Nông nghiệp và Môi trường trước ngày 31 tháng 12 năm 2025 để tổng hợp báo cáo Thủ tướng Chính phủ.";
+        for q in [
+            "dat dai",
+            "dan cu",
+            "tong hop",
+            "thu tuong",
+            "uy ban",
+            "lien thong bao dam",
+        ] {
+            for max in [60, 90, 120] {
+                let e = excerpt(text, &folded(q), max);
+                whole_words(text, &e);
+            }
+        }
+        for max in [10, 17, 33, 64] {
+            let s = short(text, max);
+            assert!(s.chars().count() <= max, "{s}");
+            whole_words(text, &s);
+        }
     }
 }

@@ -66,12 +66,9 @@ pub(crate) fn group_label(ctx: &Ctx, key: &str) -> String {
     .to_string()
 }
 
-/// "2025-10" as 10/2025.
+/// "2025-10" as 10/2025 (`tiendo_core::period`).
 pub(crate) fn month_label(month: &str) -> String {
-    match month.split_once('-') {
-        Some((y, m)) => format!("{m}/{y}"),
-        None => month.to_string(),
-    }
+    tiendo_core::period::label_vi(month)
 }
 
 /// Movement on the pages: nothing when there was no place the month before.

@@ -85,7 +85,7 @@ fn bad_month(ctx: &Ctx) -> String {
 fn last_ended_month(ctx: &Ctx) -> String {
     let first = ctx.today.with_day(1).unwrap_or(ctx.today);
     let prev = first.pred_opt().unwrap_or(first);
-    format!("{:02}/{}", prev.month(), prev.year())
+    tiendo_core::period::month_vi(prev.year(), prev.month())
 }
 
 fn view(ctx: &Ctx, p: &ScorePreview) -> PreviewView {

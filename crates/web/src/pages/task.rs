@@ -131,8 +131,10 @@ pub fn excerpt(body: &str, task_text: &str) -> Option<Excerpt> {
         .nth(1)
         .map(|(i, _)| last + i)
         .unwrap_or(body.len());
-    let before_from = back_chars(body, start, 400);
-    let after_to = fwd_chars(body, end, 500);
+    // About 400 characters before and 500 after, beginning and ending on
+    // whole words.
+    let before_from = word_start(body, back_chars(body, start, 400), start);
+    let after_to = word_end(body, fwd_chars(body, end, 500), end);
     Some(Excerpt {
         before: format!(
             "{}{}",
@@ -146,6 +148,31 @@ pub fn excerpt(body: &str, task_text: &str) -> Option<Excerpt> {
             if after_to < body.len() { " …" } else { "" }
         ),
     })
+}
+
+/// The byte where the first word at or after `at` begins (not after `limit`).
+fn word_start(s: &str, at: usize, limit: usize) -> usize {
+    if at == 0 || s[..at].ends_with(char::is_whitespace) {
+        return at;
+    }
+    match s[at..limit].find(char::is_whitespace) {
+        Some(i) => {
+            let space = at + i;
+            space + s[space..].chars().next().map_or(0, char::len_utf8)
+        }
+        None => at,
+    }
+}
+
+/// The byte where the last word ending at or before `at` ends (not before `floor`).
+fn word_end(s: &str, at: usize, floor: usize) -> usize {
+    if at >= s.len() || s[at..].starts_with(char::is_whitespace) {
+        return at;
+    }
+    match s[floor..at].rfind(char::is_whitespace) {
+        Some(i) => floor + i,
+        None => at,
+    }
 }
 
 fn back_chars(s: &str, from: usize, n: usize) -> usize {
@@ -541,5 +568,30 @@ mod tests {
         assert!(e.mark.ends_with("dữ liệu"));
         assert_eq!(e.after, ". Hết.");
         assert!(excerpt(body, "Không có trong văn bản này đâu nhé").is_none());
+    }
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::*;
+
+    #[test]
+    fn the_documents_passage_begins_and_ends_on_whole_words() {
+        let filler = "Các bộ, ngành, địa phương tiếp tục quán triệt sâu sắc chủ trương của Đảng về chuyển đổi số quốc gia. ";
+        let body = format!(
+            "{}Bộ Công an chủ trì hoàn thiện cơ sở dữ liệu quốc gia về dân cư. {}",
+            filler.repeat(8),
+            filler.repeat(9)
+        );
+        let e = excerpt(&body, "hoàn thiện cơ sở dữ liệu quốc gia về dân cư").expect("found");
+        assert_eq!(e.mark, "hoàn thiện cơ sở dữ liệu quốc gia về dân cư");
+        let words: std::collections::HashSet<&str> = body.split_whitespace().collect();
+        let before = e.before.strip_prefix("… ").expect("cut before");
+        let after = e.after.strip_suffix(" …").expect("cut after");
+        let first = before.split_whitespace().next().unwrap();
+        let last = after.split_whitespace().last().unwrap();
+        assert!(words.contains(first), "begins inside a word: {first:?}");
+        assert!(words.contains(last), "ends inside a word: {last:?}");
+        assert!(!before.starts_with(' '), "{before:?}");
     }
 }
