@@ -550,13 +550,13 @@ fn join_cut_dashes(lines: Vec<Line>) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     for l in lines {
         let t = l.text.trim_start();
-        let cut = t.strip_prefix("- ").is_some_and(|rest| starts_lower(rest))
+        let cut = t.strip_prefix("- ").is_some_and(starts_lower)
             && out.last().is_some_and(|p: &Line| {
                 let pt = p.text.trim();
                 !p.is_blank()
                     && !pt.starts_with('|')
                     && !pt.ends_with(['.', ':', ';', '!', '?', ','])
-                    && !pt.strip_prefix("- ").is_some_and(|rest| starts_lower(rest))
+                    && !pt.strip_prefix("- ").is_some_and(starts_lower)
                     && pt.chars().last().is_some_and(char::is_alphanumeric)
             });
         if cut && let Some(prev) = out.last_mut() {
