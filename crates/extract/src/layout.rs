@@ -600,14 +600,10 @@ fn is_furniture_row(cells: &[String]) -> bool {
     cells.iter().any(|c| MARKS.iter().any(|m| c.contains(m)))
 }
 
-/// Emphasis runs ("*", "**") a line opens less those it closes, by the rule of
-/// `strip_emphasis`.
-fn emphasis_balance(s: &str) -> i32 {
-    if !s.contains('*') {
-        return 0;
-    }
-    let chars: Vec<char> = s.chars().collect();
-    let mut balance = 0i32;
+/// The runs of "*" in `chars`: (start, end, opens, closes). A run opens before a
+/// word (after the line's start, a space, "|" or "(") and closes after one.
+fn emphasis_runs(chars: &[char]) -> Vec<(usize, usize, bool, bool)> {
+    let mut runs = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if chars[i] != '*' {
@@ -624,14 +620,26 @@ fn emphasis_balance(s: &str) -> i32 {
             && after.is_some_and(|c| !c.is_whitespace());
         let closes = before.is_some_and(|c| !c.is_whitespace())
             && after.is_none_or(|c| !c.is_alphanumeric());
-        if opens {
-            balance += 1;
-        } else if closes {
-            balance -= 1;
-        }
+        runs.push((i, j, opens, closes));
         i = j;
     }
-    balance
+    runs
+}
+
+/// Emphasis runs a line opens less those it closes.
+fn emphasis_balance(s: &str) -> i32 {
+    if !s.contains('*') {
+        return 0;
+    }
+    let chars: Vec<char> = s.chars().collect();
+    emphasis_runs(&chars)
+        .into_iter()
+        .map(|(_, _, opens, closes)| match (opens, closes) {
+            (true, _) => 1,
+            (false, true) => -1,
+            _ => 0,
+        })
+        .sum()
 }
 
 /// Markdown emphasis marks around words ("*Nơi nhận:*", "**1. Bộ Y tế**").
@@ -641,28 +649,15 @@ fn strip_emphasis(s: &str) -> String {
     }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i] == '*' {
-            let mut j = i;
-            while j < chars.len() && chars[j] == '*' {
-                j += 1;
-            }
-            let before = if i == 0 { None } else { Some(chars[i - 1]) };
-            let after = chars.get(j).copied();
-            let opens = before.is_none_or(|c| c.is_whitespace() || c == '|' || c == '(')
-                && after.is_some_and(|c| !c.is_whitespace());
-            let closes = before.is_some_and(|c| !c.is_whitespace())
-                && after.is_none_or(|c| !c.is_alphanumeric());
-            if !(opens || closes) {
-                out.extend(&chars[i..j]);
-            }
-            i = j;
-            continue;
+    let mut from = 0;
+    for (i, j, opens, closes) in emphasis_runs(&chars) {
+        out.extend(&chars[from..i]);
+        if !(opens || closes) {
+            out.extend(&chars[i..j]);
         }
-        out.push(chars[i]);
-        i += 1;
+        from = j;
     }
+    out.extend(&chars[from..]);
     out
 }
 

@@ -21,7 +21,6 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 use tiendo_core::model::Agency;
 use tiendo_service::ServiceError;
@@ -54,12 +53,7 @@ impl MergePage {
 }
 
 fn render_page(page: MergePage) -> Out {
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(render_status(status, &page))
+    Ok(render_status(page.errors.status(), &page))
 }
 
 /// The agency, unless it is merged already (a 409 page).

@@ -45,6 +45,15 @@ impl Errors {
         self.0.is_empty()
     }
 
+    /// The answer's status: 200 for a clean form, 422 when it comes back with errors.
+    pub fn status(&self) -> axum::http::StatusCode {
+        if self.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
     /// The first error of a field not among `own`, for the top of the page.
     pub fn other(&self, own: &[&str]) -> Option<String> {
         self.0

@@ -8,7 +8,6 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use tiendo_core::model::Assignment;
 use tiendo_core::policy::Write;
 use tiendo_core::status::Status;
@@ -96,13 +95,8 @@ async fn task_page(web: &Web, id: i64, reason: String, errors: Errors) -> Out {
         .into_iter()
         .map(|a| a.agency_name)
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     Ok(render_status(
-        status,
+        errors.status(),
         &RestorePage {
             title: format!("{} #{id}", ctx.t("Khôi phục nhiệm vụ", "Restore the task")),
             back: format!("/nhiem-vu/{id}"),
@@ -137,13 +131,8 @@ async fn assignment_page(web: &Web, id: i64, reason: String, errors: Errors) -> 
             "This assignment is not cancelled.",
         ));
     }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     Ok(render_status(
-        status,
+        errors.status(),
         &RestorePage {
             title: format!("{} #{id}", ctx.t("Khôi phục phân công", "Restore the assignment")),
             back: format!("/phan-cong/{id}"),
