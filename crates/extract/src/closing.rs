@@ -32,10 +32,15 @@ pub fn is_execution_article(text: &str) -> bool {
     if text.len() > 3000 {
         return false;
     }
-    let f = fold(text);
-    f.contains("chiu trach nhiem thi hanh")
-        || f.contains("can cu quyet dinh thi hanh")
-        || f.contains("thi hanh quyet dinh nay")
+    executes(&fold(text))
+}
+
+/// Folded words that hand a decision to those who carry it out: "… chịu trách
+/// nhiệm thi hành Quyết định này", "… căn cứ Quyết định thi hành./.".
+fn executes(folded: &str) -> bool {
+    folded.contains("chiu trach nhiem thi hanh")
+        || folded.contains("can cu quyet dinh thi hanh")
+        || folded.contains("thi hanh quyet dinh nay")
 }
 
 /// Whether the text `[start, end)` is a closing formula.
@@ -52,14 +57,9 @@ pub fn is_closing_formula(doc: &Doc, start: usize, end: usize) -> bool {
     {
         return true;
     }
-    // A decision's closing articles: "… chịu trách nhiệm thi hành Quyết định này",
-    // "Quyết định này có hiệu lực kể từ ngày ký", "các nội dung còn lại được giữ
-    // nguyên".
-    // "… căn cứ Quyết định thi hành./.", "… thi hành Quyết định này" (a province's
-    // execution article).
-    if f.contains("chiu trach nhiem thi hanh")
-        || f.contains("can cu quyet dinh thi hanh")
-        || f.contains("thi hanh quyet dinh nay")
+    // A decision's closing articles: its execution article, "Quyết định này có hiệu
+    // lực kể từ ngày ký", "các nội dung còn lại được giữ nguyên".
+    if executes(&f)
         || f.contains("co hieu luc ke tu ngay")
         || f.contains("co hieu luc thi hanh ke tu ngay")
         || f.contains("con lai duoc giu nguyen")

@@ -1838,6 +1838,12 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
     let mut out = Vec::new();
     let mut suffix_count: Vec<usize> = vec![0; items.len()];
     let mut item_lead: Vec<Option<Vec<RoleItem>>> = vec![None; items.len()];
+    // A decision's execution article gives no task, whatever agencies it lists:
+    // judged once per item, on the whole item.
+    let executing: Vec<bool> = items
+        .iter()
+        .map(|&(_, s, e)| crate::closing::is_execution_article(&doc.text[s..e]))
+        .collect();
     for seg in &segs {
         let own_deadline = seg.deadline.is_some();
         // "- Tài sản kết cấu hạ tầng khu công nghệ cao … — Bộ Khoa học và Công nghệ.":
@@ -1872,9 +1878,7 @@ fn items_tasks(doc: &Doc, items: &[(String, usize, usize)], ctx: &Ctx) -> Vec<Dr
         if ctx.viewpoint && !own_deadline {
             continue;
         }
-        if crate::closing::is_closing_formula(doc, seg.start, seg.end)
-            || crate::closing::is_execution_article(&doc.text[items[seg.item].1..items[seg.item].2])
-        {
+        if crate::closing::is_closing_formula(doc, seg.start, seg.end) || executing[seg.item] {
             continue;
         }
         // Names and nothing else ("… như sau: Cục Thuế Bình Định, Lâm Đồng, …") is a
